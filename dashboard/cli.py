@@ -1,0 +1,206 @@
+"""The ``eco-park`` command line. It calls the same model functions as the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dashboard import model
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent
+from dashboard.paths import shipped_park
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eco-park",
+        description="Industrial symbiosis: load, check and evaluate an eco-industrial park, or serve its dashboard.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check a park's data and summarise it")
+    validate.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    validate.add_argument("--warnings", action="store_true", help="also list warnings")
+
+    evaluate = sub.add_parser("evaluate", help="KPIs of the no-symbiosis, baseline and scenario views")
+    evaluate.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    evaluate.add_argument("--on", action="append", default=[], metavar="ID",
+                          help="switch this exchange on (repeatable; commas allowed)")
+    evaluate.add_argument("--off", action="append", default=[], metavar="ID",
+                          help="switch this exchange off (repeatable; commas allowed)")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluate.add_argument("--marginal", action="store_true",
+                          help="add each exchange's marginal effect (that exchange alone toggled)")
+
+    generate = sub.add_parser("generate", help="write a synthetic park of any size")
+    generate.add_argument("--firms", type=int, required=True)
+    generate.add_argument("--exchanges", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("out", help="folder to write park.toml and the CSV files into")
+
+    serve = sub.add_parser("serve", help="run the dashboard in a browser")
+    serve.add_argument("path", nargs="?", default=None, help="park to open (default: the shipped Kalundborg park)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared server)")
+    serve.add_argument("--db", default=None, help="SQLAlchemy URL of the database (default: ECO_PARK_DB or a SQLite file)")
+    return parser
+
+
+def split_ids(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    park = model.load_park(args.path)
+    existing = sum(e.status is model.Status.EXISTING for e in park.exchanges)
+    print(f"{park.name}: OK")
+    print(f"  firms       {len(park.firms)}")
+    print(f"  streams     {len(park.streams)}")
+    print(f"  resources   {len(park.resources)}")
+    print(f"  exchanges   {existing} existing, {len(park.exchanges) - existing} candidate")
+    if park.warnings:
+        if args.warnings:
+            for warning in park.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+        else:
+            print(f"  {len(park.warnings)} warning(s); --warnings lists them")
+    return EXIT_OK
+
+
+def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: bool) -> dict:
+    """The JSON document of ``eco-park evaluate --json``."""
+    views = model.views(park, active)
+    marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
+    savings = views.baseline_savings
+    exchanges = []
+    for flow in views.scenario.flows:
+        item = {
+            "id": flow.id, "name": flow.exchange.name, "status": flow.exchange.status.value,
+            "active": flow.active, "carried": flow.carried, "unit": flow.unit,
+            "bound": flow.bound.value, "bound_by": flow.bound_by,
+            "from_firm": flow.exchange.from_firm, "to_firm": flow.exchange.to_firm,
+            "resource": flow.exchange.resource, "replaces": flow.exchange.replaces,
+        }
+        if with_marginal:
+            item["marginal"] = marginal[flow.id].as_dict()
+        exchanges.append(item)
+    return {
+        "park": park.name,
+        "currency": park.currency,
+        "year": park.year,
+        "scenario": dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
+        "kpis": {"no_symbiosis": views.no_symbiosis.kpis, "baseline": views.baseline.kpis,
+                 "scenario": views.scenario.kpis},
+        "reported": [{"kpi": r.kpi, "value": r.value, "year": r.year, "source": r.source,
+                      "model": getattr(savings, r.kpi)} for r in park.reported],
+        "exchanges": exchanges,
+        "firms": [{"id": firm.id, "name": firm.name,
+                   "baseline": views.baseline.firm_kpis[firm.id].as_dict(),
+                   "scenario": views.scenario.firm_kpis[firm.id].as_dict()} for firm in park.firms],
+    }
+
+
+def print_table(rows: list[list[str]], right: set[int]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+
+
+def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> None:
+    kpis = report["kpis"]
+    header = f"{park.name}" + (f" ({park.year})" if park.year else "") + f": per year, money in {park.currency}"
+    print(header)
+    on, off = report["scenario"]["on"], report["scenario"]["off"]
+    print("Scenario: " + ("baseline" if not on and not off else
+                          ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off])))
+    print()
+    reported = {r["kpi"]: r for r in report["reported"]}
+    rows = [["KPI", "unit", "no symbiosis", "baseline", "scenario", "vs baseline", "model saving", "reported saving"]]
+    for name, label in KPI_LABELS.items():
+        base, scen, none = kpis["baseline"][name], kpis["scenario"][name], kpis["no_symbiosis"][name]
+        rel = (scen - base) / base if base else None
+        rep = reported.get(name)
+        rep_text = "-"
+        if rep:
+            diff = (none - base - rep["value"]) / rep["value"] if rep["value"] else None
+            rep_text = f"{full(rep['value'])} ({rep['year'] or 'n.d.'}; model {percent(diff)})"
+        rows.append([label, kpi_unit(name, park.currency), full(none), full(base), full(scen),
+                     f"{full(scen - base)} ({percent(rel)})", full(none - base), rep_text])
+    print_table(rows, right={2, 3, 4, 5, 6})
+    print()
+    ex_header = ["exchange", "status", "on", "carried", "unit", "bound"]
+    if with_marginal:
+        ex_header += [f"d {KPI_LABELS[k].split()[0].lower()}" for k in model.KPI_NAMES]
+    rows = [ex_header]
+    for item in report["exchanges"]:
+        bound = item["bound"] + (f" (by {item['bound_by']})" if item["bound_by"] else "")
+        row = [item["id"], item["status"], "yes" if item["active"] else "no", full(item["carried"]),
+               item["unit"], bound]
+        if with_marginal:
+            row += [full(item["marginal"][k]) for k in model.KPI_NAMES]
+        rows.append(row)
+    print_table(rows, right={3} | ({6, 7, 8, 9} if with_marginal else set()))
+
+
+def command_evaluate(args: argparse.Namespace) -> int:
+    park = model.load_park(args.path)
+    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
+    report = evaluation_report(park, active, args.marginal)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, default=_json_default)
+        print()
+    else:
+        print_evaluation(park, report, args.marginal)
+    return EXIT_OK
+
+
+def _json_default(value):
+    if isinstance(value, float):
+        return None
+    raise TypeError(type(value).__name__)
+
+
+def command_generate(args: argparse.Namespace) -> int:
+    from dashboard.model.generate import generate_park
+    from dashboard.model.writing import write_park_folder
+
+    if args.firms < 2 or args.exchanges < 1:
+        print("eco-park generate: --firms must be at least 2 and --exchanges at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    park = generate_park(args.firms, args.exchanges, args.seed)
+    folder = write_park_folder(park, args.out)
+    print(f"wrote {folder}: {len(park.firms)} firms, {len(park.streams)} streams, {len(park.exchanges)} exchanges")
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from dashboard.app.server import run
+
+    return run(Path(args.path) if args.path else shipped_park(), host=args.host, port=args.port,
+               debug=args.debug, database_url=args.db)
+
+
+COMMANDS = {"validate": command_validate, "evaluate": command_evaluate,
+            "generate": command_generate, "serve": command_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except model.ParkError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except Exception as error:  # a bug, not bad input: say so briefly, no traceback
+        print(f"eco-park: unexpected error ({type(error).__name__}: {error}); please report it",
+              file=sys.stderr)
+        return EXIT_FAILURE

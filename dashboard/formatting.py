@@ -1,0 +1,102 @@
+"""How numbers are written for people: shared by the CLI, the app and the reports.
+
+Cards use three significant figures with SI prefixes (``3.6 Mm3``, ``635 kt CO2e``,
+``DKK 24.1 M``); tables and exports use full precision with thousands separators.
+"""
+
+from __future__ import annotations
+
+import math
+
+from dashboard.model import KPI_NAMES
+
+KPI_LABELS: dict[str, str] = {
+    "freshwater_m3": "Freshwater intake",
+    "co2_t": "CO2e",
+    "landfill_t": "Waste to landfill",
+    "cost": "Cost",
+}
+"""Short names of the four KPIs, in display order."""
+
+assert tuple(KPI_LABELS) == KPI_NAMES
+
+
+def kpi_unit(kpi: str, currency: str) -> str:
+    """The unit a KPI is reported in (per year)."""
+    return {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": currency}[kpi]
+
+
+_PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant figures, with thousands separators."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    ndigits = digits - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, ndigits)
+    return f"{rounded:,.{max(0, ndigits)}f}"
+
+
+def si(value: float, unit: str = "", digits: int = 3) -> str:
+    """Three significant figures with an SI prefix: ``si(3.6e6, "m3") == "3.6 Mm3"``.
+
+    Prefixes join the unit (``kt``, ``Mm3``; MWh scales to ``GWh``); m3 below a million
+    is written in full (``km3`` would read as cubic kilometres); for a currency (three
+    capitals) the code leads: ``DKK 24.1 M``.
+    """
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    prefix = ""
+    for factor, letter in _PREFIXES:
+        if unit == "m3" and factor < 1e6:
+            break  # "km3" would read as cubic kilometres: write thousands of m3 in full
+        if magnitude >= factor * 0.9995:
+            magnitude /= factor
+            prefix = letter
+            break
+    number = _trim(significant(magnitude, digits))
+    if _is_currency(unit):
+        return f"{sign}{unit} {number}{' ' + prefix if prefix else ''}"
+    if unit == "MWh" and prefix:
+        shifted = {"k": "G", "M": "T", "G": "P", "T": "E"}[prefix]
+        return f"{sign}{number} {shifted}Wh"
+    if unit.startswith("t CO2e"):
+        return f"{sign}{number} {prefix}t CO2e"
+    return f"{sign}{number} {prefix}{unit}".rstrip()
+
+
+def _trim(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _is_currency(unit: str) -> bool:
+    return len(unit) == 3 and unit.isalpha() and unit.isupper()
+
+
+def full(value: float, decimals: int | None = None) -> str:
+    """Full precision with thousands separators; ``decimals`` fixed, else up to 2 as needed."""
+    if not math.isfinite(value):
+        return "unlimited" if value > 0 else str(value)
+    if decimals is None:
+        decimals = 0 if abs(value) >= 1000 or float(value).is_integer() else 2
+    return f"{value:,.{decimals}f}"
+
+
+def signed(value: float, unit: str = "") -> str:
+    """An SI-formatted change with an explicit sign: ``+1.2 kt CO2e`` or ``-3.6 Mm3``."""
+    text = si(value, unit)
+    if value > 0:
+        return "+" + text
+    if value < 0:
+        return "\u2212" + text.lstrip("-")  # a true minus sign reads better on screen
+    return text
+
+
+def percent(fraction: float | None) -> str:
+    """``-0.123`` -> ``-12.3 %``; None (no reference) -> ``n/a``."""
+    if fraction is None or not math.isfinite(fraction):
+        return "n/a"
+    return f"{fraction * 100:+.1f} %".replace("-", "\u2212")

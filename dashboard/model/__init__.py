@@ -1,0 +1,30 @@
+"""The park model: loading, validating and evaluating an eco-industrial park.
+
+Pure Python (with NumPy); no Dash or plotly. Typical use::
+
+    from dashboard import model
+    park = model.load_park("data/kalundborg")          # raises model.ParkError
+    result = model.evaluate(park)                       # the baseline
+    result.kpis        # {'freshwater_m3': ..., 'co2_t': ..., 'landfill_t': ..., 'cost': ...}
+    model.marginal_effects(park, active=["x", "y"])     # {exchange id: Kpis change}
+"""
+
+from .domain import UNLIMITED, Exchange, Firm, Park, Reported, Resource, Source, Stream, TransportMode
+from .errors import ParkError, Problem
+from .evaluation import Evaluation, ExchangeFlow, StreamFlow, evaluate
+from .finance import annual_capital_cost, capital_recovery_factor
+from .kpis import KPI_NAMES, Kpis
+from .loading import load_park, load_park_bytes
+from .marginal import marginal_effects
+from .plan import net_benefit_per_unit, service_order
+from .scenario import Change, Views, change, scenario_active, scenario_toggles, views
+from .vocabulary import Bound, Category, Fate, Mode, Payer, Status, StreamKind
+
+__all__ = [
+    "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
+    "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
+    "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Kpis",
+    "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
+    "service_order", "Change", "Views", "change", "scenario_active", "scenario_toggles",
+    "views", "Bound", "Category", "Fate", "Mode", "Payer", "Status", "StreamKind",
+]

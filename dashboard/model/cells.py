@@ -1,0 +1,130 @@
+"""Turning one raw cell into a typed value, with a message a park manager understands."""
+
+from __future__ import annotations
+
+import math
+import re
+from enum import StrEnum
+from typing import Any, Callable
+
+from .vocabulary import choices
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message says why in plain words."""
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS_POINT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?")
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+CellParser = Callable[[Any, bool], Any]
+"""(raw value, decimal_comma) -> typed value; raises CellError."""
+
+
+def to_number(value: Any, decimal_comma: bool = False) -> float:
+    """A finite number from a cell. Text may use a decimal comma in a ';' file, and
+    thousands separators ('1,234,567' or, with a decimal comma, '1.234.567,8')."""
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' is true/false, not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).replace(" ", "").replace("\u202f", "").replace("_", "")
+        if decimal_comma:
+            if _THOUSANDS_POINT.fullmatch(text):
+                text = text.replace(".", "")
+            if text.count(",") == 1:
+                text = text.replace(",", ".")
+        elif _THOUSANDS_COMMA.fullmatch(text):
+            text = text.replace(",", "")
+        elif "," in text:
+            raise CellError(f"'{value}' is not a number: write decimals with a point (1234.5), "
+                            "or save the file with ';' as separator to use a decimal comma")
+        if not _NUMBER.fullmatch(text):
+            raise CellError(f"'{value}' is not a number")
+        number = float(text)
+    if not math.isfinite(number):
+        raise CellError(f"'{value}' is not a finite number")
+    return number
+
+
+def number(value: Any, decimal_comma: bool) -> float:
+    return to_number(value, decimal_comma)
+
+
+def non_negative(value: Any, decimal_comma: bool) -> float:
+    result = to_number(value, decimal_comma)
+    if result < 0:
+        raise CellError(f"is {value}; it cannot be negative")
+    return result
+
+
+def positive(value: Any, decimal_comma: bool) -> float:
+    result = to_number(value, decimal_comma)
+    if result <= 0:
+        raise CellError(f"is {value}; it must be greater than 0")
+    return result
+
+
+def fraction(value: Any, decimal_comma: bool) -> float:
+    result = to_number(value, decimal_comma)
+    if not 0 <= result < 1:
+        raise CellError(f"is {value}; give it as a fraction of 1, e.g. 0.06 for 6 %")
+    return result
+
+
+def year(value: Any, decimal_comma: bool) -> int:
+    result = to_number(value, decimal_comma)
+    if result != int(result) or not 1800 <= result <= 2200:
+        raise CellError(f"'{value}' is not a year")
+    return int(result)
+
+
+def text(value: Any, decimal_comma: bool) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def identifier(value: Any, decimal_comma: bool) -> str:
+    result = text(value, decimal_comma)
+    if "," in result:
+        raise CellError(f"'{result}' contains a comma; ids cannot (they are listed with commas in links)")
+    return result
+
+
+_TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "wahr"}
+_FALSE = {"false", "no", "n", "0", "nej", "non", "falsch"}
+
+
+def boolean(value: Any, decimal_comma: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    word = str(value).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise CellError(f"'{value}' is not true or false")
+
+
+def capacity(value: Any, decimal_comma: bool) -> float:
+    if isinstance(value, str) and value.strip().lower() in {"unlimited", "inf", "none", "-"}:
+        return math.inf
+    return non_negative(value, decimal_comma)
+
+
+def one_of(enum: type[StrEnum]) -> CellParser:
+    allowed = choices(enum)
+
+    def parse(value: Any, decimal_comma: bool) -> StrEnum:
+        word = str(value).strip().lower()
+        if word not in allowed:
+            raise CellError(f"'{value}' is not one of: {', '.join(allowed)}")
+        return enum(word)
+
+    parse.allowed = allowed  # type: ignore[attr-defined]
+    return parse

@@ -1,0 +1,23 @@
+"""Annualising an investment (PARK_MODEL.md section 4)."""
+
+from __future__ import annotations
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    """CRF(r, n) = r (1+r)^n / ((1+r)^n - 1), and 1/n when r = 0.
+
+    rate: discount rate per year as a fraction (0.06 = 6 %). years: lifetime, > 0.
+    Multiplying a one-off capex by the CRF gives the equal yearly payment that repays
+    it with interest over the lifetime.
+    """
+    if years <= 0:
+        raise ValueError("lifetime must be positive")
+    if rate == 0:
+        return 1.0 / years
+    growth = (1.0 + rate) ** years
+    return rate * growth / (growth - 1.0)
+
+
+def annual_capital_cost(capex: float, rate: float, years: float) -> float:
+    """Yearly cost (currency per year) of a one-off ``capex`` over ``years`` at ``rate``."""
+    return capex * capital_recovery_factor(rate, years) if capex else 0.0

@@ -1,0 +1,90 @@
+"""The marginal effect of each exchange: the change in the park's KPIs when that one
+exchange alone is toggled from the current scenario (PARK_MODEL.md section 4).
+
+Re-evaluating the whole park once per exchange would cost E full runs. Toggling one
+exchange can only move the exchanges served after it that share a stream with it, and
+those they move in turn, so each toggle replays just that cascade: an exchange at
+position p sees the supply and demand the base run left before p, shifted by what the
+exchanges already replayed (all earlier than p) changed on those streams.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from .domain import Park
+from .evaluation import Evaluation, evaluate
+from .kpis import Kpis
+from .plan import COST, ServicePlan
+
+_TOLERANCE = 1e-9
+
+
+def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[float, float, float, float]:
+    """Change of the four park KPIs when the exchange at ``position`` is toggled."""
+    run = base.run
+    carried, active = run.carried, run.active
+    supply, demand, ratio, capacity = plan.supply, plan.demand, plan.ratio, plan.capacity
+    unit_effect = plan.unit_effect_rows
+    supply_before, demand_before = run.supply_before, run.demand_before
+    quantity = plan.quantity
+
+    delta = [0.0, 0.0, 0.0, 0.0]
+    fixed = float(plan.fixed_cost[position])
+    delta[COST] += -fixed if active[position] else fixed
+    shift: dict[int, float] = {}       # stream -> change of what is left, from replayed exchanges
+    queued = {position}
+    heap = [position]
+
+    def touch(stream: int, after: int) -> None:
+        if stream in shift:
+            return  # its later users are queued already
+        shift[stream] = 0.0
+        for later in plan.later_users(stream, after):
+            if later not in queued and active[later]:
+                queued.add(later)
+                heapq.heappush(heap, later)
+
+    while heap:
+        pos = heapq.heappop(heap)
+        s, d, r = supply[pos], demand[pos], ratio[pos]
+        if pos == position and active[pos]:
+            new = 0.0
+        else:
+            supply_left = supply_before[pos] + shift.get(s, 0.0)
+            demand_room = (demand_before[pos] + shift.get(d, 0.0)) / r
+            new = min(capacity[pos], supply_left, demand_room)
+            if new < 0.0:
+                new = 0.0
+        change = new - carried[pos]
+        scale = _TOLERANCE * (1.0 + quantity[s] + quantity[d])
+        if -scale <= change <= scale:
+            continue
+        effect = unit_effect[pos]
+        delta[0] += change * effect[0]
+        delta[1] += change * effect[1]
+        delta[2] += change * effect[2]
+        delta[3] += change * effect[3]
+        touch(s, pos)
+        touch(d, pos)
+        shift[s] -= change
+        shift[d] -= r * change
+    return delta[0], delta[1], delta[2], delta[3]
+
+
+def marginal_effects(park: Park, active: Iterable[str] | None = None,
+                     base: Evaluation | None = None) -> dict[str, Kpis]:
+    """For every exchange id, the KPI change (toggled minus current) when that exchange
+    alone is switched on (if off) or off (if on) from the scenario ``active``.
+
+    Units as in ``Kpis``; a negative value is an improvement. Pass ``base`` to reuse an
+    evaluation of the same scenario.
+    """
+    if base is None:
+        base = evaluate(park, active)
+    plan = base.plan
+    effects = {}
+    for position, exchange in enumerate(plan.exchanges):
+        effects[exchange.id] = Kpis(*toggle_delta(plan, base, position))
+    return {e.id: effects[e.id] for e in park.exchanges}

@@ -1,0 +1,80 @@
+"""Scenarios: which exchanges are on, and the three views the dashboard compares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .domain import Park
+from .errors import ParkError, Problem
+from .evaluation import Evaluation, evaluate
+from .kpis import KPI_NAMES, Kpis
+
+
+def scenario_active(park: Park, on: Iterable[str] = (), off: Iterable[str] = ()) -> frozenset[str]:
+    """The baseline with the exchanges in ``on`` switched on and those in ``off`` switched off.
+    Unknown ids raise ParkError naming each; an id both on and off is an error too."""
+    on, off = list(on), list(off)
+    known = park.exchange.keys()
+    problems = [Problem(None, None, None, f"unknown exchange id '{i}'")
+                for i in dict.fromkeys(on + off) if i not in known]
+    problems += [Problem(None, None, None, f"exchange '{i}' is asked to be both on and off")
+                 for i in dict.fromkeys(on) if i in set(off)]
+    if problems:
+        raise ParkError(problems)
+    return (park.baseline_active | frozenset(on)) - frozenset(off)
+
+
+def scenario_toggles(park: Park, active: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The shortest description of ``active`` against the baseline: (on, off) id lists,
+    in the park's exchange order."""
+    active = frozenset(active)
+    baseline = park.baseline_active
+    on = tuple(e.id for e in park.exchanges if e.id in active and e.id not in baseline)
+    off = tuple(e.id for e in park.exchanges if e.id in baseline and e.id not in active)
+    return on, off
+
+
+@dataclass(frozen=True)
+class Change:
+    """A KPI change between two views: absolute (units of the KPI) and relative
+    (fraction of the reference; None where the reference is 0)."""
+
+    absolute: Kpis
+    relative: dict[str, float | None]
+
+
+def change(new: Kpis, reference: Kpis) -> Change:
+    diff = new - reference
+    relative = {name: (getattr(diff, name) / getattr(reference, name)
+                       if getattr(reference, name) else None) for name in KPI_NAMES}
+    return Change(diff, relative)
+
+
+@dataclass(frozen=True)
+class Views:
+    """The no-symbiosis reference (all off), the baseline (existing on) and the scenario."""
+
+    no_symbiosis: Evaluation
+    baseline: Evaluation
+    scenario: Evaluation
+
+    @property
+    def vs_baseline(self) -> Change:
+        return change(self.scenario.totals, self.baseline.totals)
+
+    @property
+    def vs_no_symbiosis(self) -> Change:
+        return change(self.scenario.totals, self.no_symbiosis.totals)
+
+    @property
+    def baseline_savings(self) -> Kpis:
+        """What the existing exchanges save: no-symbiosis minus baseline (positive = saved)."""
+        return self.no_symbiosis.totals - self.baseline.totals
+
+
+def views(park: Park, active: Iterable[str] | None = None) -> Views:
+    """Evaluate the three views; ``active`` None means the scenario is the baseline."""
+    baseline = evaluate(park, None)
+    scenario = baseline if active is None or frozenset(active) == baseline.active else evaluate(park, active)
+    return Views(evaluate(park, ()), baseline, scenario)

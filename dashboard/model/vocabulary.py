@@ -1,0 +1,69 @@
+"""The fixed vocabularies of the park data format (PARK_MODEL.md section 2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What kind of thing a resource is; a Sankey diagram shows one category."""
+
+    WATER = "water"
+    ENERGY = "energy"
+    MATERIAL = "material"
+
+
+class StreamKind(StrEnum):
+    """A demand stream is an input a firm needs; a supply stream is an output."""
+
+    SUPPLY = "supply"
+    DEMAND = "demand"
+
+
+class Fate(StrEnum):
+    """Where the part of a supply stream that no exchange takes ends up."""
+
+    LANDFILL = "landfill"
+    INCINERATION = "incineration"
+    DISCHARGE = "discharge"
+    VENT = "vent"
+    EXTERNAL = "external"
+
+
+class Status(StrEnum):
+    """Existing exchanges are on in the baseline; candidates are off."""
+
+    EXISTING = "existing"
+    CANDIDATE = "candidate"
+
+
+class Mode(StrEnum):
+    """How an exchange moves what it carries."""
+
+    PIPELINE = "pipeline"
+    TRUCK = "truck"
+    RAIL = "rail"
+    SHIP = "ship"
+    CONVEYOR = "conveyor"
+    GRID = "grid"
+
+
+class Payer(StrEnum):
+    """Whose books carry an exchange's own cost and CO2e."""
+
+    TO = "to"
+    FROM = "from"
+
+
+class Bound(StrEnum):
+    """What stopped an exchange from carrying more (PARK_MODEL.md section 3)."""
+
+    CAPACITY = "capacity"
+    SUPPLY = "supply"
+    DEMAND = "demand"
+    INACTIVE = "inactive"
+
+
+def choices(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The allowed spellings of a vocabulary, in declaration order."""
+    return tuple(member.value for member in enum)
