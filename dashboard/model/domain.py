@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 from .kpis import Kpis
 from .vocabulary import Category, Fate, Mode, Payer, Status, StreamKind

@@ -18,7 +18,7 @@ from .evaluation import Evaluation, evaluate
 from .kpis import Kpis
 from .plan import COST, ServicePlan
 
-_TOLERANCE = 1e-9
+_TOLERANCE = 1e-12  # relative to the streams involved: above float noise, below any real flow
 
 
 def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[float, float, float, float]:

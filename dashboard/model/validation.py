@@ -11,12 +11,10 @@ from typing import Any
 
 from . import cells
 from .cells import CellError
-from .domain import (Exchange, Firm, Park, Reported, Resource, Source, Stream,
-                     TransportMode)
+from .domain import Exchange, Firm, Park, Reported, Resource, Source, Stream, TransportMode
 from .errors import ProblemLog
 from .kpis import KPI_NAMES, Kpis
-from .schema import (DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS,
-                     TABLE_SPECS, TableSpec)
+from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
 from .tables import RawPark, RawRow, RawTable
 from .vocabulary import Fate, Mode, StreamKind
 
@@ -140,9 +138,9 @@ class ParkBuilder:
             return parse_table(self.raw.settings_tables[name], spec, self.log) if \
                 self.raw.settings_tables[name].rows else []
         value = self.raw.settings.get(name)
-        if value is None:
+        if not value:
             return []
-        label = f"{self.raw.settings_label}[{name}]"
+        label = self.settings_table_label(name)
         if name == "transport":
             if not isinstance(value, dict):
                 self.log.error(self.raw.settings_label, None, name, "must be tables [transport.MODE]")
@@ -163,9 +161,15 @@ class ParkBuilder:
         table = RawTable(name, label, columns, rows)
         return parse_table(table, spec, self.log)
 
+    def settings_table_label(self, name: str) -> str:
+        if name in self.raw.settings_tables:
+            return self.raw.settings_tables[name].label
+        base = self.raw.settings_label
+        return f"{base[:-1]}.{name}]" if base.endswith("]") else f"{base}[{name}]"
+
     def sources(self) -> tuple[Source, ...]:
         rows = self.settings_table("sources")
-        label = f"{self.raw.settings_label}[sources]"
+        label = self.settings_table_label("sources")
         check_unique(rows, "id", label, "source", self.log)
         seen: set[str] = set()
         result = []
@@ -177,7 +181,7 @@ class ParkBuilder:
 
     def reported(self, source_ids: set[str]) -> tuple[Reported, ...]:
         rows = self.settings_table("reported")
-        label = f"{self.raw.settings_label}[reported]"
+        label = self.settings_table_label("reported")
         result = []
         for row in rows:
             kpi = row["kpi"]
@@ -300,16 +304,9 @@ class ParkBuilder:
                                f"is landfill but '{resource}' is measured in {resources[resource].unit}; landfill needs a unit of t")
                 row.ok = False
             if row.ok and resource in resources:
-                res = resources[resource]
-
-                def pick(column: str) -> float:
-                    return row[column] if row[column] is not None else getattr(res, column)
-
-                result[key] = Stream(
-                    firm, kind, resource, row["quantity"],
-                    row["fate"] if kind is StreamKind.SUPPLY else None,
-                    pick("virgin_price"), pick("virgin_co2"), pick("disposal_fee"), pick("disposal_co2"),
-                    row["source"])
+                prices = _stream_prices(row, kind, resources[resource])
+                result[key] = Stream(firm, kind, resource, row["quantity"],
+                                     row["fate"] if kind is StreamKind.SUPPLY else None, *prices, row["source"])
         return result
 
     def exchanges(self, resources: dict[str, Resource], firm_ids: set[str], resource_ids: set[str],
@@ -432,6 +429,14 @@ class ParkBuilder:
             if kind_text in ("supply", "demand"):
                 keys.add((cells.text(firm, False), StreamKind(kind_text), cells.text(resource, False)))
         return keys
+
+
+def _stream_prices(row: ParsedRow, kind: StreamKind, resource: Resource) -> tuple[float, float, float, float]:
+    """virgin_price, virgin_co2, disposal_fee, disposal_co2: the stream's override where it
+    applies to its kind and is given, else the resource's value."""
+    applies = ("virgin_price", "virgin_co2") if kind is StreamKind.DEMAND else ("disposal_fee", "disposal_co2")
+    return tuple(row[c] if c in applies and row[c] is not None else getattr(resource, c)
+                 for c in ("virgin_price", "virgin_co2", "disposal_fee", "disposal_co2"))
 
 
 def build_park(raw: RawPark, log: ProblemLog) -> Park | None:

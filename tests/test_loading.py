@@ -1,0 +1,274 @@
+"""Loading a park: every error of PARK_MODEL.md section 5 is found, located (file, row as a
+spreadsheet shows it, column) and reported together; the other formats load the same park."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+from dashboard import model
+from dashboard.model.writing import park_json, write_park_folder
+from tests.helpers import FIRMS, PARK_TOML, RESOURCES, load, problems, write_park
+
+STREAMS = """\
+firm,kind,resource,quantity,fate
+power,supply,fly_ash,100,landfill
+plaster,demand,gypsum,60,
+"""
+EXCHANGES = """\
+id,name,from_firm,resource,to_firm,replaces,status
+ash,Fly ash to plaster,power,fly_ash,plaster,gypsum,existing
+"""
+
+
+def test_valid_park_loads_with_typed_immutable_objects(tmp_path):
+    park = load(tmp_path, streams=STREAMS, exchanges=EXCHANGES)
+    assert park.name == "Mini park" and park.currency == "EUR" and park.year == 2020
+    assert park.exchange["ash"].status is model.Status.EXISTING
+    assert park.exchange["ash"].capacity == model.UNLIMITED
+    assert park.stream[("power", model.StreamKind.SUPPLY, "fly_ash")].fate is model.Fate.LANDFILL
+    with pytest.raises(AttributeError):
+        park.exchange["ash"].capacity = 3  # frozen
+    with pytest.raises(TypeError):
+        park.exchange["x"] = park.exchange["ash"]  # read-only mapping
+
+
+def test_unknown_firm_and_resource_ids(tmp_path):
+    found = problems(tmp_path, streams=STREAMS + "novo,demand,steam,5,\n", exchanges=EXCHANGES)
+    assert "streams.csv:4:firm: firm 'novo' is not in the firms table" in found
+    assert "streams.csv:4:resource: resource 'steam' is not in the resources table" in found
+
+
+def test_duplicate_ids(tmp_path):
+    found = problems(tmp_path, firms=FIRMS + "power,Another power station,power,2,2\n",
+                     streams=STREAMS, exchanges=EXCHANGES + "ash,Again,power,fly_ash,plaster,gypsum,candidate\n")
+    assert "firms.csv:5:id: firm id 'power' is used twice (first in row 2)" in found
+    assert "exchanges.csv:3:id: exchange id 'ash' is used twice (first in row 2)" in found
+
+
+def test_negative_and_non_numeric_quantities(tmp_path):
+    streams = STREAMS.replace("fly_ash,100", "fly_ash,-5").replace("gypsum,60", "gypsum,lots")
+    found = problems(tmp_path, streams=streams, exchanges=EXCHANGES)
+    assert "streams.csv:2:quantity: is -5; it cannot be negative" in found
+    assert "streams.csv:3:quantity: 'lots' is not a number" in found
+
+
+def test_exchange_without_matching_streams(tmp_path):
+    exchanges = EXCHANGES + "back,Back,plaster,fly_ash,power,gypsum,candidate\n"
+    found = problems(tmp_path, streams=STREAMS, exchanges=exchanges)
+    assert "exchanges.csv:3:resource: firm 'plaster' has no supply stream of 'fly_ash' in the streams table" in found
+    assert "exchanges.csv:3:replaces: firm 'power' has no demand stream of 'gypsum' in the streams table" in found
+
+
+def test_units_that_differ_need_a_ratio(tmp_path):
+    streams = STREAMS + "cement,demand,natural_gas,10,\n"
+    exchanges = EXCHANGES + "gas,Ash for gas,power,fly_ash,cement,natural_gas,candidate\n"
+    found = problems(tmp_path, streams=streams, exchanges=exchanges)
+    assert len(found) == 1
+    assert found[0].startswith("exchanges.csv:3:ratio: is blank but 'fly_ash' is in t and 'natural_gas' in MWh")
+
+
+def test_missing_required_column(tmp_path):
+    found = problems(tmp_path, streams=STREAMS.replace(",quantity", "").replace(",100", "").replace(",60", ""),
+                     exchanges=EXCHANGES)
+    assert "streams.csv:1:quantity: required column 'quantity' is missing from the header row" in found
+
+
+def test_empty_table(tmp_path):
+    found = problems(tmp_path, streams=STREAMS, exchanges="id,name,from_firm,resource,to_firm,status\n")
+    assert any(p.startswith("exchanges.csv: has no rows") for p in found)
+
+
+def test_fate_and_status_outside_their_lists(tmp_path):
+    found = problems(tmp_path, streams=STREAMS.replace("landfill", "ocean"),
+                     exchanges=EXCHANGES.replace("existing", "planned"))
+    assert "streams.csv:2:fate: 'ocean' is not one of: landfill, incineration, discharge, vent, external" in found
+    assert "exchanges.csv:2:status: 'planned' is not one of: existing, candidate" in found
+
+
+def test_landfill_needs_tonnes_and_supply_needs_a_fate(tmp_path):
+    streams = STREAMS + "power,supply,wastewater,10,landfill\ncement,supply,biomass,5,\n"
+    found = problems(tmp_path, streams=streams, exchanges=EXCHANGES)
+    assert any(p.startswith("streams.csv:4:fate: is landfill but 'wastewater' is measured in m3") for p in found)
+    assert any(p.startswith("streams.csv:5:fate: is blank; a supply stream needs a fate") for p in found)
+
+
+def test_one_stream_per_firm_kind_and_resource(tmp_path):
+    found = problems(tmp_path, streams=STREAMS + "plaster,demand,gypsum,5,\n", exchanges=EXCHANGES)
+    assert any(p.startswith("streams.csv:4:resource: firm 'plaster' already has a demand stream of 'gypsum' (row 3)")
+               for p in found)
+
+
+def test_freshwater_resource_must_be_in_m3(tmp_path):
+    found = problems(tmp_path, resources=RESOURCES.replace("freshwater,Freshwater,water,m3", "freshwater,Freshwater,water,l"),
+                     streams=STREAMS, exchanges=EXCHANGES)
+    assert "resources.csv:4:unit: is 'l'; a freshwater resource must be measured in m3" in found
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    found = problems(tmp_path, toml=PARK_TOML.replace('currency = "EUR"', 'currency = "euros"'),
+                     streams=STREAMS.replace("landfill", "ocean") + "novo,demand,gypsum,1,\n",
+                     exchanges=EXCHANGES.replace("existing", "planned"))
+    assert len(found) == 4
+    assert "park.toml:currency: 'EUROS' is not an ISO 4217 code such as DKK, EUR or USD" in found
+
+
+def test_park_settings_problems(tmp_path):
+    toml = 'country = "DK"\ndiscount_rate = 6\n[[reported]]\nkpi = "water"\nvalue = 3\nsource = "x"\n'
+    found = problems(tmp_path, toml=toml, streams=STREAMS, exchanges=EXCHANGES)
+    assert "park.toml:name: is missing; a park needs a name" in found
+    assert "park.toml:currency: is missing; a park needs a currency" in found
+    assert "park.toml:discount_rate: is 6; give it as a fraction of 1, e.g. 0.06 for 6 %" in found
+    assert "park.toml[reported]:1:kpi: 'water' is not one of: freshwater_m3, co2_t, landfill_t, cost" in found
+    assert "park.toml[reported]:1:source: source 'x' is not listed in [[sources]]" in found
+
+
+def test_broken_toml_and_missing_file(tmp_path):
+    folder = write_park(tmp_path, toml="name = [", streams=STREAMS, exchanges=EXCHANGES)
+    (folder / "firms.csv").unlink()
+    with pytest.raises(model.ParkError) as caught:
+        model.load_park(folder)
+    text = [str(p).replace(f"{folder}/", "") for p in caught.value.problems]
+    assert any(p.startswith("park.toml: is not valid TOML") for p in text)
+    assert "firms.csv: is missing: a park needs a firms table" in text
+
+
+def test_unknown_columns_are_warnings_not_errors(tmp_path):
+    park = load(tmp_path, streams=STREAMS.replace("fate\n", "fate,comment\n", 1), exchanges=EXCHANGES)
+    assert [str(w).replace(f"{tmp_path}/", "") for w in park.warnings] == [
+        "streams.csv:1:comment: column 'comment' is not part of the format; it is ignored"]
+
+
+def test_european_csv_with_bom_semicolons_decimal_comma_and_spaces(tmp_path):
+    folder = write_park(tmp_path, streams=STREAMS, exchanges=EXCHANGES)
+    european = ("\ufefffirm ; kind ; resource ; quantity ; fate\n"
+                " power ; supply ; fly_ash ; 1.234,5 ; landfill \n"
+                "plaster;demand;gypsum;60,25;\n")
+    (folder / "streams.csv").write_bytes(european.encode("utf-8"))
+    (folder / "exchanges.csv").write_bytes(
+        "\ufeffid;name;from_firm;resource;to_firm;replaces;status;capacity\n"
+        "ash;Fly ash to plaster;power;fly_ash;plaster;gypsum;existing;50,5\n".encode("utf-8"))
+    park = model.load_park(folder)
+    assert park.stream[("power", model.StreamKind.SUPPLY, "fly_ash")].quantity == 1234.5
+    assert park.stream[("plaster", model.StreamKind.DEMAND, "gypsum")].quantity == 60.25
+    assert park.exchange["ash"].capacity == 50.5
+
+
+def test_comma_decimal_in_a_comma_file_is_explained(tmp_path):
+    found = problems(tmp_path, streams=STREAMS.replace("100", '"1,5"'), exchanges=EXCHANGES)
+    assert any("write decimals with a point" in p for p in found)
+
+
+def reference_park(tmp_path) -> model.Park:
+    return load(tmp_path / "csv", streams=STREAMS + "cement,demand,gypsum,50,\n",
+                exchanges=EXCHANGES + "more,More ash,power,fly_ash,cement,gypsum,candidate\n")
+
+
+def workbook_bytes(park: model.Park, mutate=None) -> bytes:
+    data = park.to_dict()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "park"
+    sheet.append(["key", "value"])
+    for key in ("name", "country", "currency", "year", "discount_rate"):
+        sheet.append([key, data["park"][key]])
+    for table in ("resources", "firms", "streams", "exchanges"):
+        sheet = book.create_sheet(table)
+        columns = list(data[table][0])
+        sheet.append(columns)
+        for row in data[table]:
+            sheet.append([row[c] for c in columns])
+    if mutate:
+        mutate(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_workbook_loads_the_same_park(tmp_path):
+    park = reference_park(tmp_path)
+    path = tmp_path / "park.xlsx"
+    path.write_bytes(workbook_bytes(park))
+    loaded = model.load_park(path)
+    assert loaded.content_hash == park.content_hash
+    assert model.evaluate(loaded).kpis == model.evaluate(park).kpis
+
+
+def test_workbook_errors_name_the_sheet(tmp_path):
+    park = reference_park(tmp_path)
+
+    def break_it(book):
+        book["streams"]["D2"] = "many"
+        del book["firms"]
+
+    with pytest.raises(model.ParkError) as caught:
+        model.load_park_bytes("book.xlsx", workbook_bytes(park, break_it))
+    text = [str(p) for p in caught.value.problems]
+    assert "book.xlsx[streams]:2:quantity: 'many' is not a number" in text
+    assert "book.xlsx[firms]: sheet is missing: a park needs a firms table" in text
+
+
+def test_json_loads_the_same_park(tmp_path):
+    park = reference_park(tmp_path)
+    loaded = model.load_park_bytes("park.json", park_json(park).encode())
+    assert loaded.content_hash == park.content_hash
+
+
+def test_json_errors_name_table_and_item(tmp_path):
+    document = json.loads(park_json(reference_park(tmp_path)))
+    document["exchanges"][1]["status"] = "maybe"
+    with pytest.raises(model.ParkError) as caught:
+        model.load_park_bytes("park.json", json.dumps(document).encode())
+    assert [str(p) for p in caught.value.problems] == [
+        "park.json[exchanges]:2:status: 'maybe' is not one of: existing, candidate"]
+
+
+def test_csv_folder_round_trip(tmp_path):
+    park = reference_park(tmp_path)
+    again = model.load_park(write_park_folder(park, tmp_path / "again"))
+    assert again.content_hash == park.content_hash
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_zip_of_the_folder_loads(tmp_path):
+    park = reference_park(tmp_path)
+    folder = tmp_path / "csv"
+    data = zip_of({f"mypark/{p.name}": p.read_bytes() for p in folder.iterdir()})
+    assert model.load_park_bytes("mypark.zip", data).content_hash == park.content_hash
+
+
+def test_zip_with_path_outside_itself_is_refused(tmp_path):
+    reference_park(tmp_path)
+    files = {p.name: p.read_bytes() for p in (tmp_path / "csv").iterdir()}
+    files["../../evil.csv"] = b"x"
+    with pytest.raises(model.ParkError, match="a path outside the zip"):
+        model.load_park_bytes("park.zip", zip_of(files))
+
+
+def test_zip_bomb_is_refused():
+    data = zip_of({"park.toml": b"name='x'\n", "firms.csv": b"0" * 50_000_000})
+    with pytest.raises(model.ParkError, match="zip bomb"):
+        model.load_park_bytes("park.zip", data)
+
+
+def test_unknown_file_kind_and_missing_path(tmp_path):
+    with pytest.raises(model.ParkError, match="is not a park"):
+        model.load_park_bytes("park.docx", b"hello")
+    with pytest.raises(model.ParkError, match="does not exist"):
+        model.load_park(tmp_path / "nowhere")
+
+
+def test_damaged_workbook_is_a_park_error():
+    with pytest.raises(model.ParkError, match="could not be opened as an Excel workbook"):
+        model.load_park_bytes("park.xlsx", b"not a zip at all")

@@ -1,0 +1,184 @@
+"""Invariants of the accounting on many random parks (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import model
+from dashboard.model.generate import generate_park
+from dashboard.model.writing import write_park_folder
+
+RESOURCE_UNITS = {"water": ("m3", model.Category.WATER), "heat": ("MWh", model.Category.ENERGY),
+                  "ash": ("t", model.Category.MATERIAL), "gypsum": ("t", model.Category.MATERIAL)}
+
+money = st.floats(min_value=0, max_value=200, allow_nan=False, allow_infinity=False)
+factor = st.floats(min_value=0, max_value=2, allow_nan=False, allow_infinity=False)
+amount = st.one_of(st.just(0.0), st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False))
+
+
+@st.composite
+def parks(draw) -> model.Park:
+    n_firms = draw(st.integers(2, 5))
+    firms = tuple(model.Firm(f"f{i}", f"Firm {i}", baseline=model.Kpis(
+        draw(amount), draw(amount), draw(amount), draw(amount))) for i in range(n_firms))
+    resources = tuple(model.Resource(rid, rid, cat, unit, freshwater=(rid == "water"),
+                                     virgin_price=draw(money), virgin_co2=draw(factor),
+                                     disposal_fee=draw(money), disposal_co2=draw(factor))
+                      for rid, (unit, cat) in RESOURCE_UNITS.items())
+    streams = {}
+    for firm in firms:
+        for resource in resources:
+            for kind in model.StreamKind:
+                if draw(st.booleans()):
+                    fate = None
+                    if kind is model.StreamKind.SUPPLY:
+                        fate = model.Fate.LANDFILL if resource.unit == "t" else model.Fate.DISCHARGE
+                    streams[(firm.id, kind, resource.id)] = model.Stream(
+                        firm.id, kind, resource.id, draw(amount), fate,
+                        resource.virgin_price, resource.virgin_co2, resource.disposal_fee, resource.disposal_co2)
+    supplies = [k for k in streams if k[1] is model.StreamKind.SUPPLY]
+    demands = [k for k in streams if k[1] is model.StreamKind.DEMAND]
+    exchanges = []
+    if supplies and demands:
+        for i in range(draw(st.integers(1, 12))):
+            supply = draw(st.sampled_from(supplies))
+            demand = draw(st.sampled_from(demands))
+            exchanges.append(model.Exchange(
+                id=f"e{i}", name=f"e{i}", from_firm=supply[0], resource=supply[2], to_firm=demand[0],
+                replaces=demand[2], status=draw(st.sampled_from(list(model.Status))),
+                ratio=draw(st.sampled_from([1.0, 0.5, 2.0, 1.3])),
+                capacity=draw(st.one_of(st.just(math.inf), amount)),
+                capex=draw(st.sampled_from([0.0, 1e5])), lifetime_years=draw(st.sampled_from([5.0, 20.0])),
+                opex_per_year=draw(st.sampled_from([0.0, 500.0])), cost_per_unit=draw(money) / 10,
+                co2_per_unit=draw(factor) / 10, payer=draw(st.sampled_from(list(model.Payer))),
+                price_per_unit=draw(money) / 10))
+    return model.Park(name="random", currency="EUR", resources=resources, firms=firms,
+                      streams=tuple(streams.values()), exchanges=tuple(exchanges),
+                      discount_rate=draw(st.sampled_from([0.0, 0.06])),
+                      carbon_price=draw(st.sampled_from([0.0, 80.0])))
+
+
+@st.composite
+def parks_and_scenarios(draw):
+    park = draw(parks())
+    ids = [e.id for e in park.exchanges]
+    active = draw(st.sets(st.sampled_from(ids))) if ids else set()
+    return park, frozenset(active)
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_no_stream_is_over_used_and_mass_balances(case):
+    park, active = case
+    result = model.evaluate(park, active)
+    taken: dict[tuple, float] = {}
+    for flow in result.flows:
+        assert flow.carried >= 0
+        assert flow.carried <= flow.exchange.capacity * (1 + 1e-12)
+        if not flow.active:
+            assert flow.carried == 0 and flow.bound is model.Bound.INACTIVE
+        taken[flow.exchange.supply_key] = taken.get(flow.exchange.supply_key, 0) + flow.carried
+        taken[flow.exchange.demand_key] = taken.get(flow.exchange.demand_key, 0) + flow.met
+    for key, stream_flow in result.stream_flows.items():
+        quantity = park.stream[key].quantity
+        assert taken.get(key, 0.0) <= quantity * (1 + 1e-9) + 1e-9
+        assert stream_flow.leftover >= 0
+        assert close(stream_flow.exchanged + stream_flow.leftover, quantity)
+        assert close(stream_flow.exchanged, taken.get(key, 0.0))
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_firm_kpis_add_up_to_the_park(case):
+    park, active = case
+    result = model.evaluate(park, active)
+    total = model.Kpis()
+    for firm_kpis in result.firm_kpis.values():
+        total = total + firm_kpis
+    for mine, theirs in zip(total.values(), result.totals.values()):
+        assert close(mine, theirs)
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios(), st.data())
+def test_toggling_an_inactive_exchange_off_changes_nothing(case, data):
+    park, active = case
+    inactive = [e.id for e in park.exchanges if e.id not in active]
+    if not inactive:
+        return
+    chosen = data.draw(st.sampled_from(inactive))
+    before, after = model.evaluate(park, active), model.evaluate(park, active - {chosen})
+    assert before.totals == after.totals
+    assert [f.carried for f in before.flows] == [f.carried for f in after.flows]
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_switching_off_an_exchange_that_carries_nothing_only_saves_its_fixed_cost(case):
+    park, active = case
+    result = model.evaluate(park, active)
+    for flow in result.flows:
+        if flow.active and flow.carried == 0:
+            after = model.evaluate(park, active - {flow.id})
+            assert [f.carried for f in after.flows] == [f.carried for f in result.flows]
+            exchange = flow.exchange
+            fixed = model.annual_capital_cost(exchange.capex, park.discount_rate, exchange.lifetime_years) \
+                + exchange.opex_per_year
+            diff = result.totals - after.totals
+            assert close(diff.cost, fixed) and diff.co2_t == 0 and diff.freshwater_m3 == 0
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_marginal_effects_equal_full_re_evaluation(case):
+    park, active = case
+    base = model.evaluate(park, active)
+    effects = model.marginal_effects(park, active)
+    assert list(effects) == [e.id for e in park.exchanges]
+    for exchange_id, effect in effects.items():
+        toggled = model.evaluate(park, active ^ {exchange_id})
+        expected = toggled.totals - base.totals
+        for got, want in zip(effect.values(), expected.values()):
+            assert math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-4), (exchange_id, effect, expected)
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_evaluation_is_deterministic_and_order_independent(case):
+    park, active = case
+    first = model.evaluate(park, active)
+    again = model.evaluate(park, sorted(active, reverse=True))
+    assert first.totals == again.totals
+    assert first.firm_totals.tolist() == again.firm_totals.tolist()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(2, 40), st.integers(1, 120), st.integers(0, 10_000))
+def test_generated_parks_marginal_effects_match(firms, exchanges, seed):
+    park = generate_park(firms, exchanges, seed)
+    base = model.evaluate(park)
+    effects = model.marginal_effects(park, base=base)
+    for exchange in park.exchanges[:25]:
+        expected = model.evaluate(park, base.active ^ {exchange.id}).totals - base.totals
+        for got, want in zip(effects[exchange.id].values(), expected.values()):
+            assert math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-3)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_park_survives_a_write_and_load(tmp_path, seed):
+    park = generate_park(30, 90, seed)
+    loaded = model.load_park(write_park_folder(park, tmp_path / "park"))
+    assert loaded.content_hash == park.content_hash
+    assert not loaded.warnings
+    assert model.evaluate(loaded).kpis == model.evaluate(park).kpis
