@@ -1,0 +1,289 @@
+"""A scenario's results as plain tables, and as CSV and Excel files safe to open.
+
+``scenario_tables`` returns ``{table name: rows}``, each row a dict in column order
+(``TABLE_COLUMNS``), values as the model computes them: full-precision floats, per
+year, in the units named below; text raw (as loaded). The tables are for screens and
+files alike; only the file writers (``to_csv``, ``to_csv_zip``, ``to_xlsx``) neutralise
+text against formula injection.
+
+Units (every quantity per year):
+
+- KPI columns ending ``freshwater_m3`` are m3, ``co2_t`` t CO2e, ``landfill_t`` t and
+  ``cost`` the park's currency (the ``kpis`` table names each unit in ``unit``);
+- ``carried`` is in ``unit`` (the resource carried), ``met`` in ``demand_unit``;
+- ``pct_vs_baseline`` is a percentage (-12.5 means 12.5 % lower than the baseline),
+  blank where the baseline is 0.
+
+Formula injection: a spreadsheet runs text that begins with ``=``, ``+``, ``-`` or ``@``
+(and may after a leading tab or line break) as a formula. Such text is written with a
+leading single quote, in CSV and XLSX alike; numbers are written as numbers (a negative
+number is a numeric cell, never text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import numbers
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from dashboard import __version__, model
+from dashboard.formatting import KPI_LABELS, kpi_unit
+from dashboard.model import KPI_NAMES, Park
+
+Rows = list[dict[str, Any]]
+Tables = dict[str, Rows]
+
+VIEWS = ("baseline", "scenario")
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpis": ("kpi", "label", "unit", "no_symbiosis", "baseline", "scenario",
+             "change_vs_baseline", "pct_vs_baseline", "change_vs_no_symbiosis"),
+    "exchanges": ("id", "name", "status", "active", "from_firm", "to_firm", "resource", "replaces",
+                  "carried", "unit", "met", "demand_unit", "bound", "bound_by",
+                  *(f"marginal_{kpi}" for kpi in KPI_NAMES)),
+    "firms": ("id", "name", "sector", *(f"{view}_{kpi}" for kpi in KPI_NAMES for view in VIEWS)),
+    "sources": ("id", "citation", "url"),
+}
+"""The columns of each table ``scenario_tables`` returns, in order (also when a table is empty)."""
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in an XLSX cell at all
+_XLSX_MAX_TEXT = 32_767  # characters a cell holds in Excel
+
+
+# -- tables ----------------------------------------------------------------------------
+
+
+def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
+    """The results of the scenario ``active`` (exchange ids on; None: the baseline).
+
+    Tables, each a list of row dicts with the columns of ``TABLE_COLUMNS``:
+
+    - ``kpis``: one row per KPI (``kpi`` id, ``label``, ``unit`` such as ``m3/yr``) with its
+      park total per year in the ``no_symbiosis``, ``baseline`` and ``scenario`` views,
+      ``change_vs_baseline`` and ``change_vs_no_symbiosis`` (scenario minus reference, in
+      the KPI's unit) and ``pct_vs_baseline`` (percent; None where the baseline is 0);
+    - ``exchanges``: one row per exchange in the scenario: ``carried`` (units per year of
+      ``unit``), ``met`` (of ``demand_unit``), what ``bound`` it (and ``bound_by`` which
+      earlier exchange), and ``marginal_<kpi>``: the change of the park KPI when that
+      exchange alone is toggled from the scenario (negative = better);
+    - ``firms``: ``baseline_<kpi>`` and ``scenario_<kpi>`` per firm (they sum to the park's);
+    - ``sources``: the park's cited sources.
+    """
+    seen = model.views(park, active)
+    marginal = model.marginal_effects(park, seen.scenario.active, base=seen.scenario)
+    vs_baseline, vs_none = seen.vs_baseline, seen.vs_no_symbiosis
+    kpis = []
+    for kpi in KPI_NAMES:
+        relative = vs_baseline.relative[kpi]
+        kpis.append({
+            "kpi": kpi,
+            "label": KPI_LABELS[kpi],
+            "unit": f"{kpi_unit(kpi, park.currency)}/yr",
+            "no_symbiosis": float(getattr(seen.no_symbiosis.totals, kpi)),
+            "baseline": float(getattr(seen.baseline.totals, kpi)),
+            "scenario": float(getattr(seen.scenario.totals, kpi)),
+            "change_vs_baseline": float(getattr(vs_baseline.absolute, kpi)),
+            "pct_vs_baseline": None if relative is None else float(relative) * 100.0,
+            "change_vs_no_symbiosis": float(getattr(vs_none.absolute, kpi)),
+        })
+    exchanges = []
+    for flow in seen.scenario.flows:
+        exchange = flow.exchange
+        row = {
+            "id": exchange.id, "name": exchange.name, "status": exchange.status.value,
+            "active": bool(flow.active), "from_firm": exchange.from_firm, "to_firm": exchange.to_firm,
+            "resource": exchange.resource, "replaces": exchange.replaces,
+            "carried": float(flow.carried), "unit": flow.unit, "met": float(flow.met),
+            "demand_unit": flow.demand_unit, "bound": flow.bound.value, "bound_by": flow.bound_by,
+        }
+        effect = marginal[exchange.id]
+        row.update({f"marginal_{kpi}": float(getattr(effect, kpi)) for kpi in KPI_NAMES})
+        exchanges.append(row)
+    firms = []
+    for firm in park.firms:
+        row = {"id": firm.id, "name": firm.name, "sector": firm.sector}
+        by_view = {"baseline": seen.baseline.firm_kpis[firm.id], "scenario": seen.scenario.firm_kpis[firm.id]}
+        for kpi in KPI_NAMES:
+            for view in VIEWS:
+                row[f"{view}_{kpi}"] = float(getattr(by_view[view], kpi))
+        firms.append(row)
+    sources = [{"id": s.id, "citation": s.citation, "url": s.url} for s in park.sources]
+    tables = {"kpis": kpis, "exchanges": exchanges, "firms": firms, "sources": sources}
+    for name, rows in tables.items():
+        assert all(tuple(row) == TABLE_COLUMNS[name] for row in rows), name
+    return tables
+
+
+def about_rows(tables: Mapping[str, Rows], park: Park, generated_at: datetime | None = None) -> Rows:
+    """What the exported tables describe, as ``item``/``value`` rows: the park, its
+    currency, the scenario (exchanges switched on and off against the baseline, read
+    from the ``exchanges`` table), the units of the columns and when (UTC) it was made."""
+    when = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    exchanges = tables.get("exchanges", [])
+    on = [r["id"] for r in exchanges if r["active"] and r["status"] == model.Status.CANDIDATE.value]
+    off = [r["id"] for r in exchanges if not r["active"] and r["status"] == model.Status.EXISTING.value]
+    items: list[tuple[str, Any]] = [
+        ("park", park.name),
+        ("country", park.country),
+        ("data year", park.year),
+        ("currency", park.currency),
+        ("scenario", "baseline (existing exchanges on, candidates off)" if not on and not off
+         else "baseline with the changes below"),
+        ("switched on (candidates)", ", ".join(on) or "none"),
+        ("switched off (existing)", ", ".join(off) or "none"),
+    ]
+    items += [(f"unit of *{kpi} columns", f"{kpi_unit(kpi, park.currency)} per year") for kpi in KPI_NAMES]
+    items += [
+        ("pct_vs_baseline", "percent of the baseline value; blank where the baseline is 0"),
+        ("marginal_* columns", "change of the park's KPI when that exchange alone is toggled "
+                               "from the scenario; negative = better"),
+        ("carried, met", "units per year of the exchange's unit and demand_unit"),
+        ("generated at (UTC)", when.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("generated by", f"eco-park {__version__}"),
+    ]
+    return [{"item": item, "value": value} for item, value in items]
+
+
+# -- formula-injection safety ----------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """``text`` made safe to put in a spreadsheet cell: control characters a workbook
+    cannot hold are removed, and text a spreadsheet would run as a formula (it begins
+    with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed) gets a
+    leading single quote: ``'=1+1`` shows as text."""
+    text = _ILLEGAL_XML.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _safe(value: Any) -> Any:
+    """A value ready for a file: None, bool, int, finite float or neutralised text.
+    A number that is not finite becomes None (blank): spreadsheets cannot hold one."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return neutralise(str(value))
+
+
+def _csv_text(value: Any) -> str:
+    value = _safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return str(value)
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def _columns_of(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -> list[str]:
+    if columns is not None:
+        return list(columns)
+    found: list[str] = []
+    for row in rows:
+        found.extend(c for c in row if c not in found)
+    return found
+
+
+def to_csv(table: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, bom: bool = True) -> str:
+    """One table as comma-separated text with a header row; ``columns`` picks and orders
+    them (default: the rows' keys, in order). Numbers are written in full precision
+    with a decimal point, true/false as ``true``/``false``, blanks as empty cells, and
+    text neutralised against formula injection. With ``bom`` the text begins with
+    U+FEFF, so that encoded as UTF-8 it carries the byte-order mark Excel needs to read
+    it as UTF-8."""
+    names = _columns_of(table, columns)
+    buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_text(name) for name in names])
+    for row in table:
+        writer.writerow([_csv_text(row.get(name)) for name in names])
+    return buffer.getvalue()
+
+
+def to_csv_zip(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park | None = None,
+               generated_at: datetime | None = None) -> bytes:
+    """A zip of one ``<table>.csv`` per table (UTF-8 with BOM, see ``to_csv``); with
+    ``park`` given, an ``about.csv`` too (see ``about_rows``)."""
+    files = {name: to_csv(rows, TABLE_COLUMNS.get(name)) for name, rows in tables.items()}
+    if park is not None:
+        files["about"] = to_csv(about_rows(tables, park, generated_at), ("item", "value"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(f"{name}.csv", text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+# -- XLSX ------------------------------------------------------------------------------
+
+
+def to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park,
+            generated_at: datetime | None = None) -> bytes:
+    """An Excel workbook: one sheet per table (bold frozen header, filter, widths) and
+    an ``about`` sheet (see ``about_rows``). Numbers are numeric cells in full
+    precision; text is neutralised and always stored as text, never as a formula."""
+    from openpyxl import Workbook  # imported here: only exports pay for it
+
+    if "about" in tables:
+        raise ValueError("a table cannot be called 'about': that sheet describes the export")
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        _write_sheet(book.create_sheet(name[:31]), _columns_of(rows, TABLE_COLUMNS.get(name)), rows)
+    _write_sheet(book.create_sheet("about"), ("item", "value"), about_rows(tables, park, generated_at),
+                 table=False)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], table: bool = True) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    widths = [len(str(c)) for c in columns]
+    for col, name in enumerate(columns, start=1):
+        _put(sheet.cell(row=1, column=col), name).font = bold
+    for number, row in enumerate(rows, start=2):
+        for col, name in enumerate(columns, start=1):
+            cell = _put(sheet.cell(row=number, column=col), row.get(name))
+            if number <= 200 and cell.value is not None:
+                shown = f"{cell.value:,.2f}" if isinstance(cell.value, float) else str(cell.value)
+                widths[col - 1] = max(widths[col - 1], len(shown))
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    if table and columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows), 1) + 1}"
+
+
+def _put(cell, value: Any):
+    """Store ``value`` in ``cell``: numbers as numbers, text always as text."""
+    value = _safe(value)
+    if value == "":
+        value = None  # an empty text is a blank cell
+    if isinstance(value, str):
+        value = value[:_XLSX_MAX_TEXT]
+        cell.value = value
+        cell.data_type = "s"  # never a formula, whatever the text
+    else:
+        cell.value = value
+    return cell
