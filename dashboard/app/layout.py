@@ -1,0 +1,112 @@
+"""The page's static skeleton; callbacks fill in everything that depends on the park
+and the scenario."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from . import ids
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def header() -> dbc.Navbar:
+    return dbc.Navbar(dbc.Container([
+        html.Div([
+            html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white"),
+            html.Div(id=ids.PARK_META, className="small text-white-50"),
+        ], className="me-auto"),
+        html.Div([
+            dbc.Button("Sources", id=ids.SOURCES_BUTTON, color="light", outline=True, size="sm", className="me-2"),
+            dbc.Button("Share link", id=ids.SHARE_BUTTON, color="light", outline=True, size="sm"),
+            html.Span(id=ids.SHARE_STATUS, className="small text-white ms-2", role="status"),
+        ], className="d-flex align-items-center flex-wrap gap-1 header-actions"),
+    ], fluid=True), color="dark", dark=True, className="mb-3 app-header", tag="header")
+
+
+def scenario_bar() -> html.Div:
+    return html.Div([
+        html.Span(id=ids.SCENARIO_SUMMARY, className="me-3 fw-semibold", role="status", **{"aria-live": "polite"}),
+        dbc.Button("Reset to baseline", id=ids.RESET_BUTTON, color="secondary", outline=True, size="sm",
+                   className="me-2"),
+        dbc.Button("All candidates on", id=ids.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
+        html.Label("Link to this scenario", htmlFor=ids.SHARE_LINK, className="visually-hidden"),
+        dbc.Input(id=ids.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
+    ], className="d-flex flex-wrap align-items-center gap-2 mb-3 scenario-bar")
+
+
+def views_row() -> dbc.Row:
+    network = dbc.Card([
+        dbc.CardHeader([html.H2("Symbiosis network", className="h6 mb-0 d-inline"),
+                        html.Span(" click an arrow's marker to switch it, a firm for its panel",
+                                  className="small text-muted")]),
+        dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
+                                           clear_on_unhover=True),
+                                 delay_show=300, type="circle"), className="p-1"),
+    ], className="h-100")
+    sankey = dbc.Card([
+        dbc.CardHeader([
+            html.H2("Flows", className="h6 mb-0 me-2 d-inline"),
+            dbc.RadioItems(id=ids.SANKEY_TABS, options=[], value=None, inline=True, class_name="btn-group sankey-tabs",
+                           input_class_name="btn-check", label_class_name="btn btn-outline-primary btn-sm",
+                           label_checked_class_name="active"),
+        ], className="d-flex flex-wrap align-items-center gap-2"),
+        dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
+                                 delay_show=300, type="circle"), className="p-1"),
+    ], className="h-100")
+    return dbc.Row([dbc.Col(network, lg=7, className="mb-3"), dbc.Col(sankey, lg=5, className="mb-3")])
+
+
+def exchange_card() -> dbc.Card:
+    select = {"size": "sm", "class_name": "w-auto"}
+    return dbc.Card([
+        dbc.CardHeader(html.H2("Exchanges", className="h6 mb-0")),
+        dbc.CardBody([
+            html.Div([
+                dbc.Label("Category", html_for=ids.FILTER_CATEGORY, className="small mb-0"),
+                dbc.Select(id=ids.FILTER_CATEGORY, value="all", options=[
+                    {"label": "All", "value": "all"}, {"label": "Water", "value": "water"},
+                    {"label": "Energy", "value": "energy"}, {"label": "Materials", "value": "material"}], **select),
+                dbc.Label("Status", html_for=ids.FILTER_STATUS, className="small mb-0 ms-2"),
+                dbc.Select(id=ids.FILTER_STATUS, value="all", options=[
+                    {"label": "All", "value": "all"}, {"label": "Existing", "value": "existing"},
+                    {"label": "Candidate", "value": "candidate"}], **select),
+                dbc.Label("Search", html_for=ids.FILTER_TEXT, className="small mb-0 ms-2"),
+                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=True,
+                          size="sm", class_name="w-auto"),
+                html.Span(id=ids.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
+            ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
+            html.P("\u0394 columns: the change in each KPI a year if that exchange alone is switched "
+                   "(lower is better). Candidate rows are marked.", className="small text-muted mb-1"),
+            html.Div(id=ids.EXCHANGE_TABLE, className="table-responsive"),
+            html.Div([
+                dbc.Button("\u2190 Previous", id=ids.PAGE_PREVIOUS, size="sm", color="secondary", outline=True),
+                html.Span(id=ids.TABLE_PAGER, className="small mx-2"),
+                dbc.Button("Next \u2192", id=ids.PAGE_NEXT, size="sm", color="secondary", outline=True),
+            ], className="d-flex align-items-center justify-content-end"),
+        ]),
+    ], className="mb-3")
+
+
+def build_layout() -> html.Div:
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.TABLE_SORT, data={"column": "", "descending": False}),
+        dcc.Store(id=ids.TABLE_PAGE, data=0),
+        dcc.Store(id=ids.SELECTED_FIRM, data=None),
+        header(),
+        dbc.Container([
+            scenario_bar(),
+            dbc.Alert(id=ids.ERROR_ALERT, is_open=False, color="warning", dismissable=True),
+            dbc.Row(id=ids.KPI_STRIP, className="kpi-strip"),
+            views_row(),
+            exchange_card(),
+        ], fluid=True, tag="main"),
+        dbc.Offcanvas(html.Div(id=ids.FIRM_PANEL_BODY), id=ids.FIRM_PANEL, placement="end", is_open=False,
+                      title="Firm", scrollable=True, class_name="firm-panel"),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources")), dbc.ModalBody(id=ids.SOURCES_BODY)],
+                  id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True),
+    ], id=ids.PAGE)

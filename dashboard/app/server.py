@@ -1,0 +1,24 @@
+"""Running the app from the command line (``eco-park serve``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dashboard import model
+
+
+def run(park_path: Path, host: str = "127.0.0.1", port: int = 8050, debug: bool = False,
+        database_url: str | None = None) -> int:
+    from . import create_app
+
+    try:
+        app = create_app(park_path)
+    except model.ParkError as error:
+        print(f"eco-park serve: the park at {park_path} cannot be loaded:", file=sys.stderr)
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        return 2
+    print(f"eco-park: serving {app.title} on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=debug)
+    return 0

@@ -1,0 +1,212 @@
+"""The symbiosis network: firms at their place on the site plan, exchanges as arrows.
+
+Clicks are read back through ``customdata``: ``["firm", id]`` on a node and
+``["exchange", id]`` on the marker in the middle of an arrow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import plotly.graph_objects as go
+
+from dashboard.formatting import full, si
+from dashboard.model import Evaluation, ExchangeFlow, Kpis, Park
+from dashboard.model.vocabulary import Bound, StreamKind
+
+from .palette import (
+    CATEGORY_COLOURS,
+    CATEGORY_LABELS,
+    CATEGORY_SYMBOLS,
+    STATUS_DASH,
+    THEMES,
+    sector_colours,
+    with_alpha,
+)
+from .positions import compress_outliers, firm_positions, label_positions
+
+LABEL_LIMIT = 40
+"""Above this many firms, names show on hover only: labels would cover the drawing."""
+
+_CURVE_POINTS = 14
+
+
+def bound_text(flow: ExchangeFlow) -> str:
+    """What limits an exchange, in words: ``"demand"``, ``"supply (all taken by x)"``."""
+    if flow.bound is Bound.INACTIVE:
+        return "switched off"
+    text = flow.bound.value
+    if flow.bound_by:
+        text += f" (all taken by {flow.bound_by})"
+    return text
+
+
+def _curve(start: tuple[float, float], end: tuple[float, float], bend: float, trim: float):
+    """Points of a quadratic Bezier from start to end, bowing ``bend`` x length to the left,
+    with ``trim`` km cut off each end so arrows stop at the node's edge."""
+    (x0, y0), (x2, y2) = start, end
+    dx, dy = x2 - x0, y2 - y0
+    length = math.hypot(dx, dy)
+    if length == 0:  # a firm supplying itself: a small loop above the node
+        radius = max(trim, 1e-3) * 1.5
+        points = [(x0 + radius * math.sin(2 * math.pi * t), y0 + radius * (1 - math.cos(2 * math.pi * t)))
+                  for t in (i / _CURVE_POINTS for i in range(_CURVE_POINTS + 1))]
+        return points, points[_CURVE_POINTS // 2]
+    cx = (x0 + x2) / 2 - dy * bend
+    cy = (y0 + y2) / 2 + dx * bend
+    t0 = min(0.35, trim / length)
+    t1 = 1 - t0
+
+    def at(t: float) -> tuple[float, float]:
+        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t ** 2
+        return (a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2)
+
+    points = [at(t0 + (t1 - t0) * i / _CURVE_POINTS) for i in range(_CURVE_POINTS + 1)]
+    return points, at(0.5)
+
+
+def firm_throughput(park: Park) -> dict[str, float]:
+    """A unit-free size for each firm: its stream quantities as a share of the park's
+    total in each unit, summed over units (a firm with half the park's water and none
+    of anything else scores 0.5)."""
+    totals: dict[str, float] = defaultdict(float)
+    for stream in park.streams:
+        totals[park.resource[stream.resource].unit] += stream.quantity
+    score: dict[str, float] = defaultdict(float)
+    for stream in park.streams:
+        unit = park.resource[stream.resource].unit
+        if totals[unit]:
+            score[stream.firm] += stream.quantity / totals[unit]
+    return {f.id: score.get(f.id, 0.0) for f in park.firms}
+
+
+def exchange_hover(flow: ExchangeFlow, park: Park) -> str:
+    exchange = flow.exchange
+    resource = park.resource[exchange.resource]
+    lines = [f"<b>{exchange.name}</b> ({exchange.id})",
+             f"{park.firm[exchange.from_firm].name} \u2192 {park.firm[exchange.to_firm].name}",
+             f"{resource.name} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",
+             f"carried: {full(flow.carried)} {flow.unit} a year" if flow.active else "switched off",
+             f"limited by: {bound_text(flow)}"]
+    if exchange.replaces != exchange.resource:
+        lines.insert(3, f"replaces {park.resource[exchange.replaces].name}: {full(flow.met)} {flow.demand_unit}")
+    lines.append("<i>click to switch " + ("off" if flow.active else "on") + "</i>")
+    return "<br>".join(lines)
+
+
+def firm_hover(park: Park, firm_id: str, kpis: Kpis) -> str:
+    firm = park.firm[firm_id]
+    lines = [f"<b>{firm.name}</b>", firm.sector or "no sector given"]
+    for stream in park.streams:
+        if stream.firm == firm_id:
+            resource = park.resource[stream.resource]
+            verb = "gives off" if stream.kind is StreamKind.SUPPLY else "needs"
+            lines.append(f"{verb} {full(stream.quantity)} {resource.unit} {resource.name}")
+    lines.append(f"CO2e {si(kpis.co2_t, 't CO2e')}, cost {si(kpis.cost, park.currency)} a year")
+    lines.append("<i>click for details</i>")
+    return "<br>".join(lines[:12] + (["\u2026"] if len(lines) > 12 else []))
+
+
+def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int = 13) -> go.Figure:
+    """The park as a directed network for one scenario.
+
+    Arrow colour and mid-arrow marker shape: category. Solid line: existing exchange;
+    dashed: candidate. Faded and thin with a hollow marker: switched off. Line width
+    grows with the quantity carried, relative to the largest flow in the same unit.
+    """
+    park = evaluation.park
+    style = THEMES[theme]
+    positions = compress_outliers(firm_positions(park))
+    text_positions = label_positions(positions)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-3)
+    trim = span * 0.035
+    flows = evaluation.flows
+    biggest: dict[str, float] = defaultdict(float)
+    for flow in flows:
+        biggest[flow.unit] = max(biggest[flow.unit], flow.carried)
+
+    parallel: dict[tuple[str, str], int] = defaultdict(int)
+    groups: dict[tuple, dict[str, list]] = {}
+    mids: dict[tuple, dict[str, list]] = {}
+    for flow in flows:
+        exchange = flow.exchange
+        category = park.resource[exchange.resource].category.value
+        pair = (exchange.from_firm, exchange.to_firm)
+        bend = 0.12 + 0.14 * parallel[pair]
+        parallel[pair] += 1
+        points, middle = _curve(positions[exchange.from_firm], positions[exchange.to_firm], bend, trim)
+        share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
+        width = round(1.5 + 6.5 * math.sqrt(share), 1) if flow.active else 1.2
+        key = (category, exchange.status.value, flow.active, width)
+        group = groups.setdefault(key, {"x": [], "y": [], "size": []})
+        for i, (x, y) in enumerate(points):
+            group["x"].append(x)
+            group["y"].append(y)
+            group["size"].append(0 if i < len(points) - 1 else 10 + 1.6 * width)
+        group["x"].append(None)
+        group["y"].append(None)
+        group["size"].append(0)
+        mid = mids.setdefault((category, flow.active), {"x": [], "y": [], "data": [], "hover": []})
+        mid["x"].append(middle[0])
+        mid["y"].append(middle[1])
+        mid["data"].append(["exchange", exchange.id])
+        mid["hover"].append(exchange_hover(flow, park))
+
+    figure = go.Figure()
+    shown_legend: set[tuple] = set()
+    for (category, status, active, width), group in sorted(groups.items(), key=lambda kv: (not kv[0][2], kv[0])):
+        colour = CATEGORY_COLOURS[category]
+        legend_key = (category, status) if active else ("off",)
+        name = f"{CATEGORY_LABELS[category]} \u00b7 {status}" if active else "switched off"
+        figure.add_trace(go.Scatter(
+            x=group["x"], y=group["y"], mode="lines+markers", hoverinfo="skip",
+            line={"color": colour if active else with_alpha(colour, 0.5), "width": width,
+                  "dash": STATUS_DASH[status]},
+            marker={"symbol": "arrow", "angleref": "previous", "size": group["size"],
+                    "color": colour if active else with_alpha(colour, 0.5)},
+            opacity=1.0 if active else 0.7, name=name, legendgroup="|".join(legend_key),
+            showlegend=legend_key not in shown_legend))
+        shown_legend.add(legend_key)
+
+    for (category, active), mid in sorted(mids.items(), key=lambda kv: (not kv[0][1], kv[0])):
+        symbol = CATEGORY_SYMBOLS[category] + ("" if active else "-open")
+        figure.add_trace(go.Scatter(
+            x=mid["x"], y=mid["y"], mode="markers", customdata=mid["data"],
+            hovertext=mid["hover"], hovertemplate="%{hovertext}<extra></extra>",
+            marker={"symbol": symbol, "size": 13, "color": CATEGORY_COLOURS[category],
+                    "line": {"color": style["node_line"], "width": 1}},
+            name=f"{CATEGORY_LABELS[category]} exchange", showlegend=False))
+
+    scores = firm_throughput(park)
+    top = max(scores.values()) if scores else 0.0
+    colours = sector_colours(f.sector or "other" for f in park.firms)
+    firm_kpis = evaluation.firm_kpis
+    show_labels = len(park.firms) <= LABEL_LIMIT
+    figure.add_trace(go.Scatter(
+        x=[positions[f.id][0] for f in park.firms], y=[positions[f.id][1] for f in park.firms],
+        mode="markers+text" if show_labels else "markers",
+        text=[f.name for f in park.firms] if show_labels else None,
+        textposition=[text_positions[f.id] for f in park.firms], textfont={"size": font_size, "color": style["text"]},
+        customdata=[["firm", f.id] for f in park.firms],
+        hovertext=[firm_hover(park, f.id, firm_kpis[f.id]) for f in park.firms],
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker={"size": [14 + 30 * math.sqrt(scores[f.id] / top) if top else 18 for f in park.firms],
+                "color": [colours[f.sector or "other"] for f in park.firms],
+                "line": {"color": style["node_line"], "width": 1.5}, "opacity": 0.95},
+        name="firm", showlegend=False))
+
+    pad = span * 0.12
+    figure.update_layout(
+        template=style["template"], paper_bgcolor=style["background"], plot_bgcolor=style["background"],
+        font={"size": font_size, "color": style["text"], "family": style["font_family"]},
+        margin={"l": 8, "r": 8, "t": 8, "b": 8}, hovermode="closest", clickmode="event",
+        dragmode="pan", uirevision=park.content_hash,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": font_size - 1}},
+        xaxis={"visible": False, "range": [min(xs) - pad * 2.2, max(xs) + pad * 2.2]},
+        yaxis={"visible": False, "range": [min(ys) - pad, max(ys) + pad * 1.4],
+               "scaleanchor": "x", "scaleratio": 1},
+    )
+    return figure
