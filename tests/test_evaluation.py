@@ -339,3 +339,17 @@ def test_scenario_toggles_round_trip(tmp_path):
     assert model.scenario_toggles(park, active) == (("b_cement",), ("a_plaster",))
     with pytest.raises(model.ParkError, match="both on and off"):
         model.scenario_active(park, on=["b_cement"], off=["b_cement"])
+
+
+def test_blank_payer_means_the_receiver_pays(tmp_path):
+    park = load(tmp_path, streams="""\
+                firm,kind,resource,quantity,fate
+                power,supply,fly_ash,100,landfill
+                plaster,demand,gypsum,60,
+                """, exchanges="""\
+                id,from_firm,resource,to_firm,replaces,status,cost_per_unit,mode
+                ash,power,fly_ash,plaster,gypsum,existing,2,
+                """)
+    assert park.exchange["ash"].payer is model.Payer.TO and park.exchange["ash"].mode is model.Mode.PIPELINE
+    # 60 t x 2 on the receiver's books
+    assert model.evaluate(park).firm_kpis["plaster"].cost == pytest.approx(120)

@@ -4,14 +4,14 @@ a handler needs comes from the AppState it is given and from its inputs."""
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
 
 from . import components, ids
-from .state import AppState, Scenario, parse_search, resolve_lenient, scenario_for
+from .state import AppState, resolve_lenient
 
 
 class Handlers:
@@ -22,21 +22,30 @@ class Handlers:
 
     # -- rendering ------------------------------------------------------------------
 
-    def render_main(self, search: str | None, sankey_value: str | None, href: str | None = None):
-        """Header, KPI cards, network, scenario summary, error state and Sankey choices."""
-        park, active, messages = resolve_lenient(self.state, search)
-        views = self.state.views(park, active)
+    def render_header(self, search: str | None, sankey_value: str | None):
+        """Park title and facts, and the Sankey diagrams this park needs."""
+        park, _, _ = resolve_lenient(self.state, search)
         meta = " \u00b7 ".join(str(part) for part in (park.country, park.year, f"money in {park.currency}",
                                                        "per year") if part)
         options = [{"label": view.label, "value": view.key} for view in sankey_views(park)]
         keys = [option["value"] for option in options]
         value = no_update if sankey_value in keys else (keys[0] if keys else None)
-        alert = components.problems_alert(model.ParkError.single(messages[0]) if len(messages) == 1 else
-                                          model.ParkError([model.Problem(None, None, None, m) for m in messages])) \
+        exchanges = {"key": self.state.park_key(park), "order": [e.id for e in park.exchanges],
+                     "existing": sorted(park.baseline_active)}
+        return park.name, meta, options, value, exchanges
+
+    def render_kpis(self, search: str | None, href: str | None = None):
+        """KPI cards, scenario summary, the error state of a bad link, and the share link."""
+        park, active, messages = resolve_lenient(self.state, search)
+        views = self.state.views(park, active)
+        alert = components.problems_alert([model.Problem(None, None, None, m) for m in messages]) \
             if messages else None
-        return (park.name, meta, components.kpi_strip(views, park.currency), network_figure(views.scenario),
-                components.scenario_summary(park, active), alert, bool(messages), options, value,
-                href or "")
+        return (components.kpi_strip(views, park.currency), components.scenario_summary(park, active),
+                alert, bool(messages), href or "")
+
+    def render_network(self, search: str | None):
+        park, active, _ = resolve_lenient(self.state, search)
+        return network_figure(self.state.evaluate(park, active))
 
     def render_sankey(self, search: str | None, view_key: str | None):
         park, active, _ = resolve_lenient(self.state, search)
@@ -69,32 +78,6 @@ class Handlers:
         park, active, _ = resolve_lenient(self.state, search)
         return components.sources_view(park, self.state.views(park, active))
 
-    # -- scenario changes (each returns the new URL query) ---------------------------
-
-    def _search_for(self, search: str | None, change) -> str:
-        park, active, _ = resolve_lenient(self.state, search)
-        new_active = frozenset(change(park, active))
-        key = parse_search(search).park_key
-        if key and park is self.state.default_park:
-            key = ""
-        return scenario_for(park, key, new_active).to_search()
-
-    def toggle(self, search: str | None, exchange_id: str, switch_on: bool | None = None) -> str:
-        """Switch one exchange (to ``switch_on`` if given, else to the opposite)."""
-        def change(park, active):
-            if exchange_id not in park.exchange:
-                return active
-            on = (exchange_id not in active) if switch_on is None else bool(switch_on)
-            return active | {exchange_id} if on else active - {exchange_id}
-        return self._search_for(search, change)
-
-    def reset(self, search: str | None) -> str:
-        return self._search_for(search, lambda park, active: park.baseline_active)
-
-    def all_candidates(self, search: str | None) -> str:
-        return self._search_for(search, lambda park, active: active | {
-            e.id for e in park.exchanges if e.status is model.Status.CANDIDATE})
-
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:
         """("firm", id) or ("exchange", id) from a network click, else None."""
@@ -110,13 +93,22 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     handlers = Handlers(state)
 
     @app.callback(
-        Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"), Output(ids.KPI_STRIP, "children"),
-        Output(ids.NETWORK_GRAPH, "figure"), Output(ids.SCENARIO_SUMMARY, "children"),
-        Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
-        Output(ids.SANKEY_TABS, "options"), Output(ids.SANKEY_TABS, "value"), Output(ids.SHARE_LINK, "value"),
-        Input(ids.URL, "search"), State(ids.SANKEY_TABS, "value"), State(ids.URL, "href"))
-    def _render_main(search, sankey_value, href):
-        return handlers.render_main(search, sankey_value, href)
+        Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
+        Output(ids.SANKEY_TABS, "options"), Output(ids.SANKEY_TABS, "value"), Output(ids.PARK_EXCHANGES, "data"),
+        Input(ids.URL, "search"), State(ids.SANKEY_TABS, "value"))
+    def _render_header(search, sankey_value):
+        return handlers.render_header(search, sankey_value)
+
+    @app.callback(
+        Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
+        Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"), Output(ids.SHARE_LINK, "value"),
+        Input(ids.URL, "search"), State(ids.URL, "href"))
+    def _render_kpis(search, href):
+        return handlers.render_kpis(search, href)
+
+    @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"))
+    def _render_network(search):
+        return handlers.render_network(search)
 
     @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
     def _render_sankey(search, view_key):
@@ -130,29 +122,13 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     def _render_table(search, category, status, text, sort, page):
         return handlers.render_table(search, category, status, text, sort, page)
 
-    @app.callback(
+    # Scenario changes only edit the URL, in the browser (assets/eco_park.js): no round trip.
+    app.clientside_callback(
+        ClientsideFunction(namespace="eco", function_name="scenario"),
         Output(ids.URL, "search"),
         Input({"type": ids.TOGGLE, "index": ALL}, "value"), Input(ids.NETWORK_GRAPH, "clickData"),
         Input(ids.RESET_BUTTON, "n_clicks"), Input(ids.ALL_CANDIDATES_BUTTON, "n_clicks"),
-        State(ids.URL, "search"), prevent_initial_call=True)
-    def _change_scenario(_toggle_values, click_data, _reset, _all, search):
-        trigger = ctx.triggered_id
-        if trigger == ids.RESET_BUTTON:
-            return handlers.reset(search)
-        if trigger == ids.ALL_CANDIDATES_BUTTON:
-            return handlers.all_candidates(search)
-        if trigger == ids.NETWORK_GRAPH:
-            clicked = handlers.clicked(click_data)
-            if clicked and clicked[0] == "exchange":
-                return handlers.toggle(search, clicked[1])
-            return no_update
-        if isinstance(trigger, dict) and trigger.get("type") == ids.TOGGLE and len(ctx.triggered) == 1:
-            wanted = ctx.triggered[0]["value"]
-            _, active, _ = resolve_lenient(state, search)
-            if bool(wanted) == (trigger["index"] in active):
-                return no_update  # the table re-rendered; nobody clicked
-            return handlers.toggle(search, trigger["index"], bool(wanted))
-        return no_update
+        State(ids.URL, "search"), State(ids.PARK_EXCHANGES, "data"), prevent_initial_call=True)
 
     @app.callback(
         Output(ids.SELECTED_FIRM, "data"), Output(ids.FIRM_PANEL, "is_open"),
@@ -217,4 +193,4 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     return handlers
 
 
-__all__ = ["Handlers", "register_callbacks", "Scenario"]
+__all__ = ["Handlers", "register_callbacks"]

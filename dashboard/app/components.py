@@ -284,11 +284,12 @@ def sources_view(park: model.Park, views: model.Views) -> list:
     ]
 
 
-def problems_alert(error: model.ParkError) -> list:
-    """A friendly error state: what happened and what to do next."""
-    return [html.Strong("This link does not fit the park. "),
-            "Nothing was changed; the view shows the baseline. ",
-            html.Ul([html.Li(str(p)) for p in error.problems[:10]], className="mb-0")]
+def problems_alert(problems: list[model.Problem]) -> list:
+    """A friendly error state for a link that does not fit: what was ignored, and that
+    the rest of the link is shown."""
+    return [html.Strong("Part of this link does not fit the park. "),
+            "The rest of it is shown; nothing stored was changed. ",
+            html.Ul([html.Li(str(p)) for p in problems[:10]], className="mb-0")]
 
 
 def page_count(rows: int) -> int:

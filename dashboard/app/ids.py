@@ -1,6 +1,7 @@
 """Every component id of the app, in one place. Browser tests select by these too."""
 
 URL = "url"
+PARK_EXCHANGES = "park-exchanges"  # store: the park key, exchange order and baseline
 PAGE = "page"
 
 # header
