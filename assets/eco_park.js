@@ -48,3 +48,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+/* Kiosk: show one view at a time, in turn. */
+window.dash_clientside.eco.kioskCycle = function (ticks) {
+  const outputs = window.dash_clientside.callback_context.outputs_list[0];
+  const count = outputs.length;
+  const shown = count ? (ticks || 0) % count : 0;
+  const classes = outputs.map((_, i) => "kiosk-view" + (i === shown ? " shown" : ""));
+  const hidden = outputs.map((_, i) => (i === shown ? "false" : "true"));
+  return [classes, hidden];
+};
+
+/* Kiosk: when the server went away and answers again, reload to pick up a fresh page. */
+(function () {
+  let down = false;
+  setInterval(function () {
+    if (!document.getElementById("kiosk-root")) { return; }
+    fetch("/healthz", { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        if (down) { window.location.reload(); }
+      })
+      .catch(function () { down = true; });
+  }, 5000);
+})();

@@ -182,3 +182,28 @@ def test_generated_park_survives_a_write_and_load(tmp_path, seed):
     assert loaded.content_hash == park.content_hash
     assert not loaded.warnings
     assert model.evaluate(loaded).kpis == model.evaluate(park).kpis
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios(), st.data())
+def test_change_by_exchange_adds_up_to_the_kpi_change(case, data):
+    park, active = case
+    ids = [e.id for e in park.exchanges]
+    other = frozenset(data.draw(st.sets(st.sampled_from(ids)))) if ids else frozenset()
+    before, after = model.evaluate(park, active), model.evaluate(park, other)
+    parts = model.change_by_exchange(before, after)
+    total = model.Kpis()
+    for part in parts.values():
+        total = total + part
+    for got, want in zip(total.values(), (after.totals - before.totals).values()):
+        assert math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-4)
+
+
+@PROPERTY_SETTINGS
+@given(parks_and_scenarios())
+def test_contributions_add_up_to_each_kpi(case):
+    park, active = case
+    result = model.evaluate(park, active)
+    for kpi in model.KPI_NAMES:
+        terms = model.contributions(result, kpi)
+        assert math.isclose(sum(t.value for t in terms), result.kpis[kpi], rel_tol=1e-9, abs_tol=1e-6)

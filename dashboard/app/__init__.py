@@ -2,29 +2,73 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the component suite)
-from dash import Dash
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import model
+from dashboard.model.writing import park_json
 from dashboard.paths import assets_dir, shipped_park
+from dashboard.storage import Store
 
+from . import ids
 from .callbacks import register_callbacks
+from .compare import compare_layout
+from .downloads import downloads_blueprint
+from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
 from .state import AppState
+from .storage_ui import MAX_UPLOAD_BYTES, register_storage_callbacks
 
 
-def create_app(park: model.Park | str | Path | None = None, store=None) -> Dash:
-    """A Dash app serving ``park`` (a Park or a path; default: the shipped Kalundborg park).
+def create_app(park: model.Park | str | Path | None = None, store: Store | None = None,
+               database_url: str | None = None) -> Dash:
+    """A Dash app serving ``park`` (a Park or a path; default: the shipped Kalundborg park)
+    as its default park. Uploaded parks and saved scenarios go to ``store`` (default: a
+    Store on ``database_url``, ``ECO_PARK_DB`` or the SQLite file in the data directory).
     Raises ParkError if the park cannot be loaded."""
-    if not isinstance(park, model.Park):
-        park = model.load_park(park or shipped_park())
+    if store is None:
+        store = Store(database_url)
+    park = register_default_park(store, park)
     state = AppState(park, store=store)
     app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    app.layout = build_layout()
+    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
+    app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"),
+                 State(ids.URL, "search"))(partial(page_layout, state))
     register_callbacks(app, state)
+    register_storage_callbacks(app, state)
+    register_kiosk_callbacks(app)
+    app.server.register_blueprint(downloads_blueprint(state))
+    # Refuse oversized requests before reading them: uploads travel base64-encoded.
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
     app.server.config["ECO_PARK_STATE"] = state  # for tests and the WSGI entry point, read-only
     return app
+
+
+def register_default_park(store: Store, park: model.Park | str | Path | None) -> model.Park:
+    """Load the default park and make sure the store holds it, so saved scenarios can
+    refer to it by content hash like any uploaded park. Idempotent."""
+    if isinstance(park, model.Park):
+        store.add_park(f"{park.name}.json", park_json(park).encode("utf-8"), "eco-park")
+        return park
+    path = Path(park or shipped_park())
+    loaded = model.load_park(path)
+    if path.is_dir():
+        store.add_park_folder(path)
+    else:
+        store.add_park(path.name, path.read_bytes(), "eco-park")
+    return loaded
+
+
+def page_layout(state: AppState, pathname: str | None, search: str | None):
+    """The page for a path: the dashboard, /compare or /kiosk (query in ``search``)."""
+    path = (pathname or "/").rstrip("/")
+    if path.endswith("/kiosk"):
+        return kiosk_layout(state, search or "")
+    if path.endswith("/compare"):
+        return compare_layout(state, search or "")
+    return build_layout()

@@ -11,6 +11,7 @@ from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
 
 from . import components, ids
+from .downloads import export_href
 from .state import AppState, resolve_lenient
 
 
@@ -95,19 +96,24 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     @app.callback(
         Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
         Output(ids.SANKEY_TABS, "options"), Output(ids.SANKEY_TABS, "value"), Output(ids.PARK_EXCHANGES, "data"),
-        Input(ids.URL, "search"), State(ids.SANKEY_TABS, "value"))
-    def _render_header(search, sankey_value):
+        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.SANKEY_TABS, "value"))
+    def _render_header(search, _page, sankey_value):
         return handlers.render_header(search, sankey_value)
 
     @app.callback(
         Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
         Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"), Output(ids.SHARE_LINK, "value"),
-        Input(ids.URL, "search"), State(ids.URL, "href"))
-    def _render_kpis(search, href):
+        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.URL, "href"))
+    def _render_kpis(search, _page, href):
         return handlers.render_kpis(search, href)
 
-    @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"))
-    def _render_network(search):
+    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK] + [Output(ids.KIOSK_LINK, "href")],
+                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    def _links(search, _page):
+        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or "")]
+
+    @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    def _render_network(search, _page):
         return handlers.render_network(search)
 
     @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))

@@ -174,8 +174,9 @@ def exchange_table(park: model.Park, rows: list[model.ExchangeFlow], marginal: d
         body.append(html.Tr([
             html.Td(checkbox),
             html.Td([html.Span(exchange.name, className="fw-semibold"), status_badge,
-                     html.Div(exchange.id, className="small text-muted font-monospace")]),
-            html.Td([firm_button(park, exchange.from_firm), " \u2192 ", firm_button(park, exchange.to_firm)]),
+                     html.Div(exchange.id, className="small text-muted font-monospace")], className="wrap"),
+            html.Td([firm_button(park, exchange.from_firm), " \u2192 ", firm_button(park, exchange.to_firm)],
+                    className="wrap"),
             html.Td([html.Span("\u25cf ", style={"color": CATEGORY_COLOURS[category]}, **{"aria-hidden": "true"}),
                      park.resource[exchange.resource].name,
                      html.Div(CATEGORY_LABELS[category], className="small text-muted")]),

@@ -3,6 +3,8 @@
 URL = "url"
 PARK_EXCHANGES = "park-exchanges"  # store: the park key, exchange order and baseline
 PAGE = "page"
+PAGE_CONTENT = "page-content"
+MAIN_PAGE = "main-page"  # store inside the dashboard page: its callbacks run when it appears
 
 # header
 PARK_TITLE = "park-title"
@@ -52,3 +54,43 @@ SELECTED_FIRM = "selected-firm"
 # sources
 SOURCES_MODAL = "sources-modal"
 SOURCES_BODY = "sources-body"
+
+# header actions (issue: workshops and reporting)
+SAVE_BUTTON = "save-button"
+SCENARIOS_BUTTON = "scenarios-button"
+UPLOAD_BUTTON = "upload-button"
+EXPORT_MENU = "export-menu"
+EXPORT_LINK = {kind: f"export-{kind}" for kind in ("html", "pdf", "xlsx", "csv", "png", "svg")}
+KIOSK_LINK = "kiosk-link"
+
+# upload
+UPLOAD_MODAL = "upload-modal"
+UPLOAD = "upload"
+UPLOAD_AUTHOR = "upload-author"
+UPLOAD_RESULT = "upload-result"
+TEMPLATE_LINK = "template-link"
+
+# save and list scenarios
+SAVE_MODAL = "save-modal"
+SAVE_NAME = "save-name"
+SAVE_AUTHOR = "save-author"
+SAVE_REPLACE = "save-replace"
+SAVE_CONFIRM = "save-confirm"
+SAVE_RESULT = "save-result"
+SCENARIOS_MODAL = "scenarios-modal"
+SCENARIOS_BODY = "scenarios-body"
+SCENARIOS_VERSION = "scenarios-version"  # store bumped after every save, rename or delete
+SCENARIO_PICK = "scenario-pick"          # pattern: {"type": SCENARIO_PICK, "index": id} checkbox
+SCENARIO_DELETE = "scenario-delete"      # pattern: ConfirmDialogProvider around a delete button
+SCENARIO_RENAME = "scenario-rename"      # pattern: rename button
+SCENARIO_NEW_NAME = "scenario-new-name"  # pattern: text input
+COMPARE_LINK = "compare-link"
+SCENARIOS_MESSAGE = "scenarios-message"
+
+# kiosk
+KIOSK_TICK = "kiosk-tick"
+KIOSK_VIEW = "kiosk-view"                # pattern: {"type": KIOSK_VIEW, "index": n}
+KIOSK_ROOT = "kiosk-root"
+
+# compare
+COMPARE_ROOT = "compare-root"

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .storage_ui import storage_modals
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -14,15 +15,31 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
 
 
 def header() -> dbc.Navbar:
+    button = {"color": "light", "outline": True, "size": "sm"}
+    export_items = [
+        dbc.DropdownMenuItem("Report (HTML)", id=ids.EXPORT_LINK["html"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Results (Excel)", id=ids.EXPORT_LINK["xlsx"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Results (CSV, zip)", id=ids.EXPORT_LINK["csv"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Figures (PNG, zip)", id=ids.EXPORT_LINK["png"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Figures (SVG, zip)", id=ids.EXPORT_LINK["svg"], href="#", external_link=True),
+    ]
     return dbc.Navbar(dbc.Container([
         html.Div([
             html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white"),
             html.Div(id=ids.PARK_META, className="small text-white-50"),
         ], className="me-auto"),
         html.Div([
-            dbc.Button("Sources", id=ids.SOURCES_BUTTON, color="light", outline=True, size="sm", className="me-2"),
-            dbc.Button("Share link", id=ids.SHARE_BUTTON, color="light", outline=True, size="sm"),
-            html.Span(id=ids.SHARE_STATUS, className="small text-white ms-2", role="status"),
+            dbc.Button("Sources", id=ids.SOURCES_BUTTON, **button),
+            dbc.Button("Share link", id=ids.SHARE_BUTTON, **button),
+            dbc.Button("Save scenario", id=ids.SAVE_BUTTON, **button),
+            dbc.Button("Saved scenarios", id=ids.SCENARIOS_BUTTON, **button),
+            dbc.Button("Upload park", id=ids.UPLOAD_BUTTON, **button),
+            dbc.DropdownMenu(export_items, label="Export", id=ids.EXPORT_MENU, color="outline-light", size="sm",
+                             align_end=True),
+            html.A("Kiosk", id=ids.KIOSK_LINK, href="/kiosk", className="btn btn-outline-light btn-sm",
+                   target="_blank", rel="noopener"),
+            html.Span(id=ids.SHARE_STATUS, className="small text-white ms-1", role="status"),
         ], className="d-flex align-items-center flex-wrap gap-1 header-actions"),
     ], fluid=True), color="dark", dark=True, className="mb-3 app-header", tag="header")
 
@@ -93,7 +110,7 @@ def exchange_card() -> dbc.Card:
 
 def build_layout() -> html.Div:
     return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.MAIN_PAGE, data=True),
         dcc.Store(id=ids.TABLE_SORT, data={"column": "", "descending": False}),
         dcc.Store(id=ids.TABLE_PAGE, data=0),
         dcc.Store(id=ids.SELECTED_FIRM, data=None),
@@ -110,4 +127,5 @@ def build_layout() -> html.Div:
                       title="Firm", scrollable=True, class_name="firm-panel"),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources")), dbc.ModalBody(id=ids.SOURCES_BODY)],
                   id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True),
+        *storage_modals(),
     ], id=ids.PAGE)

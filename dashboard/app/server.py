@@ -13,7 +13,7 @@ def run(park_path: Path, host: str = "127.0.0.1", port: int = 8050, debug: bool 
     from . import create_app
 
     try:
-        app = create_app(park_path)
+        app = create_app(park_path, database_url=database_url)
     except model.ParkError as error:
         print(f"eco-park serve: the park at {park_path} cannot be loaded:", file=sys.stderr)
         for problem in error.problems:

@@ -10,6 +10,7 @@ from threading import Lock
 from urllib.parse import parse_qs, urlencode
 
 from dashboard import model
+from dashboard.storage import StorageError
 
 DEFAULT_PARK_KEY = ""
 
@@ -92,9 +93,10 @@ class AppState:
         if not key or key == self.default_park.content_hash:
             return self.default_park
         if self.store is not None:
-            park = self.store.find_park(key)
-            if park is not None:
-                return park
+            try:
+                return self.store.get_park(key)
+            except StorageError:
+                pass
         raise model.ParkError.single(f"no park '{key}' is stored here; it may have been deleted")
 
     def park_key(self, park: model.Park) -> str:

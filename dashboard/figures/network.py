@@ -24,7 +24,7 @@ from .palette import (
     sector_colours,
     with_alpha,
 )
-from .positions import compress_outliers, firm_positions, label_positions
+from .positions import compress_outliers, firm_positions, label_positions, spread_overlaps
 
 LABEL_LIMIT = 40
 """Above this many firms, names show on hover only: labels would cover the drawing."""
@@ -117,7 +117,10 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
     """
     park = evaluation.park
     style = THEMES[theme]
-    positions = compress_outliers(firm_positions(park))
+    positions = firm_positions(park)
+    positions = compress_outliers(positions, factor=1.6)
+    if len(positions) <= LABEL_LIMIT:
+        positions = spread_overlaps(positions)
     text_positions = label_positions(positions)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]

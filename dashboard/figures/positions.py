@@ -63,6 +63,37 @@ def compress_outliers(positions: dict[str, tuple[float, float]], factor: float =
     return result
 
 
+def spread_overlaps(positions: dict[str, tuple[float, float]], share: float = 0.11,
+                    rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Nudge apart firms closer than ``share`` of the drawing's span, so neighbours on a
+    dense site plan get room for their markers and labels; the plan's shape is kept.
+    Deterministic: pairs are visited in a fixed order."""
+    points = {k: [float(x), float(y)] for k, (x, y) in positions.items()}
+    if len(points) < 2:
+        return {k: tuple(v) for k, v in points.items()}
+    keys = sorted(points)
+    minimum = _span(positions.values()) * share
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                (ax, ay), (bx, by) = points[a], points[b]
+                dx, dy = bx - ax, by - ay
+                distance = math.hypot(dx, dy)
+                if distance >= minimum:
+                    continue
+                if distance == 0:
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (minimum - distance) / 2
+                ux, uy = dx / distance, dy / distance
+                points[a] = [ax - ux * push, ay - uy * push]
+                points[b] = [bx + ux * push, by + uy * push]
+                moved = True
+        if not moved:
+            break
+    return {k: (v[0], v[1]) for k, v in points.items()}
+
+
 def label_positions(positions: dict[str, tuple[float, float]]) -> dict[str, str]:
     """A plotly ``textposition`` per firm pointing away from the centre, so labels of a
     tight cluster fan out instead of piling up."""

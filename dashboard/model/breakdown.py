@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .evaluation import Evaluation
-from .kpis import KPI_NAMES
+from .kpis import KPI_NAMES, Kpis
 from .plan import COST
 from .vocabulary import StreamKind
 
@@ -61,3 +61,26 @@ def contributions(evaluation: Evaluation, kpi: str) -> list[Contribution]:
                                       float(plan.fixed_cost[position]), exchange.source))
     terms.sort(key=lambda t: (-abs(t.value), t.label))
     return terms
+
+
+def change_by_exchange(before: Evaluation, after: Evaluation) -> dict[str, Kpis]:
+    """The KPI change from ``before`` to ``after`` (same park), split by exchange.
+
+    Every KPI is affine in what each exchange carries, so the change is exactly the sum
+    over exchanges of (carried after - carried before) x the exchange's per-unit effect,
+    plus the fixed costs of exchanges switched on or off. An exchange nobody toggled can
+    still appear: it carries more or less because a competitor changed. Only exchanges
+    with a non-zero change are listed, in the park's order. Units as in ``Kpis``.
+    """
+    if before.park is not after.park and before.park.content_hash != after.park.content_hash:
+        raise ValueError("both evaluations must be of the same park")
+    plan = after.plan
+    result: dict[str, Kpis] = {}
+    for position, exchange in enumerate(plan.exchanges):
+        moved = after.run.carried[position] - before.run.carried[position]
+        values = [moved * effect for effect in plan.unit_effect_rows[position]]
+        switched = after.run.active[position] - before.run.active[position]
+        values[COST] += switched * float(plan.fixed_cost[position])
+        if any(values):
+            result[exchange.id] = Kpis(*values)
+    return {e.id: result[e.id] for e in before.park.exchanges if e.id in result}

@@ -1,0 +1,92 @@
+"""File downloads as plain links (keyboard- and screen-reader-friendly, no callbacks):
+``/download/<file>?park=..&on=..&off=..`` for the scenario in the query."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flask import Blueprint, Response, request
+
+from dashboard import model
+
+from .state import AppState
+
+FILES: dict[str, tuple[str, str]] = {
+    "report.html": ("text/html; charset=utf-8", "html"),
+    "report.pdf": ("application/pdf", "pdf"),
+    "results.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "results.zip": ("application/zip", "csv"),
+    "figures-png.zip": ("application/zip", "png"),
+    "figures-svg.zip": ("application/zip", "svg"),
+}
+
+
+def export_href(kind: str, search: str | None) -> str:
+    """The download link of ``kind`` (html, pdf, xlsx, csv, png, svg) for a URL query."""
+    name = next(file for file, (_, k) in FILES.items() if k == kind)
+    return f"/download/{name}{search or ''}"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:40] or "park"
+
+
+def downloads_blueprint(state: AppState) -> Blueprint:
+    blueprint = Blueprint("eco_park_downloads", __name__)
+
+    @blueprint.get("/download/template.xlsx")
+    def template():
+        from dashboard.exports import template_workbook
+
+        return Response(template_workbook(), mimetype=FILES["results.xlsx"][0],
+                        headers={"Content-Disposition": 'attachment; filename="eco-park-template.xlsx"'})
+
+    @blueprint.get("/download/<name>")
+    def scenario_file(name: str):
+        if name not in FILES:
+            return Response("No such download.", status=404, mimetype="text/plain")
+        try:
+            park, active, _ = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
+        except model.ParkError as error:
+            return Response("This link does not fit the park:\n" + "\n".join(str(p) for p in error.problems),
+                            status=400, mimetype="text/plain; charset=utf-8")
+        mimetype, kind = FILES[name]
+        try:
+            data = render(kind, park, active)
+        except Exception as error:  # a missing browser for PDF/PNG, say: tell the person, no traceback
+            return Response(f"This export could not be made here: {error}", status=503,
+                            mimetype="text/plain; charset=utf-8")
+        filename = f"{_slug(park.name)}-{name}"
+        disposition = "inline" if kind == "html" else "attachment"
+        return Response(data, mimetype=mimetype,
+                        headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
+                                 "Cache-Control": "no-store"})
+
+    @blueprint.get("/healthz")
+    def health():
+        return {"status": "ok", "park": state.default_park.name}
+
+    return blueprint
+
+
+def render(kind: str, park: model.Park, active: frozenset[str]) -> bytes:
+    """The bytes of one export of the scenario ``active``."""
+    from dashboard import exports
+
+    if kind == "xlsx":
+        return exports.to_xlsx(exports.scenario_tables(park, active), park)
+    if kind == "csv":
+        return exports.to_csv_zip(exports.scenario_tables(park, active), park)
+    from dashboard import reports  # needs a browser for PDF and images; imported only when asked
+
+    if kind == "html":
+        return reports.report_html(park, active).encode("utf-8")
+    if kind == "pdf":
+        return reports.report_pdf(park, active)
+    images = reports.figure_images(park, active, fmt=kind)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, content in images.items():
+            archive.writestr(filename, content)
+    return buffer.getvalue()

@@ -1,0 +1,242 @@
+"""Bring your own park, and save, list, rename, delete and compare named scenarios.
+
+Uploaded parks and scenarios live in the database (``dashboard.storage``); the page only
+holds their keys, in the URL. A failed upload shows every problem and changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import model
+from dashboard.storage import StorageError
+
+from . import ids
+from .state import AppState, Scenario, resolve_lenient
+
+MAX_UPLOAD_BYTES = int(float(os.environ.get("ECO_PARK_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+"""Largest park file accepted, checked on the server (and in the browser, as a courtesy)."""
+
+
+def storage_modals() -> list:
+    upload = dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle("Upload your park")),
+        dbc.ModalBody([
+            html.P(["An Excel workbook (.xlsx), a zip of the CSV folder, or a JSON file, "
+                    f"up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Start from the ",
+                    html.A("Excel template", id=ids.TEMPLATE_LINK, href="/download/template.xlsx"),
+                    " (a sheet per table, a column reference and drop-down lists)."]),
+            dbc.Label("Your name (recorded with the upload)", html_for=ids.UPLOAD_AUTHOR),
+            dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", placeholder="anonymous", maxlength=120, class_name="mb-2"),
+            dcc.Upload(html.Div(["Drop the file here or ", html.Span("choose a file", className="text-decoration-underline")]),
+                       id=ids.UPLOAD, accept=".xlsx,.xlsm,.zip,.json", max_size=MAX_UPLOAD_BYTES, multiple=False,
+                       className="upload-zone", className_active="upload-zone active"),
+            dcc.Loading(html.Div(id=ids.UPLOAD_RESULT, className="mt-3", role="status", **{"aria-live": "polite"}),
+                        delay_show=300),
+        ]),
+    ], id=ids.UPLOAD_MODAL, is_open=False, size="lg", scrollable=True)
+    save = dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle("Save this scenario")),
+        dbc.ModalBody([
+            dbc.Label("Name", html_for=ids.SAVE_NAME),
+            dbc.Input(id=ids.SAVE_NAME, type="text", maxlength=120, placeholder="e.g. Workshop 3: biogas and heat pump"),
+            dbc.Label("Your name", html_for=ids.SAVE_AUTHOR, class_name="mt-2"),
+            dbc.Input(id=ids.SAVE_AUTHOR, type="text", maxlength=120, placeholder="anonymous"),
+            dbc.Checkbox(id=ids.SAVE_REPLACE, value=False, label="Replace a saved scenario of the same name",
+                         class_name="mt-2"),
+            html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status", **{"aria-live": "polite"}),
+        ]),
+        dbc.ModalFooter(dbc.Button("Save", id=ids.SAVE_CONFIRM, color="primary")),
+    ], id=ids.SAVE_MODAL, is_open=False)
+    listing = dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle("Saved scenarios of this park")),
+        dbc.ModalBody([
+            html.Div(id=ids.SCENARIOS_MESSAGE, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.SCENARIOS_BODY),
+        ]),
+        dbc.ModalFooter([
+            html.Span("Tick two to four to compare them.", className="small text-muted me-auto"),
+            html.A("Compare selected", id=ids.COMPARE_LINK, href="#", className="btn btn-primary disabled",
+                   **{"aria-disabled": "true"}),
+        ]),
+    ], id=ids.SCENARIOS_MODAL, is_open=False, size="xl", scrollable=True)
+    return [upload, save, listing, dcc.Store(id=ids.SCENARIOS_VERSION, data=0)]
+
+
+def problems_table(problems) -> html.Div:
+    """Validation problems as a table a park manager can work through."""
+    rows = [html.Tr([html.Td(p.file or ""), html.Td("" if p.row is None else str(p.row)),
+                     html.Td(p.column or ""), html.Td(p.message)]) for p in problems]
+    return html.Div([
+        dbc.Alert([html.Strong(f"The file was not loaded: {len(rows)} problem{'s' if len(rows) != 1 else ''}. "),
+                   "The park on screen is unchanged. Fix these and upload again."], color="danger"),
+        dbc.Table([html.Thead(html.Tr([html.Th("File or sheet"), html.Th("Row"), html.Th("Column"),
+                                       html.Th("Problem")])), html.Tbody(rows)],
+                  size="sm", striped=True, class_name="upload-problems"),
+    ])
+
+
+class StorageHandlers:
+    """Upload and scenario logic as plain methods (tested directly)."""
+
+    def __init__(self, state: AppState):
+        self.state = state
+
+    def upload(self, contents: str | None, filename: str | None, author: str | None):
+        """(message, new URL query or no_update)."""
+        if not contents or not filename:
+            return no_update, no_update
+        header, _, payload = contents.partition(",")
+        if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES + 3:
+            return self._refuse(f"{filename} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), no_update
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            return self._refuse(f"{filename} arrived damaged; try again"), no_update
+        if len(data) > MAX_UPLOAD_BYTES:
+            return self._refuse(f"{filename} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), no_update
+        try:
+            record = self.state.store.add_park(filename, data, (author or "").strip() or "anonymous")
+            park = self.state.store.get_park(record.content_hash)
+        except model.ParkError as error:
+            return problems_table(error.problems), no_update
+        except StorageError as error:
+            return self._refuse(str(error)), no_update
+        existing = sum(e.status is model.Status.EXISTING for e in park.exchanges)
+        message = dbc.Alert([html.Strong(f"Loaded {park.name}. "),
+                             f"{len(park.firms)} firms, {len(park.streams)} streams, {existing} existing and "
+                             f"{len(park.exchanges) - existing} candidate exchanges. It is now on screen; "
+                             "its link can be shared."]
+                            + ([html.Div(f"{len(park.warnings)} warning(s), e.g.: {park.warnings[0]}",
+                                         className="small")] if park.warnings else []), color="success")
+        return message, Scenario(self.state.park_key(park)).to_search()
+
+    @staticmethod
+    def _refuse(text: str) -> dbc.Alert:
+        return dbc.Alert([html.Strong("The file was not loaded. "), text, ". The park on screen is unchanged."],
+                         color="danger")
+
+    def save(self, search: str | None, name: str | None, author: str | None, replace: bool):
+        park, active, _ = resolve_lenient(self.state, search)
+        on, off = model.scenario_toggles(park, active)
+        try:
+            record = self.state.store.save_scenario(park.content_hash, name or "", on, off,
+                                                    (author or "").strip() or "anonymous", overwrite=bool(replace))
+        except (StorageError, model.ParkError) as error:
+            return dbc.Alert(str(error), color="danger"), False
+        return dbc.Alert(f"Saved \u201c{record.name}\u201d.", color="success"), True
+
+    def listing(self, search: str | None):
+        park, _, _ = resolve_lenient(self.state, search)
+        records = self.state.store.list_scenarios(park.content_hash)
+        if not records:
+            return html.P("No scenario of this park is saved yet. Use \u201cSave scenario\u201d to keep one.")
+        rows = []
+        for record in records:
+            link = Scenario(self.state.park_key(park), tuple(record.on), tuple(record.off)).to_search() or "?"
+            toggles = ", ".join([f"+{i}" for i in record.on] + [f"\u2212{i}" for i in record.off]) or "baseline"
+            rows.append(html.Tr([
+                html.Td(dbc.Checkbox(id={"type": ids.SCENARIO_PICK, "index": record.id}, value=False,
+                                     label=html.Span(f"Compare {record.name}", className="visually-hidden"))),
+                html.Td([html.A(record.name, href="/" + link, className="fw-semibold"),
+                         html.Div(toggles, className="small text-muted text-wrap")]),
+                html.Td(record.author),
+                html.Td(record.updated_at.strftime("%Y-%m-%d %H:%M UTC")),
+                html.Td(html.Div([
+                    html.Label([html.Span(f"New name for {record.name}", className="visually-hidden"),
+                                dcc.Input(id={"type": ids.SCENARIO_NEW_NAME, "index": record.id}, type="text",
+                                          placeholder="new name", className="form-control form-control-sm",
+                                          maxLength=120)], className="mb-0"),
+                    html.Button("Rename", id={"type": ids.SCENARIO_RENAME, "index": record.id}, n_clicks=0,
+                                className="btn btn-outline-secondary btn-sm"),
+                    dcc.ConfirmDialogProvider(
+                        html.Button("Delete", className="btn btn-outline-danger btn-sm"),
+                        id={"type": ids.SCENARIO_DELETE, "index": record.id},
+                        message=f"Delete the saved scenario \u201c{record.name}\u201d? This cannot be undone."),
+                ], className="d-flex gap-1")),
+            ]))
+        return dbc.Table([html.Thead(html.Tr([html.Th("Compare"), html.Th("Scenario"), html.Th("By"),
+                                              html.Th("Saved"), html.Th("Actions")])), html.Tbody(rows)],
+                         size="sm", hover=True, class_name="align-middle")
+
+    def rename(self, scenario_id: int, new_name: str | None):
+        try:
+            record = self.state.store.rename_scenario(scenario_id, new_name or "")
+        except StorageError as error:
+            return dbc.Alert(str(error), color="danger"), False
+        return dbc.Alert(f"Renamed to \u201c{record.name}\u201d.", color="success"), True
+
+    def delete(self, scenario_id: int):
+        try:
+            record = self.state.store.get_scenario(scenario_id)
+            self.state.store.delete_scenario(scenario_id)
+        except StorageError as error:
+            return dbc.Alert(str(error), color="danger"), False
+        return dbc.Alert(f"Deleted \u201c{record.name}\u201d.", color="secondary"), True
+
+    @staticmethod
+    def compare_link(picked: list[int]) -> tuple[str, str, str]:
+        """(href, class, aria-disabled) of the compare button for the ticked scenario ids."""
+        if 2 <= len(picked) <= 4:
+            return "/compare?s=" + ",".join(str(i) for i in picked), "btn btn-primary", "false"
+        return "#", "btn btn-primary disabled", "true"
+
+
+def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
+    handlers = StorageHandlers(state)
+
+    for button, modal in ((ids.UPLOAD_BUTTON, ids.UPLOAD_MODAL), (ids.SAVE_BUTTON, ids.SAVE_MODAL),
+                          (ids.SCENARIOS_BUTTON, ids.SCENARIOS_MODAL)):
+        app.callback(Output(modal, "is_open", allow_duplicate=True), Input(button, "n_clicks"),
+                     prevent_initial_call=True)(lambda _clicks: True)
+
+    @app.callback(Output(ids.UPLOAD_RESULT, "children"), Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.UPLOAD_AUTHOR, "value"),
+                  prevent_initial_call=True)
+    def _upload(contents, filename, author):
+        return handlers.upload(contents, filename, author)
+
+    @app.callback(Output(ids.SAVE_RESULT, "children"), Output(ids.SCENARIOS_MESSAGE, "children"),
+                  Output(ids.SCENARIOS_VERSION, "data"),
+                  Input(ids.SAVE_CONFIRM, "n_clicks"),
+                  Input({"type": ids.SCENARIO_RENAME, "index": ALL}, "n_clicks"),
+                  Input({"type": ids.SCENARIO_DELETE, "index": ALL}, "submit_n_clicks"),
+                  State(ids.URL, "search"), State(ids.SAVE_NAME, "value"), State(ids.SAVE_AUTHOR, "value"),
+                  State(ids.SAVE_REPLACE, "value"), State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "value"),
+                  State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "id"), State(ids.SCENARIOS_VERSION, "data"),
+                  prevent_initial_call=True)
+    def _change_scenarios(_save, _renames, _deletes, search, name, author, replace, new_names, name_ids, version):
+        trigger = ctx.triggered_id
+        value = ctx.triggered[0]["value"] if len(ctx.triggered) == 1 else None
+        bump = (version or 0) + 1
+        if trigger == ids.SAVE_CONFIRM:
+            message, changed = handlers.save(search, name, author, replace)
+            return message, no_update, bump if changed else no_update
+        if not isinstance(trigger, dict) or not value:
+            return no_update, no_update, no_update
+        if trigger["type"] == ids.SCENARIO_RENAME:
+            wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
+            message, changed = handlers.rename(trigger["index"], wanted)
+        else:
+            message, changed = handlers.delete(trigger["index"])
+        return no_update, message, bump if changed else no_update
+
+    @app.callback(Output(ids.SCENARIOS_BODY, "children"), Input(ids.SCENARIOS_MODAL, "is_open"),
+                  Input(ids.SCENARIOS_VERSION, "data"), State(ids.URL, "search"), prevent_initial_call=True)
+    def _list(is_open, _version, search):
+        return handlers.listing(search) if is_open else no_update
+
+    @app.callback(Output(ids.COMPARE_LINK, "href"), Output(ids.COMPARE_LINK, "className"),
+                  Output(ids.COMPARE_LINK, "aria-disabled"),
+                  Input({"type": ids.SCENARIO_PICK, "index": ALL}, "value"),
+                  State({"type": ids.SCENARIO_PICK, "index": ALL}, "id"))
+    def _compare_link(values, pick_ids):
+        return handlers.compare_link([i["index"] for i, v in zip(pick_ids, values) if v])
+
+    return handlers
+
