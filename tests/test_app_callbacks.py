@@ -1,0 +1,266 @@
+"""The app's callback logic, called directly (no browser): what each callback returns
+for a given URL and input, checked against the model's own numbers."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+
+import pytest
+from dash import no_update
+
+from dashboard import model
+from dashboard.app import create_app
+from dashboard.app.callbacks import Handlers
+from dashboard.app.compare import compare_layout
+from dashboard.app.kiosk import kiosk_layout, seconds_per_view
+from dashboard.app.state import Scenario, parse_search, resolve_lenient
+from dashboard.app.storage_ui import StorageHandlers
+from dashboard.formatting import si
+from dashboard.model.writing import park_json
+from dashboard.paths import shipped_park
+from dashboard.storage import Store
+
+
+@pytest.fixture(scope="module")
+def kalundborg():
+    return model.load_park(shipped_park())
+
+
+@pytest.fixture
+def app(tmp_path, kalundborg):
+    return create_app(kalundborg, store=Store(f"sqlite:///{tmp_path / 'test.sqlite3'}"))
+
+
+@pytest.fixture
+def state(app):
+    return app.server.config["ECO_PARK_STATE"]
+
+
+def find_all(component, predicate):
+    """Every component in a Dash tree for which predicate(component) holds."""
+    found = []
+
+    def visit(item):
+        if isinstance(item, (list, tuple)):
+            for child in item:
+                visit(child)
+            return
+        if item is None or isinstance(item, (str, int, float)):
+            return
+        if predicate(item):
+            found.append(item)
+        visit(getattr(item, "children", None))
+        visit(getattr(item, "label", None))
+
+    visit(component)
+    return found
+
+
+def by_id(component, wanted):
+    return find_all(component, lambda c: getattr(c, "id", None) == wanted)
+
+
+def text_of(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def test_url_round_trip():
+    scenario = Scenario("abc", ("x", "y"), ("z",))
+    assert scenario.to_search() == "?park=abc&on=x,y&off=z"
+    assert parse_search(scenario.to_search()) == scenario
+    assert parse_search("?on=a,,a, b&off=") == Scenario("", ("a", "b"), ())
+    assert Scenario().to_search() == ""
+
+
+def test_kpi_cards_show_the_model_scenario(state, kalundborg):
+    search = "?on=tisso2_novozymes,biogas_novozymes_bioenergi&off=dh_asnaes_town"
+    cards, summary, alert, alert_open, share = Handlers(state).render_kpis(search, "http://x/" + search)
+    expected = model.views(kalundborg, model.scenario_active(
+        kalundborg, ["tisso2_novozymes", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
+    for kpi, card_id in (("freshwater_m3", "kpi-freshwater"), ("co2_t", "kpi-co2"), ("landfill_t", "kpi-landfill"),
+                         ("cost", "kpi-cost")):
+        card = by_id(cards, card_id)[0]
+        shown = [c for c in find_all(card, lambda c: getattr(c, "className", "") == "kpi-value")][0]
+        assert float(getattr(shown, "data-value")) == expected.scenario.kpis[kpi]
+        unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
+        assert shown.children == si(expected.scenario.kpis[kpi], unit)
+    assert summary == "Scenario: baseline with 2 candidates switched on and 1 existing switched off"
+    assert alert is None and alert_open is False
+    assert share.endswith(search)
+
+
+def test_kpi_card_arrow_and_colour_follow_the_change(state):
+    cards = Handlers(state).render_kpis("?on=tisso2_novozymes")[0]
+    water = by_id(cards, "kpi-freshwater")[0]
+    change = find_all(water, lambda c: "change" in (getattr(c, "className", "") or "").split())[0]
+    # Tissø II replaces 600,000 m3 of groundwater: lower is better, so green and a down arrow
+    assert "good" in change.className and "\u25bc" in text_of(change) and "600,000 m3" in text_of(change)
+
+
+def test_bad_link_is_explained_and_the_rest_is_shown(state, kalundborg):
+    cards, summary, alert, alert_open, _ = Handlers(state).render_kpis("?on=tisso2_novozymes,nope&park=zzz")
+    assert alert_open
+    assert "there is no exchange 'nope'" in text_of(alert) and "no park 'zzz'" in text_of(alert)
+    assert "1 candidate switched on" in summary
+
+
+def test_header_lists_one_sankey_per_category_and_unit(state):
+    title, meta, options, value, exchanges = Handlers(state).render_header("", None)
+    assert title == "Kalundborg Symbiosis" and "2008" in meta and "DKK" in meta
+    assert [o["label"] for o in options] == ["Water (m3)", "Energy (MWh)", "Materials (t)"]
+    assert value == "water:m3"
+    assert Handlers(state).render_header("", "energy:MWh")[3] is no_update
+    assert exchanges["key"] == "" and "dh_asnaes_town" in exchanges["existing"]
+    assert "tisso2_novozymes" in exchanges["order"] and "tisso2_novozymes" not in exchanges["existing"]
+
+
+def test_sankey_for_the_chosen_view(state):
+    figure = Handlers(state).render_sankey("", "energy:MWh")
+    assert "Energy (MWh)" in figure.layout.title.text
+    assert figure.data[0].type == "sankey"
+
+
+def test_table_filters_sorts_and_pages(state, kalundborg):
+    handlers = Handlers(state)
+    table, count, pager, first, last = handlers.render_table("", "water", "candidate", "", {}, 0)
+    rows = find_all(table, lambda c: hasattr(c, "data-exchange"))
+    ids = [getattr(r, "data-exchange") for r in rows]
+    expected = [e.id for e in kalundborg.exchanges if e.status is model.Status.CANDIDATE
+                and kalundborg.resource[e.resource].category is model.Category.WATER]
+    assert ids == expected and count == f"{len(expected)} of {len(kalundborg.exchanges)} exchanges"
+    assert (pager, first, last) == ("page 1 of 1", True, True)
+    table = handlers.render_table("", "all", "all", "", {"column": "carried", "descending": True}, 0)[0]
+    carried = [getattr(r, "data-exchange") for r in find_all(table, lambda c: hasattr(c, "data-exchange"))]
+    evaluation = model.evaluate(kalundborg)
+    assert carried == sorted(carried, key=lambda i: -evaluation.carried(i))
+    table = handlers.render_table("", "all", "all", "tissø", {}, 0)[0]
+    assert all("tisso" in getattr(r, "data-exchange") for r in find_all(table, lambda c: hasattr(c, "data-exchange")))
+
+
+def test_table_checkbox_is_labelled_with_id_and_name(state, kalundborg):
+    table = Handlers(state).render_table("?on=tisso2_novozymes", "all", "all", "", {}, 0)[0]
+    boxes = find_all(table, lambda c: isinstance(getattr(c, "id", None), dict) and c.id.get("type") == "exchange-toggle")
+    assert len(boxes) == len(kalundborg.exchanges)
+    box = next(b for b in boxes if b.id["index"] == "tisso2_novozymes")
+    assert box.value is True
+    assert "tisso2_novozymes" in text_of(box.label) and kalundborg.exchange["tisso2_novozymes"].name in text_of(box.label)
+
+
+def test_firm_panel_shows_who_gains_and_pays(state, kalundborg):
+    body, title = Handlers(state).render_firm_panel("?off=gypsum_asnaes_gyproc", "gyproc")
+    assert title == kalundborg.firm["gyproc"].name
+    text = text_of(body)
+    assert "Baseline" in text and "Scenario" in text and "FGD gypsum" in text
+    assert Handlers(state).render_firm_panel("", "nobody") == (no_update, no_update)
+
+
+def test_sources_view_sets_reported_beside_model(state, kalundborg):
+    text = text_of(Handlers(state).render_sources(""))
+    assert "3,000,000 m3" in text  # reported water saving, and the model's
+    assert all(source.id in text for source in kalundborg.sources)
+
+
+def test_network_click_is_read_from_customdata():
+    assert Handlers.clicked({"points": [{"customdata": ["firm", "gyproc"]}]}) == ("firm", "gyproc")
+    assert Handlers.clicked({"points": [{"customdata": ["exchange", "x"]}]}) == ("exchange", "x")
+    assert Handlers.clicked({"points": [{}]}) is None and Handlers.clicked(None) is None
+
+
+def upload_contents(data: bytes) -> str:
+    return "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+
+
+def test_upload_valid_park_switches_to_it(state):
+    park = model.load_park(shipped_park("ulsan"))
+    message, search = StorageHandlers(state).upload(upload_contents(park_json(park).encode()), "ulsan.json", "Ana")
+    assert search == f"?park={park.content_hash}"
+    assert "Loaded Ulsan" in text_of(message)
+    assert resolve_lenient(state, search)[0].name == park.name
+
+
+def test_upload_with_errors_shows_a_table_and_keeps_the_park(state, kalundborg):
+    document = json.loads(park_json(kalundborg))
+    document["streams"][0]["quantity"] = -4
+    document["exchanges"][1]["status"] = "someday"
+    message, search = StorageHandlers(state).upload(upload_contents(json.dumps(document).encode()), "mine.json", "")
+    assert search is no_update
+    cells = [text_of(c) for c in find_all(message, lambda c: type(c).__name__ == "Td")]
+    assert ["mine.json[streams]", "1", "quantity", "is -4; it cannot be negative"] == cells[:4]
+    assert "someday" in " ".join(cells)
+    assert [p.content_hash for p in [r for r in state.store.list_parks()]] == [kalundborg.content_hash]
+
+
+def test_upload_too_large_is_refused_on_the_server(state, monkeypatch):
+    monkeypatch.setattr("dashboard.app.storage_ui.MAX_UPLOAD_BYTES", 1000)
+    message, search = StorageHandlers(state).upload(upload_contents(b"x" * 5000), "big.zip", "")
+    assert search is no_update and "larger than" in text_of(message)
+
+
+def test_upload_zip_with_traversal_is_refused(state):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../evil/park.toml", "name='x'")
+    message, search = StorageHandlers(state).upload(upload_contents(buffer.getvalue()), "evil.zip", "")
+    assert search is no_update and "outside the zip" in text_of(message)
+
+
+def test_save_list_rename_delete_and_compare(state, kalundborg):
+    handlers = StorageHandlers(state)
+    message, changed = handlers.save("?on=tisso2_novozymes", "Water plan", "Ana", False)
+    assert changed and "Saved" in text_of(message)
+    message, changed = handlers.save("?on=heatpump_effluent_dh", "Water plan", "Ana", False)
+    assert not changed  # the name is taken; nothing overwritten without asking
+    handlers.save("?on=heatpump_effluent_dh&off=dh_asnaes_town", "Heat plan", "Bo", False)
+    records = sorted(state.store.list_scenarios(kalundborg.content_hash), key=lambda r: r.id)
+    assert [r.name for r in records] == ["Water plan", "Heat plan"]
+    assert records[0].on == ("tisso2_novozymes",) and records[0].author == "Ana"
+    listing = text_of(handlers.listing(""))
+    assert "Water plan" in listing and "Heat plan" in listing and "Bo" in listing
+    assert handlers.compare_link([records[0].id]) == ("#", "btn btn-primary disabled", "true")
+    href = handlers.compare_link([r.id for r in records])[0]
+    assert href == f"/compare?s={records[0].id},{records[1].id}"
+    page = compare_layout(state, href.split("?", 1)[1])
+    values = [float(getattr(c, "data-value")) for c in find_all(page, lambda c: hasattr(c, "data-value"))]
+    water = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["tisso2_novozymes"]))
+    heat = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["heatpump_effluent_dh"], ["dh_asnaes_town"]))
+    # per KPI row: water plan, heat plan
+    assert values == [v for kpi in model.KPI_NAMES for v in (water.kpis[kpi], heat.kpis[kpi])]
+    assert handlers.rename(records[1].id, "Heat pump plan")[1]
+    assert handlers.delete(records[0].id)[1]
+    assert [r.name for r in state.store.list_scenarios()] == ["Heat pump plan"]
+
+
+def test_compare_explains_what_is_wrong(state):
+    assert "two to four" in text_of(compare_layout(state, "s=1"))
+    assert "no saved scenario number 98" in text_of(compare_layout(state, "s=98,99"))
+
+
+def test_kiosk_has_kpis_network_and_each_sankey(state, kalundborg):
+    page = kiosk_layout(state, "on=tisso2_novozymes&every=7")
+    views = find_all(page, lambda c: isinstance(getattr(c, "id", None), dict) and c.id.get("type") == "kiosk-view")
+    assert len(views) == 2 + 3
+    value = [c for c in find_all(page, lambda c: hasattr(c, "data-value"))][0]
+    expected = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["tisso2_novozymes"]))
+    assert float(getattr(value, "data-value")) == expected.kpis["freshwater_m3"]
+    assert getattr(page, "data-seconds") == "7"
+    assert seconds_per_view("every=1") == 5 and seconds_per_view("every=x") == 15
+
+
+def test_download_routes(app, kalundborg):
+    client = app.server.test_client()
+    response = client.get("/download/results.xlsx?on=tisso2_novozymes")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    response = client.get("/download/results.zip?on=nope")
+    assert response.status_code == 400 and b"unknown exchange id 'nope'" in response.data
+    assert client.get("/download/template.xlsx").status_code == 200
+    assert client.get("/download/secrets.txt").status_code == 404
+    assert client.get("/healthz").get_json()["status"] == "ok"
