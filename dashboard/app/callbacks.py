@@ -138,7 +138,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     @app.callback(
         Output(ids.SELECTED_FIRM, "data"), Output(ids.FIRM_PANEL, "is_open"),
-        Input(ids.NETWORK_GRAPH, "clickData"), Input({"type": ids.FIRM_LINK, "index": ALL}, "n_clicks"),
+        Input(ids.NETWORK_GRAPH, "clickData"), Input({"type": ids.FIRM_LINK, "index": ALL, "firm": ALL}, "n_clicks"),
         prevent_initial_call=True)
     def _open_firm(click_data, _clicks):
         trigger = ctx.triggered_id
@@ -148,7 +148,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
                 return clicked[1], True
             return no_update, no_update
         if isinstance(trigger, dict) and len(ctx.triggered) == 1 and ctx.triggered[0]["value"]:
-            return trigger["index"], True
+            return trigger["firm"], True
         return no_update, no_update
 
     @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL, "title"),

@@ -175,8 +175,8 @@ def exchange_table(park: model.Park, rows: list[model.ExchangeFlow], marginal: d
             html.Td(checkbox),
             html.Td([html.Span(exchange.name, className="fw-semibold"), status_badge,
                      html.Div(exchange.id, className="small text-muted font-monospace")], className="wrap"),
-            html.Td([firm_button(park, exchange.from_firm), " \u2192 ", firm_button(park, exchange.to_firm)],
-                    className="wrap"),
+            html.Td([firm_button(park, exchange.from_firm, f"{exchange.id}:from"), " \u2192 ",
+                     firm_button(park, exchange.to_firm, f"{exchange.id}:to")], className="wrap"),
             html.Td([html.Span("\u25cf ", style={"color": CATEGORY_COLOURS[category]}, **{"aria-hidden": "true"}),
                      park.resource[exchange.resource].name,
                      html.Div(CATEGORY_LABELS[category], className="small text-muted")]),
@@ -188,8 +188,9 @@ def exchange_table(park: model.Park, rows: list[model.ExchangeFlow], marginal: d
     return html.Table([header, html.Tbody(body)], className="table table-sm table-hover align-middle exchange-table")
 
 
-def firm_button(park: model.Park, firm_id: str) -> html.Button:
-    return html.Button(park.firm[firm_id].name, id={"type": ids.FIRM_LINK, "index": firm_id},
+def firm_button(park: model.Park, firm_id: str, place: str) -> html.Button:
+    """A button naming a firm that opens its panel; ``place`` keeps its id unique on the page."""
+    return html.Button(park.firm[firm_id].name, id={"type": ids.FIRM_LINK, "index": place, "firm": firm_id},
                        className="btn btn-link btn-sm p-0 align-baseline firm-link", n_clicks=0,
                        title=f"Open {park.firm[firm_id].name}'s panel")
 

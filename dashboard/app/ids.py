@@ -44,7 +44,7 @@ PAGE_NEXT = "page-next"
 # pattern-matching ids (dicts): {"type": TOGGLE, "index": exchange id}
 TOGGLE = "exchange-toggle"
 SORT_HEADER = "sort-header"
-FIRM_LINK = "firm-link"
+FIRM_LINK = "firm-link"  # {"type": FIRM_LINK, "index": "<exchange>:from|to", "firm": id}
 
 # firm panel
 FIRM_PANEL = "firm-panel"

@@ -1,0 +1,215 @@
+"""Browser tests: a real eco-park server in a subprocess, driven through Debian's
+chromium by Playwright (never a downloaded browser).
+
+Set ECO_PARK_REQUIRE_BROWSER=1 (as .ci/run does) to fail rather than skip when chromium
+or axe-core is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE_CANDIDATES = ([Path(os.environ["ECO_PARK_AXE"])] if os.environ.get("ECO_PARK_AXE") else []) + [
+    ROOT / ".tools/node_modules/axe-core/axe.min.js", ROOT / "node_modules/axe-core/axe.min.js"]
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REQUIRED = os.environ.get("ECO_PARK_REQUIRE_BROWSER") == "1"
+
+
+def _missing(what: str):
+    if REQUIRED:
+        pytest.fail(f"{what} is required for the browser tests (ECO_PARK_REQUIRE_BROWSER=1)")
+    pytest.skip(f"{what} is not installed")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """``eco-park serve`` in a subprocess, on a free port, with its own database."""
+
+    def __init__(self, park: Path | None, database: Path, port: int | None = None):
+        self.park, self.database = park, database
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = database.with_suffix(".log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port)]
+        if self.park:
+            command.insert(4, str(self.park))
+        env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}")
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not answer within 60 s")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            (self.process.kill if kill else self.process.terminate)()
+            self.process.wait(timeout=20)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        _missing("Debian's chromium (/usr/bin/chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The shipped default park (Kalundborg), shared by tests that do not change stored data."""
+    running = Server(None, tmp_path_factory.mktemp("db") / "shared.sqlite3").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of this test's own (fresh database), for tests that store or restart."""
+    servers: list[Server] = []
+
+    def make(park: Path | None = None) -> Server:
+        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3").start()
+        servers.append(running)
+        return running
+
+    yield make
+    for running in servers:
+        running.stop()
+
+
+class Console:
+    def __init__(self):
+        self.errors: list[str] = []
+
+
+@pytest.fixture
+def page_factory(browser):
+    """New pages with console errors collected; the test fails if any appeared."""
+    contexts = []
+    console = Console()
+
+    def make(width: int = 1920, height: int = 1080, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: console.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: console.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert console.errors == [], f"console errors: {console.errors}"
+
+
+@pytest.fixture
+def page(page_factory):
+    return page_factory()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    for candidate in AXE_CANDIDATES:
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    _missing("axe-core (npm install --prefix .tools axe-core@4)")
+
+
+def wait_for_dashboard(page) -> None:
+    page.wait_for_selector("#kpi-co2 .kpi-value", timeout=30_000)
+    page.wait_for_selector("#network-graph .main-svg", timeout=30_000)
+    page.wait_for_selector("#sankey-graph .main-svg", timeout=30_000)
+
+
+def kpi_values(page) -> dict[str, float]:
+    """The full-precision scenario values the four KPI cards carry."""
+    values = page.evaluate("""() => ['kpi-freshwater', 'kpi-co2', 'kpi-landfill', 'kpi-cost'].map(
+        id => document.querySelector('#' + id + ' .kpi-value').dataset.value)""")  # one read: no torn state
+    return dict(zip(("freshwater_m3", "co2_t", "landfill_t", "cost"), map(float, values)))
+
+
+def wait_for_kpis_to_change(page, before: dict[str, float], timeout: float = 10.0) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            now = kpi_values(page)
+        except (TypeError, ValueError):
+            now = before
+        if now != before:
+            return now
+        page.wait_for_timeout(50)
+    raise AssertionError("the KPI cards did not change")
+
+
+def graph_point(page, graph_id: str, kind: str, ref: str) -> tuple[float, float]:
+    """Page coordinates of the network point whose customdata is [kind, ref]."""
+    return page.evaluate("""([graphId, kind, ref]) => {
+        const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
+        for (const trace of gd.data) {
+            const data = trace.customdata || [];
+            const i = data.findIndex(c => c && c[0] === kind && c[1] === ref);
+            if (i >= 0) {
+                const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+                return [box.left + xa._offset + xa.l2p(trace.x[i]), box.top + ya._offset + ya.l2p(trace.y[i])];
+            }
+        }
+        return null;
+    }""", [graph_id, kind, ref])
+
+
+def click_point(page, graph_id: str, kind: str, ref: str) -> None:
+    """Hover, then click, a network point as a mouse would (plotly picks on hover)."""
+    x, y = graph_point(page, graph_id, kind, ref)
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(250)
+    page.mouse.click(x, y)

@@ -1,0 +1,154 @@
+"""The dashboard as a person uses it, in a real browser against a real server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard import model
+from dashboard.paths import shipped_park
+from tests.browser.conftest import click_point, kpi_values, wait_for_dashboard, wait_for_kpis_to_change
+
+CANDIDATE = "tisso2_novozymes"
+
+
+def cli_kpis(*args: str) -> dict[str, float]:
+    """What `eco-park evaluate --json` says the scenario's KPIs are."""
+    done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
+                          capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(done.stdout)["kpis"]["scenario"]
+
+
+def test_page_loads_with_header_cards_and_views(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    assert page.inner_text("#park-title") == "Kalundborg Symbiosis"
+    assert "DKK" in page.inner_text("#park-meta") and "2008" in page.inner_text("#park-meta")
+    assert kpi_values(page) == pytest.approx(cli_kpis(), rel=0, abs=0)
+    # one toggle per exchange, each a real checkbox labelled with the exchange's id and name
+    park = model.load_park(shipped_park())
+    for exchange in park.exchanges:
+        box = page.get_by_label(f"Switch {exchange.id}: {exchange.name}", exact=True)
+        assert box.get_attribute("type") == "checkbox"
+
+
+def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    before = kpi_values(page)
+    page.get_by_label(f"Switch {CANDIDATE}:", exact=False).check()
+    after = wait_for_kpis_to_change(page, before)
+    assert after == cli_kpis("--on", CANDIDATE)
+    assert page.url.endswith(f"?on={CANDIDATE}")
+    assert "1 candidate switched on" in page.inner_text("#scenario-summary")
+    assert "\u25bc" in page.inner_text("#kpi-freshwater")  # a down arrow: less freshwater is better
+
+
+def test_scenario_url_shows_its_kpis_and_back_forward_work(server, page):
+    scenario = "?on=biogas_novozymes_bioenergi,heatpump_effluent_dh&off=dh_asnaes_town"
+    page.goto(server.url + "/" + scenario)
+    wait_for_dashboard(page)
+    expected = cli_kpis("--on", "biogas_novozymes_bioenergi,heatpump_effluent_dh", "--off", "dh_asnaes_town")
+    assert kpi_values(page) == expected
+    before = kpi_values(page)
+    page.get_by_role("button", name="Reset to baseline").click()
+    baseline = wait_for_kpis_to_change(page, before)
+    assert baseline == cli_kpis()
+    page.go_back()
+    assert wait_for_kpis_to_change(page, baseline) == expected
+    page.go_forward()
+    assert wait_for_kpis_to_change(page, expected) == baseline
+    page.get_by_role("button", name="All candidates on").click()
+    park = model.load_park(shipped_park())
+    candidates = ",".join(e.id for e in park.exchanges if e.status is model.Status.CANDIDATE)
+    assert wait_for_kpis_to_change(page, baseline) == cli_kpis("--on", candidates)
+
+
+def test_sankey_category_switch(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    assert "Water (m3)" in page.text_content("#sankey-graph .gtitle")
+    for label in ("Energy (MWh)", "Materials (t)"):
+        page.locator("#sankey-tabs label", has_text=label).click()
+        page.wait_for_function(f"document.querySelector('#sankey-graph .gtitle').textContent.includes('{label}')")
+        assert page.locator("#sankey-graph .sankey-node").count() > 2
+
+
+def test_clicking_a_firm_opens_its_panel(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    click_point(page, "network-graph", "firm", "gyproc")
+    page.wait_for_selector("#firm-panel.show", timeout=10_000)
+    assert page.inner_text("#firm-panel .offcanvas-title") == "Gyproc"
+    assert "Natural gypsum" in page.inner_text("#firm-panel-body")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#firm-panel.show", state="detached", timeout=10_000)
+    page.get_by_role("button", name="Novozymes", exact=True).first.click()
+    page.wait_for_selector("#firm-panel.show", timeout=10_000)
+    assert page.inner_text("#firm-panel .offcanvas-title") == "Novozymes"
+
+
+def test_clicking_an_exchange_in_the_network_toggles_it(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    before = kpi_values(page)
+    click_point(page, "network-graph", "exchange", CANDIDATE)
+    assert wait_for_kpis_to_change(page, before) == cli_kpis("--on", CANDIDATE)
+    assert page.get_by_label(f"Switch {CANDIDATE}:", exact=False).is_checked()
+
+
+def test_keyboard_alone_switches_an_exchange(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    before = kpi_values(page)
+    page.get_by_label(f"Switch {CANDIDATE}:", exact=False).focus()
+    page.keyboard.press("Space")
+    assert wait_for_kpis_to_change(page, before) == cli_kpis("--on", CANDIDATE)
+
+
+def test_a_link_with_unknown_ids_says_so(server, page):
+    page.goto(server.url + "/?on=no_such_link")
+    wait_for_dashboard(page)
+    page.wait_for_selector("#error-alert", timeout=10_000)
+    assert "no_such_link" in page.inner_text("#error-alert")
+    assert kpi_values(page) == cli_kpis()
+
+
+def test_phone_layout_puts_cards_two_by_two_without_sideways_scrolling(server, page_factory):
+    page = page_factory(390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    boxes = [page.locator(f"#{card}").bounding_box() for card in ("kpi-freshwater", "kpi-co2", "kpi-landfill", "kpi-cost")]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[2]["y"] == boxes[3]["y"] and boxes[2]["y"] > boxes[0]["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_park_with_loops_renders(own_server, page, tmp_path):
+    """A supplies B, B supplies A, and a three-firm ring: the Sankey must still draw."""
+    folder = tmp_path / "loop"
+    folder.mkdir()
+    (folder / "park.toml").write_text('name = "Loop park"\ncurrency = "EUR"\n', encoding="utf-8")
+    (folder / "resources.csv").write_text(
+        "id,name,category,unit,virgin_price,disposal_fee\nheat,Heat,energy,MWh,30,0\nwater,Water,water,m3,1,0.5\n",
+        encoding="utf-8")
+    (folder / "firms.csv").write_text("id,name\na,Alpha\nb,Beta\nc,Gamma\n", encoding="utf-8")
+    (folder / "streams.csv").write_text(
+        "firm,kind,resource,quantity,fate\n"
+        "a,supply,heat,100,vent\nb,demand,heat,80,\nb,supply,heat,90,vent\na,demand,heat,70,\n"
+        "a,supply,water,50,discharge\nb,demand,water,40,\nb,supply,water,60,discharge\nc,demand,water,30,\n"
+        "c,supply,water,20,discharge\na,demand,water,25,\n", encoding="utf-8")
+    (folder / "exchanges.csv").write_text(
+        "id,from_firm,resource,to_firm,status\nab_heat,a,heat,b,existing\nba_heat,b,heat,a,existing\n"
+        "ab_water,a,water,b,existing\nbc_water,b,water,c,existing\nca_water,c,water,a,existing\n", encoding="utf-8")
+    running = own_server(folder)
+    page.goto(running.url)
+    wait_for_dashboard(page)
+    assert page.inner_text("#park-title") == "Loop park"
+    for label in ("Water (m3)", "Energy (MWh)"):
+        page.locator("#sankey-tabs label", has_text=label).click()
+        page.wait_for_function(f"document.querySelector('#sankey-graph .gtitle').textContent.includes('{label}')",
+                               timeout=10_000)
+        assert page.locator("#sankey-graph .sankey-link").count() >= 3
