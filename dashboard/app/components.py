@@ -38,7 +38,8 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
                      className=f"change {kind}")
 
 
-def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution]) -> dbc.Card:
+def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
+             term_count: int) -> dbc.Card:
     """One KPI card: scenario value, change against baseline and against no symbiosis,
     and the largest terms that make up the value."""
     unit = kpi_unit(kpi, currency)
@@ -59,7 +60,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
         html.Ul([html.Li([f"{c.label}: ", html.Strong(si(c.value, unit)),
                           html.Span(f" [{c.source}]", className="text-muted") if c.source else None])
                  for c in shown], className="small mb-1 ps-3"),
-        html.Div(f"and {len(contributions) - len(shown)} smaller terms" if len(contributions) > len(shown) else "",
+        html.Div(f"and {term_count - len(shown)} smaller terms" if term_count > len(shown) else "",
                  className="small text-muted"),
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
@@ -75,7 +76,8 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
 
 
 def kpi_strip(views: model.Views, currency: str) -> list:
-    return [dbc.Col(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi)),
+    return [dbc.Col(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=6),
+                             model.term_count(views.scenario, kpi)),
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.formatting import full, si
@@ -21,6 +22,7 @@ from .palette import (
     CATEGORY_SYMBOLS,
     STATUS_DASH,
     THEMES,
+    base_layout,
     sector_colours,
     with_alpha,
 )
@@ -42,7 +44,8 @@ def bound_text(flow: ExchangeFlow) -> str:
     return text
 
 
-def _curve(start: tuple[float, float], end: tuple[float, float], bend: float, trim: float):
+def _curve(start: tuple[float, float], end: tuple[float, float], bend: float, trim: float,
+           steps: int = _CURVE_POINTS):
     """Points of a quadratic Bezier from start to end, bowing ``bend`` x length to the left,
     with ``trim`` km cut off each end so arrows stop at the node's edge."""
     (x0, y0), (x2, y2) = start, end
@@ -53,6 +56,8 @@ def _curve(start: tuple[float, float], end: tuple[float, float], bend: float, tr
         points = [(x0 + radius * math.sin(2 * math.pi * t), y0 + radius * (1 - math.cos(2 * math.pi * t)))
                   for t in (i / _CURVE_POINTS for i in range(_CURVE_POINTS + 1))]
         return points, points[_CURVE_POINTS // 2]
+    if steps == 1:
+        bend = 0.0
     cx = (x0 + x2) / 2 - dy * bend
     cy = (y0 + y2) / 2 + dx * bend
     t0 = min(0.35, trim / length)
@@ -62,8 +67,14 @@ def _curve(start: tuple[float, float], end: tuple[float, float], bend: float, tr
         a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t ** 2
         return (a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2)
 
-    points = [at(t0 + (t1 - t0) * i / _CURVE_POINTS) for i in range(_CURVE_POINTS + 1)]
+    points = [at(t0 + (t1 - t0) * i / steps) for i in range(steps + 1)]
     return points, at(0.5)
+
+
+def _gapped(values: list) -> np.ndarray:
+    """Coordinates with None between segments as a float array (NaN gaps): plotly checks
+    an array at once, where a long list is checked item by item."""
+    return np.asarray([math.nan if v is None else v for v in values], dtype=float)
 
 
 def firm_throughput(park: Park) -> dict[str, float]:
@@ -95,14 +106,14 @@ def exchange_hover(flow: ExchangeFlow, park: Park) -> str:
     return "<br>".join(lines)
 
 
-def firm_hover(park: Park, firm_id: str, kpis: Kpis) -> str:
+def firm_hover(park: Park, firm_id: str, kpis: Kpis, streams: list | None = None) -> str:
+    """Hover text of a firm; pass its ``streams`` when drawing many firms (saves a scan)."""
     firm = park.firm[firm_id]
     lines = [f"<b>{firm.name}</b>", firm.sector or "no sector given"]
-    for stream in park.streams:
-        if stream.firm == firm_id:
-            resource = park.resource[stream.resource]
-            verb = "gives off" if stream.kind is StreamKind.SUPPLY else "needs"
-            lines.append(f"{verb} {full(stream.quantity)} {resource.unit} {resource.name}")
+    for stream in streams if streams is not None else (s for s in park.streams if s.firm == firm_id):
+        resource = park.resource[stream.resource]
+        verb = "gives off" if stream.kind is StreamKind.SUPPLY else "needs"
+        lines.append(f"{verb} {full(stream.quantity)} {resource.unit} {resource.name}")
     lines.append(f"CO2e {si(kpis.co2_t, 't CO2e')}, cost {si(kpis.cost, park.currency)} a year")
     lines.append("<i>click for details</i>")
     return "<br>".join(lines[:12] + (["\u2026"] if len(lines) > 12 else []))
@@ -131,6 +142,7 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
     for flow in flows:
         biggest[flow.unit] = max(biggest[flow.unit], flow.carried)
 
+    steps = _CURVE_POINTS if len(park.firms) <= LABEL_LIMIT else 1  # big parks: straight, lighter
     parallel: dict[tuple[str, str], int] = defaultdict(int)
     groups: dict[tuple, dict[str, list]] = {}
     mids: dict[tuple, dict[str, list]] = {}
@@ -140,7 +152,7 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         pair = (exchange.from_firm, exchange.to_firm)
         bend = 0.12 + 0.14 * parallel[pair]
         parallel[pair] += 1
-        points, middle = _curve(positions[exchange.from_firm], positions[exchange.to_firm], bend, trim)
+        points, middle = _curve(positions[exchange.from_firm], positions[exchange.to_firm], bend, trim, steps)
         share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
         width = round(1.5 + 6.5 * math.sqrt(share), 1) if flow.active else 1.2
         key = (category, exchange.status.value, flow.active, width)
@@ -158,17 +170,17 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         mid["data"].append(["exchange", exchange.id])
         mid["hover"].append(exchange_hover(flow, park))
 
-    figure = go.Figure()
+    traces: list[dict] = []
     shown_legend: set[tuple] = set()
     for (category, status, active, width), group in sorted(groups.items(), key=lambda kv: (not kv[0][2], kv[0])):
         colour = CATEGORY_COLOURS[category]
         legend_key = (category, status) if active else ("off",)
         name = f"{CATEGORY_LABELS[category]} \u00b7 {status}" if active else "switched off"
-        figure.add_trace(go.Scatter(
-            x=group["x"], y=group["y"], mode="lines+markers", hoverinfo="skip",
+        traces.append(dict(
+            type="scatter", x=_gapped(group["x"]), y=_gapped(group["y"]), mode="lines+markers", hoverinfo="skip",
             line={"color": colour if active else with_alpha(colour, 0.5), "width": width,
                   "dash": STATUS_DASH[status]},
-            marker={"symbol": "arrow", "angleref": "previous", "size": group["size"],
+            marker={"symbol": "arrow", "angleref": "previous", "size": np.asarray(group["size"], dtype=float),
                     "color": colour if active else with_alpha(colour, 0.5)},
             opacity=1.0 if active else 0.7, name=name, legendgroup="|".join(legend_key),
             showlegend=legend_key not in shown_legend))
@@ -176,8 +188,8 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
 
     for (category, active), mid in sorted(mids.items(), key=lambda kv: (not kv[0][1], kv[0])):
         symbol = CATEGORY_SYMBOLS[category] + ("" if active else "-open")
-        figure.add_trace(go.Scatter(
-            x=mid["x"], y=mid["y"], mode="markers", customdata=mid["data"],
+        traces.append(dict(
+            type="scatter", x=mid["x"], y=mid["y"], mode="markers", customdata=np.array(mid["data"], dtype=object),
             hovertext=mid["hover"], hovertemplate="%{hovertext}<extra></extra>",
             marker={"symbol": symbol, "size": 13, "color": CATEGORY_COLOURS[category],
                     "line": {"color": style["node_line"], "width": 1}},
@@ -188,13 +200,16 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
     colours = sector_colours(f.sector or "other" for f in park.firms)
     firm_kpis = evaluation.firm_kpis
     show_labels = len(park.firms) <= LABEL_LIMIT
-    figure.add_trace(go.Scatter(
-        x=[positions[f.id][0] for f in park.firms], y=[positions[f.id][1] for f in park.firms],
+    streams_of: dict[str, list] = defaultdict(list)
+    for stream in park.streams:
+        streams_of[stream.firm].append(stream)
+    traces.append(dict(
+        type="scatter", x=[positions[f.id][0] for f in park.firms], y=[positions[f.id][1] for f in park.firms],
         mode="markers+text" if show_labels else "markers",
         text=[f.name for f in park.firms] if show_labels else None,
         textposition=[text_positions[f.id] for f in park.firms], textfont={"size": font_size, "color": style["text"]},
-        customdata=[["firm", f.id] for f in park.firms],
-        hovertext=[firm_hover(park, f.id, firm_kpis[f.id]) for f in park.firms],
+        customdata=np.array([["firm", f.id] for f in park.firms], dtype=object),
+        hovertext=[firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, [])) for f in park.firms],
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"size": [14 + 30 * math.sqrt(scores[f.id] / top) if top else 18 for f in park.firms],
                 "color": [colours[f.sector or "other"] for f in park.firms],
@@ -202,14 +217,12 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         name="firm", showlegend=False))
 
     pad = span * 0.12
-    figure.update_layout(
-        template=style["template"], paper_bgcolor=style["background"], plot_bgcolor=style["background"],
-        font={"size": font_size, "color": style["text"], "family": style["font_family"]},
+    return go.Figure(data=traces, layout=dict(
+        base_layout(theme, font_size),
         margin={"l": 8, "r": 8, "t": 8, "b": 8}, hovermode="closest", clickmode="event",
         dragmode="pan", uirevision=park.content_hash,
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": font_size - 1}},
         xaxis={"visible": False, "range": [min(xs) - pad * 2.2, max(xs) + pad * 2.2]},
         yaxis={"visible": False, "range": [min(ys) - pad, max(ys) + pad * 1.4],
                "scaleanchor": "x", "scaleratio": 1},
-    )
-    return figure
+    ))

@@ -35,8 +35,20 @@ def with_alpha(hex_colour: str, alpha: float) -> str:
 
 
 THEMES: dict[str, dict[str, str]] = {
-    "light": {"template": "plotly_white", "text": "#212529", "background": "rgba(0,0,0,0)",
+    "light": {"text": "#212529", "background": "rgba(0,0,0,0)", "grid": "#e9ecef", "hover": "#ffffff",
               "node_line": "#212529", "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-    "dark": {"template": "plotly_dark", "text": "#f8f9fa", "background": "#000000",
+    "dark": {"text": "#f8f9fa", "background": "#000000", "grid": "#333333", "hover": "#222222",
              "node_line": "#f8f9fa", "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
 }
+
+
+def base_layout(theme: str, font_size: int) -> dict:
+    """Layout settings every figure shares. Styled here rather than with a plotly
+    template: applying a named template deep-copies it, about 20 ms per figure, which
+    is most of a toggle's budget."""
+    style = THEMES[theme]
+    return {
+        "template": "none", "paper_bgcolor": style["background"], "plot_bgcolor": style["background"],
+        "font": {"size": font_size, "color": style["text"], "family": style["font_family"]},
+        "hoverlabel": {"bgcolor": style["hover"], "font": {"color": style["text"], "size": font_size}},
+    }

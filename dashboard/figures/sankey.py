@@ -18,7 +18,7 @@ from dashboard.formatting import full
 from dashboard.model import Evaluation, Park
 from dashboard.model.vocabulary import Category, StreamKind
 
-from .palette import CATEGORY_COLOURS, CATEGORY_LABELS, FATE_GREY, THEMES, VIRGIN_GREY, with_alpha
+from .palette import CATEGORY_COLOURS, CATEGORY_LABELS, FATE_GREY, THEMES, VIRGIN_GREY, base_layout, with_alpha
 
 GROUP_BY_SECTOR_ABOVE = 40
 """Above this many firms, nodes are sectors: thousands of firm nodes are unreadable."""
@@ -128,11 +128,13 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
         add(source, target, flow.carried, f"{exchange.name}{tag}: {full(flow.carried)} {view.unit}",
             with_alpha(colour, 0.55))
 
-    figure = go.Figure()
+    layout = dict(base_layout(theme, font_size), margin={"l": 8, "r": 8, "t": 28, "b": 8},
+                  title={"text": f"{view.label} a year" + (", by sector" if by_sector else ""),
+                         "font": {"size": font_size + 1}, "x": 0.01, "y": 0.99})
     if links:
         items = list(links.items())
-        figure.add_trace(go.Sankey(
-            arrangement="snap", valueformat=",.0f", valuesuffix=f" {view.unit}",
+        return go.Figure(data=[dict(
+            type="sankey", arrangement="snap", valueformat=",.0f", valuesuffix=f" {view.unit}",
             node={"label": nodes.labels, "color": nodes.colours, "pad": 14, "thickness": 16,
                   "customdata": nodes.hover, "hovertemplate": "%{customdata}: %{value}<extra></extra>",
                   "line": {"width": 0}},
@@ -141,16 +143,9 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
                   "customdata": ["<br>".join(v["parts"][:8] + (["\u2026"] if len(v["parts"]) > 8 else []))
                                  for _, v in items],
                   "hovertemplate": "%{customdata}<extra></extra>"},
-            textfont={"size": font_size, "color": style["text"]}))
-    else:
-        figure.add_annotation(text=f"No {CATEGORY_LABELS[view.category].lower()} flows in {view.unit} here",
-                              showarrow=False, font={"size": font_size + 2, "color": style["text"]})
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-    figure.update_layout(
-        template=style["template"], paper_bgcolor=style["background"], plot_bgcolor=style["background"],
-        font={"size": font_size, "color": style["text"], "family": style["font_family"]},
-        margin={"l": 8, "r": 8, "t": 28, "b": 8},
-        title={"text": f"{view.label} a year" + (", by sector" if by_sector else ""),
-               "font": {"size": font_size + 1}, "x": 0.01, "y": 0.99})
-    return figure
+            textfont={"size": font_size, "color": style["text"]})], layout=layout)
+    layout.update(annotations=[{"text": f"No {CATEGORY_LABELS[view.category].lower()} flows in {view.unit} here",
+                                "showarrow": False, "font": {"size": font_size + 2, "color": style["text"]},
+                                "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
+                  xaxis={"visible": False}, yaxis={"visible": False})
+    return go.Figure(layout=layout)

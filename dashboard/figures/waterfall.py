@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from dashboard.formatting import KPI_LABELS, kpi_unit, si
 from dashboard.model import Evaluation, change_by_exchange
 
-from .palette import BAD, GOOD, NEUTRAL, THEMES
+from .palette import BAD, GOOD, NEUTRAL, THEMES, base_layout
 
 MAX_STEPS = 10
 """Steps drawn one by one; smaller ones are summed into 'other exchanges'."""
@@ -31,21 +31,21 @@ def kpi_waterfall(before: Evaluation, after: Evaluation, title: str, kpi: str = 
     values = [start] + [v for _, v in steps] + [end]
     text = [si(start, unit)] + [("+" if v > 0 else "\u2212") + si(abs(v), unit) for _, v in steps] + [si(end, unit)]
     style = THEMES[theme]
-    figure = go.Figure(go.Waterfall(
-        x=labels, y=values, measure=["absolute"] + ["relative"] * len(steps) + ["total"],
+    figure = go.Figure(data=[dict(
+        type="waterfall", x=labels, y=values, measure=["absolute"] + ["relative"] * len(steps) + ["total"],
         text=text, textposition="outside", cliponaxis=False,
         decreasing={"marker": {"color": GOOD}}, increasing={"marker": {"color": BAD}},
         totals={"marker": {"color": NEUTRAL}}, connector={"line": {"color": "#adb5bd", "width": 1}},
-        hovertemplate="%{x}: %{text}<extra></extra>"))
+        hovertemplate="%{x}: %{text}<extra></extra>")])
     low = min(start, end, *(start + sum(v for _, v in steps[:i + 1]) for i in range(len(steps)))) if steps else min(start, end)
     high = max(start, end, *(start + sum(v for _, v in steps[:i + 1]) for i in range(len(steps)))) if steps else max(start, end)
     margin = (high - low) * 0.25 or abs(high) * 0.05 or 1.0
     figure.update_layout(
-        template=style["template"], paper_bgcolor=style["background"], plot_bgcolor=style["background"],
-        font={"size": font_size, "color": style["text"], "family": style["font_family"]},
+        base_layout(theme, font_size),
         title={"text": title, "font": {"size": font_size + 2}, "x": 0.01},
-        yaxis={"title": f"{KPI_LABELS[kpi]} ({unit} a year)", "range": [max(0.0, low - margin) if low >= 0 else low - margin,
-                                                                      high + margin]},
+        yaxis={"title": {"text": f"{KPI_LABELS[kpi]} ({unit} a year)"}, "gridcolor": style["grid"],
+               "zeroline": False, "automargin": True,
+               "range": [max(0.0, low - margin) if low >= 0 else low - margin, high + margin]},
         xaxis={"tickangle": -30, "automargin": True}, margin={"l": 60, "r": 16, "t": 48, "b": 8}, showlegend=False)
     return figure
 

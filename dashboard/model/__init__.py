@@ -9,7 +9,7 @@ Pure Python (with NumPy); no Dash or plotly. Typical use::
     model.marginal_effects(park, active=["x", "y"])     # {exchange id: Kpis change}
 """
 
-from .breakdown import Contribution, change_by_exchange, contributions
+from .breakdown import Contribution, change_by_exchange, contributions, term_count
 from .domain import UNLIMITED, Exchange, Firm, Park, Reported, Resource, Source, Stream, TransportMode
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, ExchangeFlow, StreamFlow, evaluate
@@ -22,7 +22,7 @@ from .scenario import Change, Views, change, scenario_active, scenario_toggles, 
 from .vocabulary import Bound, Category, Fate, Mode, Payer, Status, StreamKind
 
 __all__ = [
-    "Contribution", "change_by_exchange", "contributions",
+    "Contribution", "change_by_exchange", "contributions", "term_count",
     "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Kpis",

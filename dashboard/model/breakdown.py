@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .evaluation import Evaluation
 from .kpis import KPI_NAMES, Kpis
 from .plan import COST
@@ -28,39 +30,62 @@ class Contribution:
     source: str = ""
 
 
-def contributions(evaluation: Evaluation, kpi: str) -> list[Contribution]:
-    """Every non-zero term of ``kpi`` for the evaluated scenario, largest first."""
-    column = KPI_NAMES.index(kpi)
+def contributions(evaluation: Evaluation, kpi: str, limit: int | None = None) -> list[Contribution]:
+    """The non-zero terms of ``kpi`` for the evaluated scenario, largest first; with
+    ``limit``, only that many (the rest are still in the KPI, just not named)."""
     park, plan, run = evaluation.park, evaluation.plan, evaluation.run
-    terms: list[Contribution] = []
-    for firm, row in zip(park.firms, plan.firm_baselines.tolist()):
-        if row[column]:
+    n_firms, n_streams = len(park.firms), len(park.streams)
+    carried = run.carried
+    values = _term_values(evaluation, kpi)
+    order = [i for i in np.argsort(-np.abs(values), kind="stable").tolist() if values[i] != 0.0]
+    if limit is not None:
+        order = order[:limit]
+    terms = []
+    for index in order:
+        value = float(values[index])
+        if index < n_firms:
+            firm = park.firms[index]
             terms.append(Contribution("baseline", firm.id, f"{firm.name}: reported total not modelled by streams",
-                                      row[column], firm.source))
-    for stream, left, rates in zip(park.streams, run.left, plan.leftover_rates.tolist()):
-        value = left * rates[column]
-        if value:
+                                      value, firm.source))
+            continue
+        index -= n_firms
+        if index < n_streams:
+            stream = park.streams[index]
+            left = run.left[index]
             resource = park.resource[stream.resource]
-            firm = park.firm[stream.firm].name
+            firm_name = park.firm[stream.firm].name
             if stream.kind is StreamKind.DEMAND:
-                label = f"{firm} buys {left:,.0f} {resource.unit} of {resource.name} new"
-                kind = "virgin"
+                label, kind = f"{firm_name} buys {left:,.0f} {resource.unit} of {resource.name} new", "virgin"
             else:
-                label = f"{firm} sends {left:,.0f} {resource.unit} of {resource.name} to {stream.fate.value}"
+                label = f"{firm_name} sends {left:,.0f} {resource.unit} of {resource.name} to {stream.fate.value}"
                 kind = "fate"
             terms.append(Contribution(kind, stream.firm, label, value, stream.source))
-    for position, exchange in enumerate(plan.exchanges):
-        if not run.active[position]:
             continue
-        own = run.carried[position] * float(plan.own_rates[position, column])
-        if own:
-            terms.append(Contribution("exchange", exchange.id, f"{exchange.name}: transport and treatment",
-                                      own, exchange.source))
-        if column == COST and plan.fixed_cost[position]:
-            terms.append(Contribution("fixed", exchange.id, f"{exchange.name}: capex annuity and opex",
-                                      float(plan.fixed_cost[position]), exchange.source))
-    terms.sort(key=lambda t: (-abs(t.value), t.label))
+        index -= n_streams
+        own = index < len(carried)
+        exchange = plan.exchanges[index if own else index - len(carried)]
+        terms.append(Contribution("exchange" if own else "fixed", exchange.id,
+                                  f"{exchange.name}: " + ("transport and treatment" if own else "capex annuity and opex"),
+                                  value, exchange.source))
     return terms
+
+
+def term_count(evaluation: Evaluation, kpi: str) -> int:
+    """How many non-zero terms ``kpi`` has (``contributions`` without a limit lists them all)."""
+    return int(np.count_nonzero(_term_values(evaluation, kpi)))
+
+
+def _term_values(evaluation: Evaluation, kpi: str) -> np.ndarray:
+    """Every term's value, in order: firm baselines, streams, exchanges' own per-unit
+    terms, exchanges' fixed costs (zero outside the cost KPI)."""
+    column = KPI_NAMES.index(kpi)
+    plan, run = evaluation.plan, evaluation.run
+    carried = np.asarray(run.carried)
+    active = np.asarray(run.active, dtype=bool)
+    own = np.where(active, carried * plan.own_rates[:, column], 0.0)
+    fixed = np.where(active, plan.fixed_cost, 0.0) if column == COST else np.zeros(len(carried))
+    return np.concatenate([plan.firm_baselines[:, column], np.asarray(run.left) * plan.leftover_rates[:, column],
+                           own, fixed])
 
 
 def change_by_exchange(before: Evaluation, after: Evaluation) -> dict[str, Kpis]:
