@@ -1,66 +1,230 @@
-/* eco-park: scenario changes happen in the browser (no server round trip), so a
-   toggle answers within a blink. The scenario lives in the URL: ?park=KEY&on=ID,ID&off=ID,
-   toggles relative to the baseline (existing on, candidates off). The server computes
-   every number from that URL; this file only edits the URL. */
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-  eco: {
-    scenario: function (toggleValues, clickData, resetClicks, allClicks, search, park) {
-      const noUpdate = window.dash_clientside.no_update;
-      const context = window.dash_clientside.callback_context;
-      if (!park || !context.triggered || context.triggered.length === 0) { return noUpdate; }
-      const params = new URLSearchParams(search || "");
-      const list = (name) => (params.get(name) || "").split(",").map((s) => s.trim()).filter(Boolean);
-      const known = new Set(park.order);
-      const existing = new Set(park.existing);
-      const on = list("on");
-      const active = new Set(park.existing);
-      on.forEach((id) => { if (known.has(id)) { active.add(id); } });
-      list("off").forEach((id) => { if (known.has(id) && !on.includes(id)) { active.delete(id); } });
-
-      const propId = context.triggered[0].prop_id;
-      const source = propId.slice(0, propId.lastIndexOf("."));
-      if (source === "reset-baseline") {
-        active.clear();
-        park.existing.forEach((id) => active.add(id));
-      } else if (source === "all-candidates-on") {
-        park.order.forEach((id) => { if (!existing.has(id)) { active.add(id); } });
-      } else if (source === "network-graph") {
-        const point = clickData && clickData.points && clickData.points[0];
-        if (!point || !point.customdata || point.customdata[0] !== "exchange") { return noUpdate; }
-        const id = point.customdata[1];
-        if (active.has(id)) { active.delete(id); } else { active.add(id); }
-      } else if (source.startsWith("{")) {
-        if (context.triggered.length !== 1) { return noUpdate; }  // the table re-rendered
-        const id = JSON.parse(source).index;
-        const wanted = Boolean(context.triggered[0].value);
-        if (wanted === active.has(id)) { return noUpdate; }
-        if (wanted) { active.add(id); } else { active.delete(id); }
-      } else {
-        return noUpdate;
-      }
-      const newOn = park.order.filter((id) => active.has(id) && !existing.has(id));
-      const newOff = park.order.filter((id) => existing.has(id) && !active.has(id));
-      const parts = [];
-      if (park.key) { parts.push("park=" + encodeURIComponent(park.key)); }
-      if (newOn.length) { parts.push("on=" + newOn.map(encodeURIComponent).join(",")); }
-      if (newOff.length) { parts.push("off=" + newOff.map(encodeURIComponent).join(",")); }
-      return parts.length ? "?" + parts.join("&") : "";
-    },
-  },
-});
-
-/* Kiosk: show one view at a time, in turn. */
-window.dash_clientside.eco.kioskCycle = function (ticks) {
-  const outputs = window.dash_clientside.callback_context.outputs_list[0];
-  const count = outputs.length;
-  const shown = count ? (ticks || 0) % count : 0;
-  const classes = outputs.map((_, i) => "kiosk-view" + (i === shown ? " shown" : ""));
-  const hidden = outputs.map((_, i) => (i === shown ? "false" : "true"));
-  return [classes, hidden];
-};
-
-/* Kiosk: when the server went away and answers again, reload to pick up a fresh page. */
+/* eco-park in the browser. The server computes every number; this file only
+   (1) edits the scenario in the URL (?park=KEY&on=ID,ID&off=ID, toggles relative to the
+   baseline: existing on, candidates off), so a toggle needs no round trip;
+   (2) draws the exchange list from the rows the server sends, with filtering, sorting
+   and paging done here, and its toggles and firm buttons wired to the URL and panel;
+   (3) cycles the kiosk views and reloads the kiosk after a server restart. */
 (function () {
+  "use strict";
+
+  /* -- scenario in the URL ------------------------------------------------------------ */
+
+  function activeSet(search, park) {
+    const params = new URLSearchParams(search || "");
+    const list = (name) => (params.get(name) || "").split(",").map((s) => s.trim()).filter(Boolean);
+    const known = new Set(park.order);
+    const on = list("on");
+    const active = new Set(park.existing);
+    on.forEach((id) => { if (known.has(id)) { active.add(id); } });
+    list("off").forEach((id) => { if (known.has(id) && !on.includes(id)) { active.delete(id); } });
+    return active;
+  }
+
+  function searchFor(active, park) {
+    const existing = new Set(park.existing);
+    const on = park.order.filter((id) => active.has(id) && !existing.has(id));
+    const off = park.order.filter((id) => existing.has(id) && !active.has(id));
+    const parts = [];
+    if (park.key) { parts.push("park=" + encodeURIComponent(park.key)); }
+    if (on.length) { parts.push("on=" + on.map(encodeURIComponent).join(",")); }
+    if (off.length) { parts.push("off=" + off.map(encodeURIComponent).join(",")); }
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function setScenario(search) {
+    window.dash_clientside.set_props("url", { search: search });
+  }
+
+  /* -- the exchange list ------------------------------------------------------------- */
+
+  const KPIS = ["freshwater_m3", "co2_t", "landfill_t", "cost"];
+  const PAGE_SIZE = 25;
+  let current = null;  // the last table data, for the event handlers
+  let currentSort = {};
+
+  function matches(row, category, status, text) {
+    if (category && category !== "all" && row.category !== category) { return false; }
+    if (status && status !== "all" && row.status !== status) { return false; }
+    if (text) {
+      const needle = text.trim().toLowerCase();
+      const hay = [row.id, row.name, row.from_name, row.to_name, row.resource].join(" ").toLowerCase();
+      if (needle && !hay.includes(needle)) { return false; }
+    }
+    return true;
+  }
+
+  function sortKey(row, column) {
+    if (column === "from") { return (row.from_name + "\u0000" + row.to_name).toLowerCase(); }
+    if (column === "name" || column === "resource" || column === "bound") { return String(row[column]).toLowerCase(); }
+    return row[column];
+  }
+
+  function element(tag, attributes, children) {
+    const node = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(([key, value]) => {
+      if (value === undefined || value === null || value === false) { return; }
+      if (key === "text") { node.textContent = value; } else { node.setAttribute(key, value === true ? "" : value); }
+    });
+    (children || []).forEach((child) => node.appendChild(typeof child === "string" ? document.createTextNode(child) : child));
+    return node;
+  }
+
+  function firmButton(id, name) {
+    return element("button", { type: "button", class: "btn btn-link btn-sm p-0 align-baseline firm-link",
+      "data-firm": id, title: "Open " + name + "'s panel", text: name });
+  }
+
+  function draw(rows, data, sort) {
+    const table = element("table", { class: "table table-sm table-hover align-middle exchange-table" });
+    const head = element("tr", {}, [element("th", { scope: "col", text: "On" })]);
+    Object.entries(data.columns).forEach(([column, label]) => {
+      const sorted = sort && sort.column === column;
+      const marker = sorted ? (sort.descending ? " \u25be" : " \u25b4") : "";
+      head.appendChild(element("th", { scope: "col", "aria-sort": sorted ? (sort.descending ? "descending" : "ascending") : "none" },
+        [element("button", { type: "button", class: "btn btn-link btn-sm p-0 sort-button", "data-sort": column,
+          title: "Sort by " + label.toLowerCase(), text: label + marker })]));
+    });
+    table.appendChild(element("thead", {}, [head]));
+    const body = element("tbody");
+    rows.forEach((row) => {
+      const candidate = row.status === "candidate";
+      const box = element("input", { type: "checkbox", class: "form-check-input toggle-input", "data-toggle": row.id,
+        "aria-label": "Switch " + row.id + ": " + row.name, checked: row.active });
+      box.checked = row.active;
+      const cells = [
+        element("td", {}, [element("div", { class: "form-check" }, [box])]),
+        element("td", { class: "wrap" }, [
+          element("span", { class: "fw-semibold", text: row.name }), " ",
+          element("span", { class: "badge " + (candidate ? "bg-warning text-dark" : "bg-secondary"), text: row.status }),
+          element("div", { class: "small text-muted font-monospace", text: row.id })]),
+        element("td", { class: "wrap" }, [firmButton(row.from, row.from_name), " \u2192 ", firmButton(row.to, row.to_name)]),
+        element("td", {}, [element("span", { "aria-hidden": "true", style: "color:" + row.colour, text: "\u25cf " }),
+          row.resource, element("div", { class: "small text-muted", text: row.category_label })]),
+        element("td", { class: "num", text: row.carried_text }),
+        element("td", { text: row.bound }),
+      ];
+      KPIS.forEach((kpi) => {
+        const kind = row[kpi + "_class"];
+        const arrow = kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
+        cells.push(element("td", { class: "num change " + kind, title: row[kpi + "_title"] },
+          [element("span", { "aria-hidden": "true", text: arrow }), row[kpi + "_text"]]));
+      });
+      body.appendChild(element("tr", { class: candidate ? "candidate-row" : "", "data-exchange": row.id }, cells));
+    });
+    table.appendChild(body);
+    return table;
+  }
+
+  function drawTable(data, category, status, text, sort, page) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!data) { return [noUpdate, noUpdate, noUpdate, noUpdate]; }
+    current = data;
+    currentSort = sort || {};
+    let rows = data.rows.filter((row) => matches(row, category, status, text));
+    if (sort && sort.column) {
+      const sign = sort.descending ? -1 : 1;
+      rows = rows.map((row, i) => [row, i]).sort((a, b) => {
+        const x = sortKey(a[0], sort.column), y = sortKey(b[0], sort.column);
+        return x < y ? -sign : x > y ? sign : a[1] - b[1];
+      }).map((pair) => pair[0]);
+    }
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    const shown = Math.min(Math.max(page || 0, 0), pages - 1);
+    const table = draw(rows.slice(shown * PAGE_SIZE, (shown + 1) * PAGE_SIZE), data, sort);
+    const place = () => {
+      const container = document.getElementById("exchange-table");
+      if (!container) { window.requestAnimationFrame(place); return; }
+      const focused = document.activeElement;
+      const focusKey = focused && container.contains(focused)
+        ? ["data-toggle", "data-firm", "data-sort"].map((a) => [a, focused.getAttribute(a)]).find((p) => p[1]) : null;
+      container.replaceChildren(table);
+      if (focusKey) {  // keyboard users keep their place when the list is redrawn
+        const again = container.querySelector("[" + focusKey[0] + "=\"" + CSS.escape(focusKey[1]) + "\"]");
+        if (again) { again.focus(); }
+      }
+    };
+    place();
+    return [rows.length + " of " + data.rows.length + " exchanges", "page " + (shown + 1) + " of " + pages,
+      shown === 0, shown >= pages - 1];
+  }
+
+  document.addEventListener("change", (event) => {
+    const box = event.target.closest && event.target.closest("#exchange-table input[data-toggle]");
+    if (!box || !current) { return; }
+    const active = activeSet(window.location.search, current.park);
+    const id = box.getAttribute("data-toggle");
+    if (box.checked) { active.add(id); } else { active.delete(id); }
+    setScenario(searchFor(active, current.park));
+  });
+
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest) { return; }
+    const firm = event.target.closest("#exchange-table button[data-firm]");
+    if (firm) {
+      window.dash_clientside.set_props("selected-firm", { data: firm.getAttribute("data-firm") });
+      window.dash_clientside.set_props("firm-panel", { is_open: true });
+      return;
+    }
+    const header = event.target.closest("#exchange-table button[data-sort]");
+    if (header) {
+      const column = header.getAttribute("data-sort");
+      const sort = currentSort;
+      const descending = sort.column === column ? !sort.descending : column !== "name" && column !== "from"
+        && column !== "resource" && column !== "bound";
+      window.dash_clientside.set_props("table-sort", { data: { column: column, descending: descending } });
+    }
+  });
+
+  /* -- callbacks ------------------------------------------------------------------------ */
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    eco: {
+      scenario: function (clickData, resetClicks, allClicks, search, park) {
+        const noUpdate = window.dash_clientside.no_update;
+        const context = window.dash_clientside.callback_context;
+        if (!park || !context.triggered || context.triggered.length === 0) { return noUpdate; }
+        const active = activeSet(search, park);
+        const propId = context.triggered[0].prop_id;
+        const source = propId.slice(0, propId.lastIndexOf("."));
+        if (source === "reset-baseline") {
+          return searchFor(new Set(park.existing), park);
+        }
+        if (source === "all-candidates-on") {  // existing ones stay as they are
+          const existing = new Set(park.existing);
+          park.order.forEach((id) => { if (!existing.has(id)) { active.add(id); } });
+          return searchFor(active, park);
+        }
+        if (source === "network-graph") {
+          const point = clickData && clickData.points && clickData.points[0];
+          if (!point || !point.customdata || point.customdata[0] !== "exchange") { return noUpdate; }
+          const id = point.customdata[1];
+          if (active.has(id)) { active.delete(id); } else { active.add(id); }
+          return searchFor(active, park);
+        }
+        return noUpdate;
+      },
+
+      drawTable: drawTable,
+
+      turnPage: function (previous, next, category, status, text, sort, page) {
+        const source = window.dash_clientside.callback_context.triggered[0].prop_id;
+        if (source.startsWith("page-previous")) { return Math.max(0, (page || 0) - 1); }
+        if (source.startsWith("page-next")) { return (page || 0) + 1; }
+        return 0;  // filters or sort changed: back to the first page
+      },
+
+      kioskCycle: function (ticks) {
+        const outputs = window.dash_clientside.callback_context.outputs_list[0];
+        const count = outputs.length;
+        const shown = count ? (ticks || 0) % count : 0;
+        return [outputs.map((_, i) => "kiosk-view" + (i === shown ? " shown" : "")),
+          outputs.map((_, i) => (i === shown ? "false" : "true"))];
+      },
+    },
+  });
+
+  /* -- kiosk: reload once the server answers again after going away ------------------- */
+
   let down = false;
   setInterval(function () {
     if (!document.getElementById("kiosk-root")) { return; }

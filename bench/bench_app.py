@@ -57,7 +57,7 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
             "header": lambda: handlers.render_header(search, "water:m3"),
             "network": lambda: handlers.render_network(search),
             "sankey": lambda: handlers.render_sankey(search, "water:m3"),
-            "table": lambda: handlers.render_table(search, "all", "all", "", {}, 0),
+            "table": lambda: handlers.render_table(search),
             "firm panel": lambda: handlers.render_firm_panel(search, firm),
         }
         total = 0.0
@@ -74,7 +74,7 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
 
 
 ARM = """(id) => new Promise((resolve) => {
-  const box = document.getElementById(JSON.stringify({index: id, type: 'exchange-toggle'}));
+  const box = document.querySelector('input[data-toggle="' + id + '"]');
   const before = document.querySelector('#kpi-freshwater .kpi-value').dataset.value
     + document.querySelector('#kpi-cost .kpi-value').dataset.value;
   const now = () => document.querySelector('#kpi-freshwater .kpi-value').dataset.value
@@ -89,8 +89,9 @@ ARM = """(id) => new Promise((resolve) => {
 
 
 def time_browser(park_path: Path | None, clicks: int) -> float:
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_dashboard
     from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_dashboard
 
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(park_path, Path(tmp) / "bench.sqlite3").start()
@@ -101,8 +102,7 @@ def time_browser(park_path: Path | None, clicks: int) -> float:
                 page.goto(server.url)
                 wait_for_dashboard(page)
                 page.wait_for_timeout(1500)
-                target = page.eval_on_selector_all(
-                    "input[id*=exchange-toggle]", "els => els.map(e => JSON.parse(e.id).index)")[0]
+                target = page.eval_on_selector_all("input[data-toggle]", "els => els.map(e => e.dataset.toggle)")[0]
                 times = []
                 for _ in range(clicks):
                     times.append(page.evaluate(ARM, target))

@@ -4,7 +4,7 @@ a handler needs comes from the AppState it is given and from its inputs."""
 
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import model
 from dashboard.figures.network import network_figure
@@ -57,17 +57,11 @@ class Handlers:
         view = SankeyView.from_key(view_key) if view_key in keys else views[0]
         return sankey_figure(self.state.evaluate(park, active), view)
 
-    def render_table(self, search: str | None, category: str, status: str, text: str, sort: dict, page: int):
+    def render_table(self, search: str | None) -> dict:
+        """The exchange list's rows for the scenario (the browser filters, sorts and draws)."""
         park, active, _ = resolve_lenient(self.state, search)
-        evaluation = self.state.evaluate(park, active)
-        marginal = self.state.marginal(park, active)
-        rows = components.exchange_rows(park, evaluation, marginal, category, status, text, sort)
-        pages = components.page_count(len(rows))
-        page = min(max(int(page or 0), 0), pages - 1)
-        shown = rows[page * components.PAGE_SIZE:(page + 1) * components.PAGE_SIZE]
-        count = f"{len(rows)} of {len(park.exchanges)} exchanges"
-        return (components.exchange_table(park, shown, marginal, sort), count, f"page {page + 1} of {pages}",
-                page == 0, page >= pages - 1)
+        return components.exchange_table_data(park, self.state.evaluate(park, active),
+                                              self.state.marginal(park, active), self.state.park_key(park))
 
     def render_firm_panel(self, search: str | None, firm_id: str | None):
         park, active, _ = resolve_lenient(self.state, search)
@@ -120,35 +114,35 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     def _render_sankey(search, view_key):
         return handlers.render_sankey(search, view_key)
 
-    @app.callback(
-        Output(ids.EXCHANGE_TABLE, "children"), Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_PAGER, "children"),
+    @app.callback(Output(ids.TABLE_DATA, "data"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    def _render_table(search, _page):
+        return handlers.render_table(search)
+
+    # The list is drawn in the browser from that data (assets/eco_park.js): filtering,
+    # sorting and paging need no round trip, and its toggles and firm buttons set the
+    # URL and the firm panel directly.
+    app.clientside_callback(
+        ClientsideFunction(namespace="eco", function_name="drawTable"),
+        Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_PAGER, "children"),
         Output(ids.PAGE_PREVIOUS, "disabled"), Output(ids.PAGE_NEXT, "disabled"),
-        Input(ids.URL, "search"), Input(ids.FILTER_CATEGORY, "value"), Input(ids.FILTER_STATUS, "value"),
+        Input(ids.TABLE_DATA, "data"), Input(ids.FILTER_CATEGORY, "value"), Input(ids.FILTER_STATUS, "value"),
         Input(ids.FILTER_TEXT, "value"), Input(ids.TABLE_SORT, "data"), Input(ids.TABLE_PAGE, "data"))
-    def _render_table(search, category, status, text, sort, page):
-        return handlers.render_table(search, category, status, text, sort, page)
 
     # Scenario changes only edit the URL, in the browser (assets/eco_park.js): no round trip.
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="scenario"),
         Output(ids.URL, "search"),
-        Input({"type": ids.TOGGLE, "index": ALL}, "value"), Input(ids.NETWORK_GRAPH, "clickData"),
+        Input(ids.NETWORK_GRAPH, "clickData"),
         Input(ids.RESET_BUTTON, "n_clicks"), Input(ids.ALL_CANDIDATES_BUTTON, "n_clicks"),
         State(ids.URL, "search"), State(ids.PARK_EXCHANGES, "data"), prevent_initial_call=True)
 
     @app.callback(
         Output(ids.SELECTED_FIRM, "data"), Output(ids.FIRM_PANEL, "is_open"),
-        Input(ids.NETWORK_GRAPH, "clickData"), Input({"type": ids.FIRM_LINK, "index": ALL, "firm": ALL}, "n_clicks"),
-        prevent_initial_call=True)
-    def _open_firm(click_data, _clicks):
-        trigger = ctx.triggered_id
-        if trigger == ids.NETWORK_GRAPH:
-            clicked = Handlers.clicked(click_data)
-            if clicked and clicked[0] == "firm":
-                return clicked[1], True
-            return no_update, no_update
-        if isinstance(trigger, dict) and len(ctx.triggered) == 1 and ctx.triggered[0]["value"]:
-            return trigger["firm"], True
+        Input(ids.NETWORK_GRAPH, "clickData"), prevent_initial_call=True)
+    def _open_firm(click_data):
+        clicked = Handlers.clicked(click_data)
+        if clicked and clicked[0] == "firm":
+            return clicked[1], True
         return no_update, no_update
 
     @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL, "title"),
@@ -161,27 +155,13 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     def _open_sources(_clicks, search):
         return True, handlers.render_sources(search)
 
-    @app.callback(Output(ids.TABLE_SORT, "data"), Input({"type": ids.SORT_HEADER, "column": ALL}, "n_clicks"),
-                  State(ids.TABLE_SORT, "data"), prevent_initial_call=True)
-    def _sort(_clicks, sort):
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or len(ctx.triggered) != 1 or not ctx.triggered[0]["value"]:
-            return no_update
-        column = trigger["column"]
-        same = (sort or {}).get("column") == column
-        return {"column": column, "descending": not (sort or {}).get("descending") if same else column != "name"}
-
-    @app.callback(Output(ids.TABLE_PAGE, "data"),
-                  Input(ids.PAGE_PREVIOUS, "n_clicks"), Input(ids.PAGE_NEXT, "n_clicks"),
-                  Input(ids.FILTER_CATEGORY, "value"), Input(ids.FILTER_STATUS, "value"),
-                  Input(ids.FILTER_TEXT, "value"), Input(ids.TABLE_SORT, "data"),
-                  State(ids.TABLE_PAGE, "data"), prevent_initial_call=True)
-    def _page(_previous, _next, _category, _status, _text, _sort, page):
-        if ctx.triggered_id == ids.PAGE_PREVIOUS:
-            return max(0, (page or 0) - 1)
-        if ctx.triggered_id == ids.PAGE_NEXT:
-            return (page or 0) + 1
-        return 0
+    app.clientside_callback(
+        ClientsideFunction(namespace="eco", function_name="turnPage"),
+        Output(ids.TABLE_PAGE, "data"),
+        Input(ids.PAGE_PREVIOUS, "n_clicks"), Input(ids.PAGE_NEXT, "n_clicks"),
+        Input(ids.FILTER_CATEGORY, "value"), Input(ids.FILTER_STATUS, "value"),
+        Input(ids.FILTER_TEXT, "value"), Input(ids.TABLE_SORT, "data"),
+        State(ids.TABLE_PAGE, "data"), prevent_initial_call=True)
 
     app.clientside_callback(
         """

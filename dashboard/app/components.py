@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -96,105 +94,46 @@ def scenario_summary(park: model.Park, active: frozenset[str]) -> str:
 
 # -- exchange table ------------------------------------------------------------------
 
+def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
+                        marginal: dict[str, model.Kpis], park_key: str) -> dict:
+    """Rows of the exchange list, as data: the browser filters, sorts, pages and draws
+    them (assets/eco_park.js), so a toggle redraws one table, not hundreds of Dash
+    components. Text is plain (the browser inserts it as text, never as HTML); numbers
+    come with their formatted text so the browser does no formatting of its own."""
+    rows = []
+    for flow in evaluation.flows:
+        exchange = flow.exchange
+        resource = park.resource[exchange.resource]
+        category = resource.category.value
+        effects = marginal[exchange.id]
+        row = {
+            "id": exchange.id, "name": exchange.name, "status": exchange.status.value, "active": flow.active,
+            "from": exchange.from_firm, "from_name": park.firm[exchange.from_firm].name,
+            "to": exchange.to_firm, "to_name": park.firm[exchange.to_firm].name,
+            "resource": resource.name, "category": category, "category_label": CATEGORY_LABELS[category],
+            "colour": CATEGORY_COLOURS[category], "carried": flow.carried,
+            "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
+            "bound": bound_text(flow),
+        }
+        for kpi in model.KPI_NAMES:
+            value = getattr(effects, kpi)
+            kind = change_class(value, value)
+            row[kpi] = value
+            row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
+            row[f"{kpi}_class"] = kind
+            row[f"{kpi}_title"] = f"{value:+,.2f} {kpi_unit(kpi, park.currency)} a year if switched"
+        rows.append(row)
+    return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
+                     "existing": sorted(park.baseline_active)},
+            "columns": SORT_COLUMNS, "rows": rows}
+
+
 SORT_COLUMNS: dict[str, str] = {
     "name": "Exchange", "from": "From \u2192 to", "resource": "Resource", "carried": "Carried a year",
     "bound": "Limited by", "freshwater_m3": "\u0394 freshwater", "co2_t": "\u0394 CO2e",
     "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
 }
-
-PAGE_SIZE = 25
-
-
-def exchange_rows(park: model.Park, evaluation: model.Evaluation, marginal: dict[str, model.Kpis],
-                  category: str, status: str, text: str, sort: dict) -> list[model.ExchangeFlow]:
-    """The flows shown in the table after filtering and sorting."""
-    needle = (text or "").strip().lower()
-    rows = []
-    for flow in evaluation.flows:
-        exchange = flow.exchange
-        if category and category != "all" and park.resource[exchange.resource].category.value != category:
-            continue
-        if status and status != "all" and exchange.status.value != status:
-            continue
-        if needle and needle not in " ".join((exchange.id, exchange.name, park.firm[exchange.from_firm].name,
-                                              park.firm[exchange.to_firm].name, exchange.resource)).lower():
-            continue
-        rows.append(flow)
-    column = (sort or {}).get("column") or ""
-    descending = bool((sort or {}).get("descending"))
-    keys = {
-        "name": lambda f: f.exchange.name.lower(),
-        "from": lambda f: (park.firm[f.exchange.from_firm].name.lower(), park.firm[f.exchange.to_firm].name.lower()),
-        "resource": lambda f: f.exchange.resource,
-        "carried": lambda f: f.carried,
-        "bound": lambda f: f.bound.value,
-    }
-    if column in keys:
-        rows.sort(key=keys[column], reverse=descending)
-    elif column in model.KPI_NAMES:
-        rows.sort(key=lambda f: getattr(marginal[f.id], column), reverse=descending)
-    return rows
-
-
-def sort_header(column: str, label: str, sort: dict) -> html.Th:
-    current = (sort or {}).get("column") == column
-    descending = bool((sort or {}).get("descending"))
-    marker = (" \u25be" if descending else " \u25b4") if current else ""
-    aria = ("descending" if descending else "ascending") if current else "none"
-    return html.Th(html.Button(label + marker, id={"type": ids.SORT_HEADER, "column": column},
-                               className="btn btn-link btn-sm p-0 sort-button", n_clicks=0,
-                               title=f"Sort by {label.lower()}"),
-                   scope="col", **{"aria-sort": aria})
-
-
-def marginal_cell(value: float, unit: str) -> html.Td:
-    kind = change_class(value, value)
-    arrow = {"good": ARROW_DOWN + " ", "bad": ARROW_UP + " ", "same": ""}[kind]
-    text = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
-    return html.Td([html.Span(arrow, **{"aria-hidden": "true"}), text], className=f"num change {kind}",
-                   title=f"{value:+,.2f} {unit} a year if toggled")
-
-
-def exchange_table(park: model.Park, rows: list[model.ExchangeFlow], marginal: dict[str, model.Kpis],
-                   sort: dict) -> html.Table:
-    """The exchange list: a real checkbox per exchange, labelled with its id and name."""
-    header = html.Thead(html.Tr([html.Th("On", scope="col")] + [
-        sort_header(column, label, sort) for column, label in SORT_COLUMNS.items()]))
-    body = []
-    for flow in rows:
-        exchange = flow.exchange
-        category = park.resource[exchange.resource].category.value
-        candidate = exchange.status is model.Status.CANDIDATE
-        toggle_id = {"type": ids.TOGGLE, "index": exchange.id}
-        checkbox = dbc.Checkbox(id=toggle_id, value=flow.active, className="exchange-toggle",
-                                label=html.Span(f"Switch {exchange.id}: {exchange.name}", className="visually-hidden"),
-                                input_class_name="toggle-input")
-        status_badge = dbc.Badge("candidate" if candidate else "existing",
-                                 color="warning" if candidate else "secondary",
-                                 text_color="dark" if candidate else None, className="ms-1")
-        carried = [full(flow.carried), f" {flow.unit}"] if flow.active else [html.Span("off", className="text-muted")]
-        body.append(html.Tr([
-            html.Td(checkbox),
-            html.Td([html.Span(exchange.name, className="fw-semibold"), status_badge,
-                     html.Div(exchange.id, className="small text-muted font-monospace")], className="wrap"),
-            html.Td([firm_button(park, exchange.from_firm, f"{exchange.id}:from"), " \u2192 ",
-                     firm_button(park, exchange.to_firm, f"{exchange.id}:to")], className="wrap"),
-            html.Td([html.Span("\u25cf ", style={"color": CATEGORY_COLOURS[category]}, **{"aria-hidden": "true"}),
-                     park.resource[exchange.resource].name,
-                     html.Div(CATEGORY_LABELS[category], className="small text-muted")]),
-            html.Td(carried, className="num"),
-            html.Td(bound_text(flow)),
-            *[marginal_cell(getattr(marginal[exchange.id], kpi), kpi_unit(kpi, park.currency))
-              for kpi in model.KPI_NAMES],
-        ], className="candidate-row" if candidate else "", **{"data-exchange": exchange.id}))
-    return html.Table([header, html.Tbody(body)], className="table table-sm table-hover align-middle exchange-table")
-
-
-def firm_button(park: model.Park, firm_id: str, place: str) -> html.Button:
-    """A button naming a firm that opens its panel; ``place`` keeps its id unique on the page."""
-    return html.Button(park.firm[firm_id].name, id={"type": ids.FIRM_LINK, "index": place, "firm": firm_id},
-                       className="btn btn-link btn-sm p-0 align-baseline firm-link", n_clicks=0,
-                       title=f"Open {park.firm[firm_id].name}'s panel")
+"""Sortable columns of the exchange list and their headings."""
 
 
 # -- firm panel -----------------------------------------------------------------------
@@ -295,6 +234,3 @@ def problems_alert(problems: list[model.Problem]) -> list:
             "The rest of it is shown; nothing stored was changed. ",
             html.Ul([html.Li(str(p)) for p in problems[:10]], className="mb-0")]
 
-
-def page_count(rows: int) -> int:
-    return max(1, math.ceil(rows / PAGE_SIZE))

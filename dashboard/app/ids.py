@@ -30,7 +30,8 @@ SANKEY_TABS = "sankey-tabs"
 SANKEY_GRAPH = "sankey-graph"
 
 # exchange table
-EXCHANGE_TABLE = "exchange-table"
+EXCHANGE_TABLE = "exchange-table"  # drawn by assets/eco_park.js from TABLE_DATA
+TABLE_DATA = "table-data"
 FILTER_CATEGORY = "filter-category"
 FILTER_STATUS = "filter-status"
 FILTER_TEXT = "filter-text"
@@ -41,10 +42,6 @@ TABLE_COUNT = "table-count"
 PAGE_PREVIOUS = "page-previous"
 PAGE_NEXT = "page-next"
 
-# pattern-matching ids (dicts): {"type": TOGGLE, "index": exchange id}
-TOGGLE = "exchange-toggle"
-SORT_HEADER = "sort-header"
-FIRM_LINK = "firm-link"  # {"type": FIRM_LINK, "index": "<exchange>:from|to", "firm": id}
 
 # firm panel
 FIRM_PANEL = "firm-panel"

@@ -115,6 +115,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.TABLE_PAGE, data=0),
         dcc.Store(id=ids.SELECTED_FIRM, data=None),
         dcc.Store(id=ids.PARK_EXCHANGES, data=None),
+        dcc.Store(id=ids.TABLE_DATA, data=None),
         header(),
         dbc.Container([
             scenario_bar(),

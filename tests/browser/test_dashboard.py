@@ -33,6 +33,7 @@ def test_page_loads_with_header_cards_and_views(server, page):
     for exchange in park.exchanges:
         box = page.get_by_label(f"Switch {exchange.id}: {exchange.name}", exact=True)
         assert box.get_attribute("type") == "checkbox"
+        assert box.is_checked() == (exchange.status is model.Status.EXISTING)
 
 
 def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
@@ -152,3 +153,28 @@ def test_park_with_loops_renders(own_server, page, tmp_path):
         page.wait_for_function(f"document.querySelector('#sankey-graph .gtitle').textContent.includes('{label}')",
                                timeout=10_000)
         assert page.locator("#sankey-graph .sankey-link").count() >= 3
+
+
+def test_exchange_list_filters_and_sorts(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    rows = page.locator("#exchange-table tbody tr")
+    assert rows.count() == 19
+    page.select_option("#filter-status", "candidate")
+    page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length === 5")
+    assert all("candidate-row" in (rows.nth(i).get_attribute("class") or "") for i in range(rows.count()))
+    page.select_option("#filter-status", "all")
+    page.select_option("#filter-category", "water")
+    page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length < 19")
+    assert "of 19 exchanges" in page.inner_text("#table-count")
+    page.select_option("#filter-category", "all")
+    page.get_by_role("button", name="Carried a year").click()
+    page.wait_for_selector("#exchange-table th[aria-sort=descending]")
+    carried = page.eval_on_selector_all(
+        "#exchange-table tbody tr td:nth-child(5)",
+        "cells => cells.map(c => c.textContent === 'off' ? 0 : parseFloat(c.textContent.replace(/,/g, '')))")
+    assert carried == sorted(carried, reverse=True) and len(carried) == 19
+    page.fill("#filter-text", "tissø")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length < 19")
+    assert all("tisso" in r for r in page.eval_on_selector_all("#exchange-table tbody tr", "rs => rs.map(r => r.dataset.exchange)"))
