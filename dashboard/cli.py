@@ -40,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("out", help="folder to write park.toml and the CSV files into")
 
+    template = sub.add_parser("template", help="write the Excel template for a park of your own")
+    template.add_argument("out", help="the .xlsx file to write")
+
+    report = sub.add_parser("report", help="write a scenario report (.html or .pdf) or results (.xlsx, .zip)")
+    report.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    report.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
+    report.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    report.add_argument("--out", required=True, help="report.html, report.pdf, results.xlsx or figures.zip")
+
     serve = sub.add_parser("serve", help="run the dashboard in a browser")
     serve.add_argument("path", nargs="?", default=None, help="park to open (default: the shipped Kalundborg park)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -177,6 +186,33 @@ def command_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_template(args: argparse.Namespace) -> int:
+    from dashboard.exports import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print("eco-park template: the template is an Excel workbook; name it something.xlsx", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    write_template(out)
+    print(f"wrote {out}: a sheet per table, a column reference and drop-down lists")
+    return EXIT_OK
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from dashboard import reports
+
+    park = model.load_park(args.path)
+    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
+    out = Path(args.out)
+    try:
+        reports.write_report(park, active, out)
+    except reports.ReportError as error:
+        print(f"eco-park report: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def command_serve(args: argparse.Namespace) -> int:
     from dashboard.app.server import run
 
@@ -184,8 +220,8 @@ def command_serve(args: argparse.Namespace) -> int:
                debug=args.debug, database_url=args.db)
 
 
-COMMANDS = {"validate": command_validate, "evaluate": command_evaluate,
-            "generate": command_generate, "serve": command_serve}
+COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "generate": command_generate,
+            "template": command_template, "report": command_report, "serve": command_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

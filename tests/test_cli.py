@@ -121,3 +121,12 @@ def test_console_script_and_module_run():
     for command in ([str(script), "--help"], [sys.executable, "-m", "dashboard", "--help"]):
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and "validate" in done.stdout
+
+
+def test_template_writes_a_workbook_that_loads(capsys, tmp_path):
+    code, out, _ = run(capsys, "template", str(tmp_path / "t.xlsx"))
+    assert code == 0 and "wrote" in out
+    park = model.load_park(tmp_path / "t.xlsx")
+    assert park.exchanges and park.firms
+    code, _, err = run(capsys, "template", str(tmp_path / "t.csv"))
+    assert code == 2 and ".xlsx" in err

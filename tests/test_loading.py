@@ -272,3 +272,13 @@ def test_unknown_file_kind_and_missing_path(tmp_path):
 def test_damaged_workbook_is_a_park_error():
     with pytest.raises(model.ParkError, match="could not be opened as an Excel workbook"):
         model.load_park_bytes("park.xlsx", b"not a zip at all")
+
+
+def test_column_reference_in_docs_is_current():
+    from pathlib import Path
+
+    from dashboard.model.reference import column_reference
+
+    committed = Path(__file__).resolve().parents[1] / "docs" / "data-format.md"
+    assert committed.read_text(encoding="utf-8") == column_reference(), \
+        "regenerate with: python -m dashboard.model.reference > docs/data-format.md"

@@ -164,6 +164,11 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         State(ids.TABLE_PAGE, "data"), prevent_initial_call=True)
 
     app.clientside_callback(
+        "function(clicks, open) { return !open; }",
+        Output(ids.NAV_COLLAPSE, "is_open"), Input(ids.NAV_TOGGLE, "n_clicks"), State(ids.NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True)
+
+    app.clientside_callback(
         """
         function(clicks) {
             const href = window.location.href;

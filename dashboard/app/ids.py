@@ -9,6 +9,8 @@ MAIN_PAGE = "main-page"  # store inside the dashboard page: its callbacks run wh
 # header
 PARK_TITLE = "park-title"
 PARK_META = "park-meta"
+NAV_TOGGLE = "nav-toggle"
+NAV_COLLAPSE = "nav-collapse"
 SOURCES_BUTTON = "sources-button"
 SHARE_BUTTON = "share-button"
 SHARE_STATUS = "share-status"

@@ -28,20 +28,22 @@ def header() -> dbc.Navbar:
         html.Div([
             html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white"),
             html.Div(id=ids.PARK_META, className="small text-white-50"),
-        ], className="me-auto"),
-        html.Div([
+        ], className="me-auto flex-shrink-1"),
+        dbc.NavbarToggler(id=ids.NAV_TOGGLE, class_name="ms-2"),
+        dbc.Collapse(html.Div([
             dbc.Button("Sources", id=ids.SOURCES_BUTTON, **button),
             dbc.Button("Share link", id=ids.SHARE_BUTTON, **button),
             dbc.Button("Save scenario", id=ids.SAVE_BUTTON, **button),
             dbc.Button("Saved scenarios", id=ids.SCENARIOS_BUTTON, **button),
             dbc.Button("Upload park", id=ids.UPLOAD_BUTTON, **button),
-            dbc.DropdownMenu(export_items, label="Export", id=ids.EXPORT_MENU, color="outline-light", size="sm",
-                             align_end=True),
+            dbc.DropdownMenu(export_items, label="Export", id=ids.EXPORT_MENU, color="dark", size="sm",
+                             align_end=True, toggle_class_name="border-light"),
             html.A("Kiosk", id=ids.KIOSK_LINK, href="/kiosk", className="btn btn-outline-light btn-sm",
                    target="_blank", rel="noopener"),
             html.Span(id=ids.SHARE_STATUS, className="small text-white ms-1", role="status"),
-        ], className="d-flex align-items-center flex-wrap gap-1 header-actions"),
-    ], fluid=True), color="dark", dark=True, className="mb-3 app-header", tag="header")
+        ], className="d-flex align-items-center flex-wrap gap-1 header-actions ms-lg-auto py-2 py-lg-0"),
+            id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
+    ], fluid=True), color="dark", dark=True, expand="lg", className="mb-3 app-header", tag="header")
 
 
 def scenario_bar() -> html.Div:

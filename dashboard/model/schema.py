@@ -33,7 +33,7 @@ class Column:
     def default_text(self) -> str:
         if self.required:
             return "required"
-        if self.default is None:
+        if self.default is None or self.default == "":
             return "blank"
         if self.default == float("inf"):
             return "unlimited"

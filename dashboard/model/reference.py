@@ -1,0 +1,47 @@
+"""The data format's column reference as Markdown, written from the schema itself
+(``docs/data-format.md`` is this text; a test keeps the two equal)."""
+
+from __future__ import annotations
+
+from .schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
+
+
+def _table(spec_columns, heading: str) -> list[str]:
+    lines = [heading, "", "| column | required / default | meaning | allowed values |", "|---|---|---|---|"]
+    for column in spec_columns:
+        allowed = ", ".join(f"`{a}`" for a in column.allowed)
+        meaning = column.meaning.replace("|", "\\|")
+        lines.append(f"| `{column.name}` | {column.default_text} | {meaning} | {allowed} |")
+    return lines + [""]
+
+
+def column_reference() -> str:
+    """Markdown describing every file, column, default and vocabulary of a park."""
+    lines = [
+        "# Park data format: column reference",
+        "",
+        "Generated from `dashboard/model/schema.py` (`python -m dashboard.model.reference > docs/data-format.md`).",
+        "The rules behind the numbers are in [accounting.md](accounting.md); the contract is",
+        "`PARK_MODEL.md`. A park is a folder with `park.toml` and four CSV files, one `.xlsx` workbook",
+        "(a sheet per table, a `park` sheet of key/value rows, optional `sources`, `reported` and",
+        "`transport` sheets), one `.json` object (`park` plus an array per table), or a `.zip` of the folder.",
+        "",
+        "CSV: UTF-8 (a BOM is fine), comma-separated, header in row 1. A European export with `;`",
+        "separators and decimal commas (`1.234,5`) loads too. Surrounding spaces are ignored, blank",
+        "optional cells take the default, unknown columns are reported as warnings and ignored.",
+        "Quantities are per year.",
+        "",
+    ]
+    lines += _table(PARK_SETTINGS, "## `park.toml` (or the workbook's `park` sheet, or the JSON `park` object)")
+    for spec in SETTINGS_SPECS.values():
+        lines += _table(spec.columns, f"### `[[{spec.name}]]` in park.toml: {spec.purpose}"
+                        if spec.name != "transport" else
+                        "### `[transport.MODE]` tables in park.toml: per tonne-km factors by transport mode")
+    spec: TableSpec
+    for spec in TABLE_SPECS.values():
+        lines += _table(spec.columns, f"## `{spec.name}.csv`: {spec.purpose}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(column_reference(), end="")
