@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path", help="park folder, .xlsx, .json or .zip")
     report.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
     report.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
-    report.add_argument("--out", required=True, help="report.html, report.pdf, results.xlsx or figures.zip")
+    report.add_argument("--out", required=True,
+                        help="report.html, report.pdf, results.xlsx, exchanges.csv, or a .zip of report, figures and tables")
 
     serve = sub.add_parser("serve", help="run the dashboard in a browser")
     serve.add_argument("path", nargs="?", default=None, help="park to open (default: the shipped Kalundborg park)")
@@ -206,7 +207,10 @@ def command_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         reports.write_report(park, active, out)
-    except reports.ReportError as error:
+    except reports.OutputSuffixError as error:
+        print(f"eco-park report: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except reports.ReportError as error:  # no browser for PDF or images, say
         print(f"eco-park report: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print(f"wrote {out}")

@@ -130,3 +130,14 @@ def test_template_writes_a_workbook_that_loads(capsys, tmp_path):
     assert park.exchanges and park.firms
     code, _, err = run(capsys, "template", str(tmp_path / "t.csv"))
     assert code == 2 and ".xlsx" in err
+
+
+def test_report_writes_html_with_the_scenario_kpis(capsys, park_dir, tmp_path):
+    out = tmp_path / "report.html"
+    code, _, _ = run(capsys, "report", str(park_dir), "--on", "b_cement", "--out", str(out))
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    # scenario: 20 t of gypsum still bought at EUR 20: cost 400
+    assert 'data-kpi="cost" data-view="scenario" data-value="400.0"' in text and "Mini park" in text
+    code, _, err = run(capsys, "report", str(park_dir), "--out", str(tmp_path / "report.docx"))
+    assert code == 2 and "report" in err

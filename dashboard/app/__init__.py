@@ -36,6 +36,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
     app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"),
                  State(ids.URL, "search"))(partial(page_layout, state))
@@ -47,6 +48,27 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
     app.server.config["ECO_PARK_STATE"] = state  # for tests and the WSGI entry point, read-only
     return app
+
+
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>
+"""
+"""Dash's page with the document language set, for screen readers."""
 
 
 def register_default_park(store: Store, park: model.Park | str | Path | None) -> model.Park:

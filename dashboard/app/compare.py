@@ -25,7 +25,7 @@ def compare_layout(state: AppState, query: str) -> html.Div:
     except ValueError as problem:
         return _page("Compare scenarios", [dbc.Alert([html.Strong("Nothing to compare. "), str(problem)],
                                                       color="warning"),
-                                            html.A("\u2190 Back to the dashboard", href="/")])
+                                            html.A("\u2190 Back to the dashboard", href="/", className="btn btn-dark btn-sm")])
     baseline = state.evaluate(park, park.baseline_active)
     evaluations = [(name, record, state.evaluate(park, active)) for name, record, active in named]
     first = evaluations[0][2]

@@ -181,9 +181,9 @@ class StorageHandlers:
 
     @staticmethod
     def compare_link(picked: list[int]) -> tuple[str, str, str]:
-        """(href, class, aria-disabled) of the compare button for the ticked scenario ids."""
+        """(href, class, aria-disabled) of the compare button for the ticked scenario ids, oldest first."""
         if 2 <= len(picked) <= 4:
-            return "/compare?s=" + ",".join(str(i) for i in picked), "btn btn-primary", "false"
+            return "/compare?s=" + ",".join(str(i) for i in sorted(picked)), "btn btn-primary", "false"
         return "#", "btn btn-primary disabled", "true"
 
 

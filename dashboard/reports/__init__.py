@@ -16,12 +16,12 @@ Chromium is found by ``find_browser``: ``BROWSER_PATH``, else ``CHROME_PATH``, e
 downloaded. When none is found, or it fails, ``ReportError`` says so in plain words.
 """
 
-from .browser import ReportError, find_browser, html_to_pdf, report_pdf
-from .files import SUFFIXES, write_report
+from .chromium import ReportError, find_browser, html_to_pdf
+from .files import SUFFIXES, OutputSuffixError, report_pdf, write_report
 from .images import figure_images, report_figures
 from .page import report_html
 
 __all__ = [
-    "ReportError", "find_browser", "html_to_pdf", "report_pdf", "SUFFIXES", "write_report",
+    "ReportError", "find_browser", "html_to_pdf", "report_pdf", "SUFFIXES", "OutputSuffixError", "write_report",
     "figure_images", "report_figures", "report_html",
 ]

@@ -127,15 +127,29 @@ def own_server(tmp_path):
 
 
 class Console:
+    """Console errors seen by a test's pages; ``expect`` lets a test allow one it causes
+    on purpose (such as a refused connection while it has the server stopped)."""
+
     def __init__(self):
         self.errors: list[str] = []
+        self.expected: list[str] = []
+
+    def expect(self, text: str) -> None:
+        self.expected.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(text in e for text in self.expected)]
 
 
 @pytest.fixture
-def page_factory(browser):
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def page_factory(browser, console):
     """New pages with console errors collected; the test fails if any appeared."""
     contexts = []
-    console = Console()
 
     def make(width: int = 1920, height: int = 1080, **options):
         context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
@@ -148,7 +162,7 @@ def page_factory(browser):
     yield make
     for context in contexts:
         context.close()
-    assert console.errors == [], f"console errors: {console.errors}"
+    assert console.unexpected() == [], f"console errors: {console.unexpected()}"
 
 
 @pytest.fixture

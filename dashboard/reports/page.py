@@ -1,0 +1,518 @@
+"""The scenario report as one self-contained HTML page.
+
+Everything the page needs is inside it: plotly.js from the installed plotly package
+(inlined once), the CSS, and the figures' data. It loads nothing from the network, so
+it opens offline, from a USB stick or an e-mail attachment, and prints to PDF as is.
+
+Every text that comes from the park's data is escaped (park data is untrusted); the
+figures' data is embedded as JSON with ``<``, ``>`` and ``/`` escaped by plotly, and
+plotly.js draws text as text. Links are made only from ``http``/``https`` URLs.
+
+Numbers: the KPI table shows three significant figures with SI prefixes and, under
+them, the full value; every numeric KPI cell also carries its value in full precision
+in ``data-value`` (a Python float ``repr``) with ``data-kpi`` and ``data-view``, for
+machines. The exchange and firm tables show full precision. Every figure is per year.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
+from urllib.parse import urlencode, urlsplit
+
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from dashboard import __version__, model
+from dashboard.figures.network import bound_text
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
+from dashboard.model import KPI_NAMES, Kpis
+
+from .images import ReportFigure, report_figures
+
+GENERATOR = f"eco-park {__version__}"
+"""The ``<meta name="generator">`` of every report."""
+
+_TOLERANCE = 1e-9  # relative: a change smaller than this is float noise, shown as none
+
+
+def _e(value: object) -> str:
+    """Text from anywhere (park data above all) made safe inside HTML text and attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    """plotly.min.js of the installed plotly, safe to put inside a <script> element."""
+    return get_plotlyjs().replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def _is_change(value: float, reference: float) -> bool:
+    return abs(value) > _TOLERANCE * max(1.0, abs(reference))
+
+
+def _signed_full(value: float) -> str:
+    if value > 0:
+        return "+" + full(value)
+    return "\u2212" + full(-value) if value < 0 else "0"
+
+
+def _signed_si(value: float, unit: str) -> str:
+    if value > 0:
+        return "+" + si(value, unit)
+    return "\u2212" + si(-value, unit) if value < 0 else si(0.0, unit)
+
+
+def _direction(value: float, reference: float) -> tuple[str, str]:
+    """(CSS class, arrow and word) of a change: every KPI is better lower."""
+    if not _is_change(value, reference):
+        return "same", "no change"
+    return ("good", "\u25bc lower") if value < 0 else ("bad", "\u25b2 higher")
+
+
+def _link(url: str) -> str:
+    """An external link for an http(s) URL; any other text is shown, never linked."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
+    return f"<span class=\"url\">{_e(url)}</span>"
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def share_query(on: Iterable[str], off: Iterable[str]) -> str:
+    """The dashboard's URL query of a scenario, ``?on=a,b&off=c`` (empty for the baseline)."""
+    params = {}
+    on, off = list(on), list(off)
+    if on:
+        params["on"] = ",".join(on)
+    if off:
+        params["off"] = ",".join(off)
+    return "?" + urlencode(params, safe=",") if params else ""
+
+
+def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
+    on, off = model.scenario_toggles(park, seen.scenario.active)
+    facts = [f"{len(park.firms)} firms", f"{len(park.streams)} streams",
+             f"{len(park.exchanges)} exchanges ({len(park.baseline_active)} existing)"]
+    meta = [x for x in (_e(park.country), f"data year {_e(park.year)}" if park.year else "",
+                        f"money in {_e(park.currency)}", "every figure per year") if x]
+
+    def listing(ids: tuple[str, ...]) -> str:
+        if not ids:
+            return "none"
+        return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>" for i in ids) + "</ul>"
+
+    query = share_query(on, off)
+    scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off
+                else "the baseline with the changes below")
+    return f"""<header>
+<p class="kicker">Scenario report</p>
+<h1>{_e(park.name)}</h1>
+<p class="meta">{' &middot; '.join(meta)}</p>
+<dl class="scenario">
+<dt>Scenario</dt><dd>{scenario}</dd>
+<dt>Switched on (against the baseline)</dt><dd>{listing(on)}</dd>
+<dt>Switched off (against the baseline)</dt><dd>{listing(off)}</dd>
+<dt>Share link</dt><dd><code class="query">{_e(query) or '(none: the baseline)'}</code>
+<span class="hint">add it to the dashboard's address to open this scenario</span></dd>
+<dt>Data</dt><dd>{', '.join(facts)}; fingerprint <code>{_e(park.content_hash[:12])}</code></dd>
+<dt>Generated</dt><dd>{when.strftime('%Y-%m-%d %H:%M:%S')} UTC by {_e(GENERATOR)}</dd>
+</dl>
+</header>"""
+
+
+def _contents(figures: list[ReportFigure], has_reported: bool) -> str:
+    items = [("kpis", "Key figures")] + [(f"fig-{f.name}", f.title) for f in figures] + [
+        ("exchanges", "Exchanges"), ("firms", "Firms")]
+    if has_reported:
+        items.append(("reported", "Published savings and the model's"))
+    items += [("sources", "About the data, and sources"), ("rules", "The model's rules in brief")]
+    links = "".join(f'<li><a href="#{_e(anchor)}">{_e(title)}</a></li>' for anchor, title in items)
+    return f'<nav class="contents" aria-label="Contents"><ol>{links}</ol></nav>'
+
+
+def _value_cell(value: float, unit: str, kpi: str, view: str, extra_class: str = "") -> str:
+    css = f"num {extra_class}".strip()
+    return (f'<td class="{css}" data-kpi="{kpi}" data-view="{view}" data-value="{float(value)!r}" '
+            f'title="{_e(full(value))} {_e(unit)}">'
+            f'{_e(si(value, unit))}<span class="full">{_e(full(value))} {_e(unit)}</span></td>')
+
+
+def _change_cell(value: float, reference: float, unit: str, kpi: str, view: str) -> str:
+    css, word = _direction(value, reference)
+    shown = _signed_si(value, unit) if css != "same" else "0"
+    exact = _signed_full(value) if css != "same" else "0"
+    return (f'<td class="num change {css}" data-kpi="{kpi}" data-view="{view}" data-value="{float(value)!r}" '
+            f'title="{_e(exact)} {_e(unit)}">{_e(shown)}'
+            f'<span class="full"><span class="arrow">{word}</span> {_e(exact)} {_e(unit)}</span></td>')
+
+
+def _kpi_table(park: model.Park, seen: model.Views) -> str:
+    none, base, scen = seen.no_symbiosis.totals, seen.baseline.totals, seen.scenario.totals
+    vs_base, vs_none = seen.vs_baseline, seen.vs_no_symbiosis
+    rows = []
+    for kpi in KPI_NAMES:
+        unit = kpi_unit(kpi, park.currency)
+        b, s = getattr(base, kpi), getattr(scen, kpi)
+        diff = getattr(vs_base.absolute, kpi)
+        relative = vs_base.relative[kpi]
+        css, _ = _direction(diff, b)
+        pct = percent(relative) if css != "same" else ("0.0 %" if relative is not None else "n/a")
+        pct_value = "" if relative is None else f' data-value="{float(relative) * 100.0!r}"'
+        rows.append(
+            f'<tr><th scope="row">{_e(KPI_LABELS[kpi])}<span class="unit">{_e(unit)} a year</span></th>'
+            + _value_cell(getattr(none, kpi), unit, kpi, "no_symbiosis")
+            + _value_cell(b, unit, kpi, "baseline")
+            + _value_cell(s, unit, kpi, "scenario", "scenario")
+            + _change_cell(diff, b, unit, kpi, "change_vs_baseline")
+            + f'<td class="num change {css}" data-kpi="{kpi}" data-view="pct_vs_baseline"{pct_value}>'
+              f'{_e(pct)}</td>'
+            + _change_cell(getattr(vs_none.absolute, kpi), getattr(none, kpi), unit, kpi, "change_vs_no_symbiosis")
+            + "</tr>")
+    return f"""<section id="kpis" class="kpis">
+<h2>Key figures</h2>
+<p class="note">Park totals per year. Lower is better for all four: a fall is marked &#9660; lower, a rise
+&#9650; higher. Each cell gives three significant figures and, under them, the full value.</p>
+<table class="kpi-table">
+<thead><tr><th scope="col">KPI</th><th scope="col" class="num">No symbiosis<span class="unit">every exchange off</span></th>
+<th scope="col" class="num">Baseline<span class="unit">existing on, candidates off</span></th>
+<th scope="col" class="num">Scenario</th><th scope="col" class="num">Change vs baseline</th>
+<th scope="col" class="num">Change vs baseline, %</th>
+<th scope="col" class="num">Change vs no symbiosis</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</section>"""
+
+
+def _figure_section(item: ReportFigure, index: int) -> str:
+    div = pio.to_html(
+        item.figure, full_html=False, include_plotlyjs=False, include_mathjax=False,
+        div_id=f"plot-{index}", default_width="100%", default_height=f"{item.height}px", validate=False,
+        config={"displaylogo": False, "responsive": True, "scrollZoom": False,
+                "toImageButtonOptions": {"filename": item.name, "scale": 2}})
+    if item.name == "network":
+        caption = ("Firms at their place on the site plan, sized by how much they handle. Arrows are exchanges: "
+                   "colour and the marker in the middle give the category (water: circle, energy: diamond, "
+                   "materials: square); a solid line is an existing exchange, a dashed one a candidate, a faded "
+                   "thin one is switched off in this scenario. Line width grows with the quantity carried.")
+    else:
+        caption = ("Quantities per year in this scenario. Left: what firms give off and what is bought new "
+                   "(grey); right: what firms receive and what is left to its fate (grey). Links between firms "
+                   "are the exchanges.")
+    return f"""<section id="fig-{_e(item.name)}" class="figure-section">
+<h2>{_e(item.title)}</h2>
+<figure class="plot" style="height:{int(item.height)}px">{div}</figure>
+<p class="note">{caption}</p>
+</section>"""
+
+
+def _exchange_table(park: model.Park, seen: model.Views) -> str:
+    scenario = seen.scenario
+    marginal = model.marginal_effects(park, scenario.active, base=scenario)
+    units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
+    head = "".join(f'<th scope="col" class="num">{_e(KPI_LABELS[k])}<span class="unit">{_e(u)}</span></th>'
+                   for k, u in zip(KPI_NAMES, units))
+    rows = []
+    for flow in scenario.flows:
+        exchange = flow.exchange
+        resource = park.resource[exchange.resource]
+        what = _e(resource.name)
+        if exchange.replaces != exchange.resource:
+            replaced = park.resource[exchange.replaces]
+            what += (f'<span class="sub">replaces {_e(replaced.name)}: {_e(full(flow.met))} '
+                     f'{_e(flow.demand_unit)}</span>' if flow.active else
+                     f'<span class="sub">replaces {_e(replaced.name)}</span>')
+        effect = marginal[exchange.id]
+        cells = []
+        for kpi, unit in zip(KPI_NAMES, units):
+            value = getattr(effect, kpi)
+            reference = getattr(scenario.totals, kpi)
+            css, _ = _direction(value, reference)
+            text = _signed_full(value) if css != "same" else "0"
+            cells.append(f'<td class="num {css}" data-kpi="{kpi}" data-view="marginal" '
+                         f'data-value="{float(value)!r}" title="{_e(text)} {_e(unit)}">{_e(text)}</td>')
+        classes = " ".join(c for c in (exchange.status.value, "" if flow.active else "off") if c)
+        state = "on" if flow.active else "off"
+        rows.append(
+            f'<tr class="{classes}" data-exchange="{_e(exchange.id)}">'
+            f'<td class="state">{"&#10003; on" if flow.active else "&ndash; off"}</td>'
+            f'<td>{_e(exchange.name)}<span class="sub"><code>{_e(exchange.id)}</code></span></td>'
+            f'<td>{_e(exchange.status.value)}</td>'
+            f'<td class="route">{_e(park.firm[exchange.from_firm].name)} &rarr; {_e(park.firm[exchange.to_firm].name)}</td>'
+            f'<td class="what">{what}</td>'
+            f'<td class="num" data-value="{float(flow.carried)!r}" title="{state}">'
+            f'{_e(full(flow.carried))} {_e(flow.unit)}</td>'
+            f'<td>{_e(bound_text(flow))}</td>' + "".join(cells) + "</tr>")
+    return f"""<section id="exchanges" class="table-section">
+<h2>Exchanges</h2>
+<p class="note">One row per exchange in this scenario; candidates are marked and switched-off rows are faded.
+Carried: units per year of the resource carried. Limited by: what stopped it carrying more (capacity, the
+supply left, or the demand left). <strong>Marginal effect</strong>: the change of the park's KPI per year if that
+exchange alone were switched (on if off, off if on) from this scenario; negative is better.</p>
+<table class="data">
+<thead>
+<tr><th scope="col" rowspan="2">On</th><th scope="col" rowspan="2">Exchange</th><th scope="col" rowspan="2">Status</th>
+<th scope="col" rowspan="2">From &rarr; to</th><th scope="col" rowspan="2">Resource</th>
+<th scope="col" rowspan="2" class="num">Carried a year</th><th scope="col" rowspan="2">Limited by</th>
+<th scope="colgroup" colspan="4" class="group">Marginal effect a year</th></tr>
+<tr>{head}</tr>
+</thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</section>"""
+
+
+def _firm_table(park: model.Park, seen: model.Views) -> str:
+    units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
+    groups = "".join(f'<th scope="colgroup" colspan="2" class="group">{_e(KPI_LABELS[k])}'
+                     f'<span class="unit">{_e(u)} a year</span></th>' for k, u in zip(KPI_NAMES, units))
+    sub = '<th scope="col" class="num">Baseline</th><th scope="col" class="num">Scenario</th>' * len(KPI_NAMES)
+    rows = []
+    for firm in park.firms:
+        base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis[firm.id]
+        cells = []
+        for kpi in KPI_NAMES:
+            b, s = getattr(base, kpi), getattr(scen, kpi)
+            changed = " changed" if _is_change(s - b, b) else ""
+            cells.append(f'<td class="num" data-kpi="{kpi}" data-view="baseline" data-value="{float(b)!r}">'
+                         f'{_e(full(b))}</td>')
+            cells.append(f'<td class="num{changed}" data-kpi="{kpi}" data-view="scenario" '
+                         f'data-value="{float(s)!r}">{_e(full(s))}</td>')
+        rows.append(f'<tr data-firm="{_e(firm.id)}"><th scope="row">{_e(firm.name)}</th>'
+                    f'<td>{_e(firm.sector)}</td>' + "".join(cells) + "</tr>")
+    return f"""<section id="firms" class="table-section">
+<h2>Firms</h2>
+<p class="note">Each firm's KPIs per year: its own streams and reported baselines, the exchanges it pays for,
+and transfer prices (paid by the receiver, received by the supplier). Firms add up to the park. Scenario
+values that differ from the baseline are in bold.</p>
+<table class="data">
+<thead><tr><th scope="col" rowspan="2">Firm</th><th scope="col" rowspan="2">Sector</th>{groups}</tr>
+<tr>{sub}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</section>"""
+
+
+def _reported(park: model.Park, savings: Kpis, source_anchor: dict[str, str]) -> str:
+    rows = []
+    for item in park.reported:
+        unit = kpi_unit(item.kpi, park.currency)
+        modelled = getattr(savings, item.kpi)
+        difference = (modelled - item.value) / item.value if item.value else None
+        source = (f'<a href="#{source_anchor[item.source]}"><code>{_e(item.source)}</code></a>'
+                  if item.source in source_anchor else f"<code>{_e(item.source)}</code>")
+        rows.append(f'<tr><th scope="row">{_e(KPI_LABELS.get(item.kpi, item.kpi))}</th>'
+                    f'<td class="num" data-value="{float(item.value)!r}">{_e(full(item.value))} {_e(unit)}</td>'
+                    f'<td class="num" data-value="{float(modelled)!r}">{_e(full(modelled))} {_e(unit)}</td>'
+                    f'<td class="num">{_e(percent(difference))}</td>'
+                    f'<td>{_e(item.year or "")} {source}</td><td class="small">{_e(item.note)}</td></tr>')
+    return f"""<section id="reported" class="table-section">
+<h2>Published savings and the model's</h2>
+<p class="note">What the park has published as saved each year, beside the model's own figure for the same
+thing: no symbiosis minus baseline, i.e. what the existing exchanges save. It does not depend on the scenario.</p>
+<table class="data">
+<thead><tr><th scope="col">KPI</th><th scope="col" class="num">Reported saving</th>
+<th scope="col" class="num">Model saving</th><th scope="col" class="num">Model vs reported</th>
+<th scope="col">Year, source</th><th scope="col">Note</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</section>"""
+
+
+def _sources(park: model.Park, source_anchor: dict[str, str]) -> str:
+    if not park.sources:
+        body = "<p>This park lists no sources.</p>"
+    else:
+        items = "".join(f'<li id="{source_anchor[s.id]}"><code>{_e(s.id)}</code> {_e(s.citation)} {_link(s.url)}</li>'
+                        for s in park.sources)
+        body = f'<ol class="sources">{items}</ol>'
+    about = f'<p class="description">{_e(park.description)}</p>' if park.description else ""
+    return f"""<section id="sources" class="text-section">
+<h2>About the data, and sources</h2>
+{about}
+<p class="note">The publications and data sets the park's rows cite, by id. Links open outside this report.</p>
+{body}
+</section>"""
+
+
+def _rules(park: model.Park) -> str:
+    currency = _e(park.currency)
+    rate = park.discount_rate
+    return f"""<section id="rules" class="text-section">
+<h2>The model's rules in brief</h2>
+<p>Every quantity is per year. A park is firms with <em>streams</em> (a <em>demand</em> it needs, a
+<em>supply</em> it gives off) and <em>exchanges</em> that carry part of one firm's supply to meet another firm's
+demand. The <strong>baseline</strong> has the existing exchanges on and the candidates off; <strong>no
+symbiosis</strong> has every exchange off; the <strong>scenario</strong> is the set shown above.</p>
+<h3>How much each exchange carries</h3>
+<ol>
+<li>Active exchanges are served one at a time: existing before candidates; then by net benefit per unit
+carried, highest first; then by id.</li>
+<li>Net benefit per unit = ratio &times; (virgin price + carbon price &times; virgin CO2e) of the demand met
++ disposal fee + carbon price &times; disposal CO2e of the supply used &minus; the exchange's own cost per unit
+&minus; carbon price &times; its CO2e per unit. The carbon price ({_e(full(park.carbon_price))} {currency} per
+t CO2e here) only ranks exchanges; it is not added to the cost KPI.</li>
+<li>Each carries <code>carried = min(capacity, supply left, demand left / ratio)</code>; then the supply left
+falls by <code>carried</code> and the demand left by <code>ratio &times; carried</code>. <em>Limited by</em> in
+the exchange table names the term that bound it.</li>
+<li>Demand no exchange meets is bought new at its virgin price and CO2e per unit; supply no exchange takes goes
+to its fate (landfill, incineration, discharge, vent or external) at its disposal fee and CO2e per unit.</li>
+</ol>
+<h3>The four KPIs (lower is better)</h3>
+<ul>
+<li><strong>Freshwater intake</strong> (m3) = firms' reported baseline freshwater + demand of freshwater
+resources not met by exchanges.</li>
+<li><strong>Waste to landfill</strong> (t) = firms' reported baseline landfill + supply with a landfill fate not
+taken by exchanges.</li>
+<li><strong>CO2e</strong> (t) = firms' reported baseline CO2e + unmet demand &times; virgin CO2e + untaken supply
+&times; disposal CO2e + carried &times; each active exchange's CO2e per unit.</li>
+<li><strong>Cost</strong> ({currency}) = firms' reported baseline cost + unmet demand &times; virgin price +
+untaken supply &times; disposal fee + for each active exchange: capex &times; CRF + opex per year + carried
+&times; cost per unit.</li>
+</ul>
+<p>Capital is annualised with the capital recovery factor <code>CRF(r, n) = r (1+r)^n / ((1+r)^n &minus; 1)</code>
+(<code>1/n</code> when r = 0), r the park's discount rate ({_e(f"{rate:.4g}")}, i.e. {_e(f"{rate * 100:.4g}")} %
+a year) and n the exchange's lifetime in years.</p>
+<p>A firm's KPIs sum its own streams and reported baselines, plus the cost and CO2e of the exchanges it pays for
+(the <em>payer</em>: the receiver unless the data says the supplier), plus the transfer price &times; carried on
+the receiver's cost and minus it on the supplier's. Firm figures add up to the park's. An exchange's
+<em>marginal effect</em> is the change of each park KPI when that exchange alone is toggled from the scenario.</p>
+</section>"""
+
+
+# -- the page ---------------------------------------------------------------------------
+
+_CSS = """
+:root { --text:#212529; --muted:#5c636a; --line:#dee2e6; --soft:#f5f6f8; --good:#1a7f37; --bad:#c62828;
+  --water:#0072B2; --energy:#E69F00; --material:#009E73; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; color: var(--text); background: #fff; font: 15px/1.45 system-ui, -apple-system, "Segoe UI",
+  Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 16px 48px; }
+h1 { font-size: 2rem; margin: 0 0 4px; } h2 { font-size: 1.35rem; margin: 0 0 8px; }
+h3 { font-size: 1.05rem; margin: 16px 0 6px; }
+section { margin: 32px 0 0; }
+.kicker { margin: 0; text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); }
+.meta { margin: 0 0 12px; color: var(--muted); }
+dl.scenario { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 12px; }
+dl.scenario dt { font-weight: 600; } dl.scenario dd { margin: 0; } dl.scenario ul { margin: 0; padding-left: 18px; }
+.hint, .note, .small, .sub, .unit, .full { color: var(--muted); }
+.hint { font-size: .85rem; margin-left: 6px; }
+.note { font-size: .9rem; margin: 0 0 8px; }
+.description { font-size: .92rem; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .88em;
+  background: var(--soft); padding: 0 3px; border-radius: 3px; overflow-wrap: break-word; }
+table code { white-space: nowrap; }
+nav.contents ol { columns: 2; margin: 8px 0 0; padding-left: 20px; font-size: .92rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid var(--text); font-size: .85rem; vertical-align: bottom; }
+th.group { text-align: center; border-bottom: 1px solid var(--line); }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.unit, .full, .sub { display: block; font-size: .85em; font-weight: normal; }
+.kpi-table td, .kpi-table th[scope=row] { padding: 8px 6px; }
+.kpi-table td { font-size: 1.05rem; }
+.kpi-table td.scenario { font-weight: 700; font-size: 1.2rem; background: var(--soft); }
+.kpi-table td.scenario .full { font-weight: normal; }
+.change.good, td.good { color: var(--good); } .change.bad, td.bad { color: var(--bad); }
+.arrow { white-space: nowrap; }
+.good .arrow { color: var(--good); } .bad .arrow { color: var(--bad); }
+th.num { white-space: normal; }
+table.data { font-size: .8rem; }
+table.data td.num { white-space: nowrap; }
+tr.candidate td:first-child { border-left: 4px dashed var(--energy); }
+tr.existing td:first-child { border-left: 4px solid var(--line); }
+tr.candidate { background: #fffaf0; }
+tr.off td { color: #8a8f94; }
+tr.off td.good, tr.off td.bad { opacity: .85; }
+td.state { white-space: nowrap; }
+td.route { min-width: 11em; } td.what { min-width: 9em; }
+td.changed { font-weight: 700; }
+figure.plot { margin: 0; width: 100%; }
+ol.sources li { margin-bottom: 4px; font-size: .9rem; overflow-wrap: anywhere; }
+a { color: #0b5cad; }
+footer { margin-top: 40px; font-size: .8rem; color: var(--muted); }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { font-size: 10pt; }
+  .hint { display: none; }
+  .kpi-table td, .kpi-table th[scope=row] { padding: 4px 6px; }
+  main { max-width: none; padding: 0; }
+  nav.contents, .modebar-container, .modebar { display: none !important; }
+  section { margin-top: 16px; }
+  .figure-section, #exchanges, #firms, #sources, #rules { break-before: page; }
+  figure.plot, .figure-section, tr, .kpi-table { break-inside: avoid; }
+  thead { display: table-header-group; }
+  h2, h3 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  table.data { font-size: 8pt; }
+}
+"""
+
+
+def report_html(park: model.Park, active: Iterable[str] | None = None,
+                generated_at: datetime | None = None) -> str:
+    """The scenario report of ``park`` with the exchanges ``active`` switched on (None:
+    the baseline) as one self-contained HTML page (UTF-8 text).
+
+    In order: the title (park, year, currency, the exchanges switched on and off against
+    the baseline and the dashboard's share-link query), the key figures (no symbiosis,
+    baseline, scenario and the changes; KPIs per year in m3, t CO2e, t and the park's
+    currency), the network and one Sankey per category and unit (interactive plotly),
+    the exchange table with marginal effects, the firm table, the park's published
+    savings beside the model's, the sources and the model's rules in brief.
+    ``generated_at`` (default now) is shown in UTC. Unknown exchange ids raise ParkError.
+    """
+    when = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    seen = model.views(park, active)
+    figures = report_figures(seen.scenario)
+    source_anchor = {s.id: f"source-{i}" for i, s in enumerate(park.sources, start=1)}
+    sections = [
+        _header(park, seen, when),
+        _contents(figures, bool(park.reported)),
+        _kpi_table(park, seen),
+        *(_figure_section(item, index) for index, item in enumerate(figures)),
+        _exchange_table(park, seen),
+        _firm_table(park, seen),
+        _reported(park, seen.baseline_savings, source_anchor) if park.reported else "",
+        _sources(park, source_anchor),
+        _rules(park),
+    ]
+    title = f"{park.name}: scenario report"
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="{_e(GENERATOR)}">
+<meta name="date" content="{stamp}">
+<title>{_e(title)}</title>
+<style>{_CSS}</style>
+<script>{_plotly_js()}</script>
+</head>
+<body>
+<main>
+{chr(10).join(s for s in sections if s)}
+<footer>Generated {stamp} (UTC) by {_e(GENERATOR)} from data fingerprint
+<code>{_e(park.content_hash[:12])}</code>. Self-contained: this file loads nothing from the network.</footer>
+</main>
+</body>
+</html>
+"""
+

@@ -1,0 +1,175 @@
+"""Workshops and public screens, in a real browser: bring your own park, keep and
+compare scenarios, export, kiosk, accessibility."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.request
+import zipfile
+
+import pytest
+
+from dashboard import model
+from dashboard.model.writing import park_json, write_park_folder
+from dashboard.paths import shipped_park
+from tests.browser.conftest import kpi_values, wait_for_dashboard
+
+CANDIDATE = "tisso2_novozymes"
+
+
+def upload(page, path) -> None:
+    page.get_by_role("button", name="Upload park").click()
+    page.wait_for_selector("#upload", state="visible")
+    page.set_input_files("#upload input[type=file]", str(path))
+
+
+def test_upload_with_errors_shows_them_and_keeps_the_park_then_a_good_one_replaces_it(own_server, page, tmp_path):
+    running = own_server()
+    page.goto(running.url + f"/?on={CANDIDATE}")
+    wait_for_dashboard(page)
+    before = kpi_values(page)
+    document = json.loads(park_json(model.load_park(shipped_park("ulsan"))))
+    document["streams"][0]["quantity"] = "lots"
+    document["exchanges"][0]["status"] = "someday"
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    upload(page, bad)
+    page.wait_for_selector("#upload-result .upload-problems", timeout=20_000)
+    rows = page.eval_on_selector_all("#upload-result .upload-problems tbody tr",
+                                     "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+    assert ["broken.json[streams]", "1", "quantity", "'lots' is not a number"] in rows
+    assert any("someday" in row[3] for row in rows)
+    assert page.inner_text("#park-title") == "Kalundborg Symbiosis" and kpi_values(page) == before
+    assert page.url.endswith(f"?on={CANDIDATE}")
+
+    good = tmp_path / "ulsan.xlsx"
+    from dashboard.exports import template_workbook  # noqa: F401  (the template is covered elsewhere)
+    write_park_folder(model.load_park(shipped_park("ulsan")), tmp_path / "ulsan")
+    archive = tmp_path / "ulsan.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for file in (tmp_path / "ulsan").iterdir():
+            handle.write(file, f"ulsan/{file.name}")
+    page.set_input_files("#upload input[type=file]", str(archive))
+    page.wait_for_function("document.querySelector('#park-title').textContent.startsWith('Ulsan')", timeout=20_000)
+    assert "Loaded Ulsan" in page.inner_text("#upload-result")
+    assert "park=" in page.url
+    assert good.suffix == ".xlsx"
+
+
+def save_scenario(page, name: str, author: str = "Workshop 3") -> None:
+    page.get_by_role("button", name="Save scenario").click()
+    page.wait_for_selector("#save-name", state="visible")
+    page.fill("#save-name", name)
+    page.fill("#save-author", author)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_function("document.querySelector('#save-result').textContent.includes('Saved')", timeout=10_000)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#save-name", state="hidden")
+
+
+def test_saved_scenario_survives_a_restart_and_compare_shows_the_right_numbers(own_server, page):
+    running = own_server()
+    park = model.load_park(shipped_park())
+    page.goto(running.url + f"/?on={CANDIDATE}")
+    wait_for_dashboard(page)
+    save_scenario(page, "More lake water")
+    page.goto(running.url + "/?on=heatpump_effluent_dh,biogas_novozymes_bioenergi&off=dh_asnaes_town")
+    wait_for_dashboard(page)
+    save_scenario(page, "Heat pump instead")
+
+    running.restart()
+    page.goto(running.url)
+    wait_for_dashboard(page)
+    page.get_by_role("button", name="Saved scenarios").click()
+    page.wait_for_selector("#scenarios-body table")
+    assert "More lake water" in page.inner_text("#scenarios-body")
+    assert "Heat pump instead" in page.inner_text("#scenarios-body")
+    page.get_by_label("Compare More lake water").check()
+    page.get_by_label("Compare Heat pump instead").check()
+    href = page.get_attribute("#compare-link", "href")
+    assert href.startswith("/compare?s=")
+    page.goto(running.url + href)
+    page.wait_for_selector(".compare-table")
+    values = [float(v) for v in page.eval_on_selector_all(".compare-table [data-value]", "c => c.map(e => e.dataset.value)")]
+    first = model.evaluate(park, model.scenario_active(park, [CANDIDATE]))
+    second = model.evaluate(park, model.scenario_active(
+        park, ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
+    assert values == [v for kpi in model.KPI_NAMES for v in (first.kpis[kpi], second.kpis[kpi])]
+    page.wait_for_selector(".waterfall-graph .main-svg")
+    assert page.locator(".waterfall-graph").count() == 2
+
+
+def test_csv_export_of_a_formula_named_firm_is_inert(own_server, page, tmp_path):
+    park = model.load_park(shipped_park())
+    document = json.loads(park_json(park))
+    document["firms"][0]["name"] = "=cmd|' /C calc'!A0"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    running = own_server()
+    page.goto(running.url)
+    wait_for_dashboard(page)
+    upload(page, path)
+    page.wait_for_function("location.search.includes('park=')", timeout=20_000)
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Export").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Results (CSV, zip)").click()
+    data = download_info.value.path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read("firms.csv").decode("utf-8-sig")
+        exchanges = archive.read("exchanges.csv").decode("utf-8-sig")
+    names = [row["name"] for row in csv.DictReader(io.StringIO(text))]
+    assert "'=cmd|' /C calc'!A0" in names and "=cmd|' /C calc'!A0" not in names
+    marginal = [row["marginal_co2_t"] for row in csv.DictReader(io.StringIO(exchanges))]
+    assert any(value.startswith("-") for value in marginal)  # numbers stay numbers, signs and all
+    float(marginal[0])
+
+
+def test_kiosk_cycles_views_and_recovers_after_a_restart(own_server, page_factory, console):
+    running = own_server()
+    page = page_factory()
+    page.goto(running.url + f"/kiosk?on={CANDIDATE}&every=5")
+    page.wait_for_selector(".kiosk-view.shown .kiosk-kpi-value")
+    views = page.locator(".kiosk-view").count()
+    assert views == 5  # KPIs, network, three Sankeys
+    park = model.load_park(shipped_park())
+    expected = model.evaluate(park, model.scenario_active(park, [CANDIDATE])).kpis
+    assert float(page.get_attribute(".kiosk-kpi-value", "data-value")) == expected["freshwater_m3"]
+    seen = set()
+    for _ in range(3):
+        seen.add(page.eval_on_selector(".kiosk-view.shown", "e => e.querySelector('h2').textContent"))
+        page.wait_for_timeout(5200)
+    assert len(seen) >= 2, seen
+    assert page.locator("button, input, select").count() == 0  # read-only: no controls
+
+    console.expect("ERR_CONNECTION_REFUSED")  # the heartbeat's probes while the server is down
+    running.stop()
+    page.wait_for_timeout(7000)  # the heartbeat notices the server is gone
+    assert page.locator(".kiosk-view.shown").count() == 1  # the screen keeps showing its views
+    running.start()
+    page.wait_for_event("load", timeout=30_000)  # it reloads itself once the server answers
+    page.wait_for_selector(".kiosk-view.shown h2", timeout=30_000)
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/compare?s=1,2"])
+def test_axe_finds_no_serious_or_critical_violation(server, page, axe_source, path):
+    page.goto(server.url + path)
+    if path == "/":
+        wait_for_dashboard(page)
+    elif path == "/kiosk":
+        page.wait_for_selector(".kiosk-view.shown .kiosk-kpi-value")
+    else:
+        page.wait_for_selector("#compare-root")
+    page.wait_for_timeout(500)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_healthz_for_monitoring(server):
+    with urllib.request.urlopen(server.url + "/healthz") as response:
+        assert json.load(response)["status"] == "ok"
