@@ -173,3 +173,29 @@ def test_axe_finds_no_serious_or_critical_violation(server, page, axe_source, pa
 def test_healthz_for_monitoring(server):
     with urllib.request.urlopen(server.url + "/healthz") as response:
         assert json.load(response)["status"] == "ok"
+
+
+def test_html_and_pdf_reports_open_and_carry_the_scenario_kpis(server, page, tmp_path):
+    from pypdf import PdfReader
+
+    from dashboard.formatting import full
+
+    park = model.load_park(shipped_park())
+    expected = model.evaluate(park, model.scenario_active(park, [CANDIDATE])).kpis
+    page.goto(server.url + f"/?on={CANDIDATE}")
+    wait_for_dashboard(page)
+    page.get_by_role("button", name="Export").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Report (PDF)").click()
+    pdf = PdfReader(download_info.value.path())
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    for kpi in model.KPI_NAMES:
+        assert full(expected[kpi]) in text, kpi
+    html_path = tmp_path / "report.html"
+    with urllib.request.urlopen(server.url + f"/download/report.html?on={CANDIDATE}") as response:
+        html_path.write_bytes(response.read())
+    page.goto(html_path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg")  # plotly.js came inline: nothing fetched
+    for kpi in model.KPI_NAMES:
+        cell = page.locator(f'td.scenario[data-kpi="{kpi}"][data-view="scenario"]')
+        assert float(cell.get_attribute("data-value")) == expected[kpi]
