@@ -1,0 +1,90 @@
+"""Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
+the compare view, a report page and the kiosk.
+
+    python docs/make_screenshots.py
+
+Starts its own server on the shipped Kalundborg park with a throw-away database, drives
+Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from dashboard.paths import shipped_park  # noqa: E402
+from dashboard.storage import Store  # noqa: E402
+from dashboard import model  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, click_point, wait_for_dashboard  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SCENARIO = "?on=tisso2_novozymes,biogas_novozymes_bioenergi"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "shots.sqlite3"
+        server = Server(None, database).start()
+        try:
+            park = model.load_park(shipped_park())
+            store = Store(f"sqlite:///{database}")
+            first = store.save_scenario(park.content_hash, "More lake water (Tissø II)", ["tisso2_novozymes"], [],
+                                        "Workshop 3")
+            second = store.save_scenario(park.content_hash, "Biogas and heat pump",
+                                         ["biogas_novozymes_bioenergi", "heatpump_effluent_dh"], ["dh_asnaes_town"],
+                                         "Workshop 3")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                desk = browser.new_page(viewport={"width": 1920, "height": 1080})
+                desk.goto(server.url + "/" + SCENARIO)
+                wait_for_dashboard(desk)
+                desk.wait_for_timeout(1500)
+                desk.screenshot(path=str(OUT / "dashboard-1920.png"))
+                click_point(desk, "network-graph", "firm", "novozymes")
+                desk.wait_for_selector("#firm-panel-body table")
+                desk.wait_for_timeout(800)
+                desk.screenshot(path=str(OUT / "firm-panel.png"))
+
+                phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+                phone.goto(server.url + "/" + SCENARIO)
+                wait_for_dashboard(phone)
+                phone.wait_for_timeout(1500)
+                phone.screenshot(path=str(OUT / "dashboard-phone.png"))
+
+                desk.goto(f"{server.url}/compare?s={first.id},{second.id}")
+                desk.wait_for_selector(".waterfall-graph .main-svg")
+                desk.wait_for_timeout(1000)
+                desk.screenshot(path=str(OUT / "compare.png"), full_page=True)
+
+                report = Path(tmp) / "report.html"
+                with urllib.request.urlopen(server.url + "/download/report.html" + SCENARIO) as response:
+                    report.write_bytes(response.read())
+                desk.goto(report.as_uri())
+                desk.wait_for_selector(".js-plotly-plot .main-svg")
+                desk.wait_for_timeout(1000)
+                desk.screenshot(path=str(OUT / "report.png"))
+
+                desk.goto(server.url + "/kiosk" + SCENARIO + "&every=600")
+                desk.wait_for_selector(".kiosk-view.shown .kiosk-kpi-value")
+                desk.wait_for_timeout(1000)
+                desk.screenshot(path=str(OUT / "kiosk.png"))
+                desk.goto(server.url + "/kiosk" + SCENARIO + "&every=5")
+                desk.wait_for_selector(".kiosk-view.shown .kiosk-kpi-value")
+                desk.wait_for_timeout(5800)
+                desk.screenshot(path=str(OUT / "kiosk-network.png"))
+                browser.close()
+        finally:
+            server.stop()
+    print("wrote", ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()
