@@ -257,3 +257,20 @@ def test_download_routes(app, kalundborg):
     assert client.get("/download/template.xlsx").status_code == 200
     assert client.get("/download/secrets.txt").status_code == 404
     assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_stored_parks_can_be_listed_renamed_and_deleted_but_not_the_default(state, kalundborg):
+    handlers = StorageHandlers(state)
+    ulsan = model.load_park(shipped_park("ulsan"))
+    handlers.upload(upload_contents(park_json(ulsan).encode()), "ulsan.json", "Ana")
+    handlers.save(f"?park={ulsan.content_hash}", "Ulsan plan", "Ana", False)
+    listing = text_of(handlers.parks_listing())
+    assert "Kalundborg Symbiosis" in listing and "Ulsan" in listing and "default" in listing
+    assert handlers.rename_park(ulsan.content_hash, "Ulsan, as of 2014")[1]
+    assert "Ulsan, as of 2014" in text_of(handlers.parks_listing())
+    assert not handlers.delete_park(kalundborg.content_hash)[1]
+    assert handlers.delete_park(ulsan.content_hash)[1]
+    assert [r.content_hash for r in state.store.list_parks()] == [kalundborg.content_hash]
+    assert state.store.list_scenarios(ulsan.content_hash) == []
+    # a link to the deleted park now says so and shows the default park
+    assert "no park" in text_of(Handlers(state).render_kpis(f"?park={ulsan.content_hash}")[2])

@@ -93,3 +93,11 @@ KIOSK_ROOT = "kiosk-root"
 
 # compare
 COMPARE_ROOT = "compare-root"
+
+# stored parks (in the upload dialog)
+PARKS_BODY = "parks-body"
+PARKS_MESSAGE = "parks-message"
+PARKS_VERSION = "parks-version"
+PARK_RENAME = "park-rename"          # pattern: button
+PARK_NEW_NAME = "park-new-name"      # pattern: text input
+PARK_DELETE = "park-delete"          # pattern: ConfirmDialogProvider

@@ -38,6 +38,9 @@ def storage_modals() -> list:
                        className="upload-zone", className_active="upload-zone active"),
             dcc.Loading(html.Div(id=ids.UPLOAD_RESULT, className="mt-3", role="status", **{"aria-live": "polite"}),
                         delay_show=300),
+            html.H2("Parks on this server", className="h6 mt-4"),
+            html.Div(id=ids.PARKS_MESSAGE, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.PARKS_BODY),
         ]),
     ], id=ids.UPLOAD_MODAL, is_open=False, size="lg", scrollable=True)
     save = dbc.Modal([
@@ -65,7 +68,7 @@ def storage_modals() -> list:
                    **{"aria-disabled": "true"}),
         ]),
     ], id=ids.SCENARIOS_MODAL, is_open=False, size="xl", scrollable=True)
-    return [upload, save, listing, dcc.Store(id=ids.SCENARIOS_VERSION, data=0)]
+    return [upload, save, listing, dcc.Store(id=ids.SCENARIOS_VERSION, data=0), dcc.Store(id=ids.PARKS_VERSION, data=0)]
 
 
 def problems_table(problems) -> html.Div:
@@ -179,6 +182,55 @@ class StorageHandlers:
             return dbc.Alert(str(error), color="danger"), False
         return dbc.Alert(f"Deleted \u201c{record.name}\u201d.", color="secondary"), True
 
+    def parks_listing(self):
+        """The stored parks: open, rename, delete (the default park cannot be deleted)."""
+        rows = []
+        for record in self.state.store.list_parks():
+            default = record.content_hash == self.state.default_park.content_hash
+            link = "/" + (Scenario(self.state.park_key(self.state.default_park) if default else record.content_hash)
+                          .to_search() or "")
+            actions = [
+                html.Label([html.Span(f"New name for {record.name}", className="visually-hidden"),
+                            dcc.Input(id={"type": ids.PARK_NEW_NAME, "index": record.content_hash}, type="text",
+                                      placeholder="new name", className="form-control form-control-sm",
+                                      maxLength=120)], className="mb-0"),
+                html.Button("Rename", id={"type": ids.PARK_RENAME, "index": record.content_hash}, n_clicks=0,
+                            className="btn btn-outline-secondary btn-sm"),
+            ]
+            if not default:
+                actions.append(dcc.ConfirmDialogProvider(
+                    html.Button("Delete", className="btn btn-outline-danger btn-sm"),
+                    id={"type": ids.PARK_DELETE, "index": record.content_hash},
+                    message=f"Delete the park \u201c{record.name}\u201d and every scenario saved on it? "
+                            "This cannot be undone."))
+            rows.append(html.Tr([
+                html.Td([html.A(record.name, href=link, className="fw-semibold"),
+                         html.Div(f"{record.filename} \u00b7 {record.format}" + (" \u00b7 default" if default else ""),
+                                  className="small text-muted")]),
+                html.Td(record.uploaded_by),
+                html.Td(record.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")),
+                html.Td(html.Div(actions, className="d-flex gap-1")),
+            ]))
+        return dbc.Table([html.Thead(html.Tr([html.Th("Park"), html.Th("By"), html.Th("Added"), html.Th("Actions")])),
+                          html.Tbody(rows)], size="sm", hover=True, class_name="align-middle")
+
+    def rename_park(self, content_hash: str, new_name: str | None):
+        try:
+            record = self.state.store.rename_park(content_hash, new_name or "")
+        except StorageError as error:
+            return dbc.Alert(str(error), color="danger"), False
+        return dbc.Alert(f"Renamed to \u201c{record.name}\u201d.", color="success"), True
+
+    def delete_park(self, content_hash: str):
+        if content_hash == self.state.default_park.content_hash:
+            return dbc.Alert("The default park cannot be deleted.", color="warning"), False
+        try:
+            record = self.state.store.get_park_record(content_hash)
+            self.state.store.delete_park(content_hash)
+        except StorageError as error:
+            return dbc.Alert(str(error), color="danger"), False
+        return dbc.Alert(f"Deleted \u201c{record.name}\u201d and its saved scenarios.", color="secondary"), True
+
     @staticmethod
     def compare_link(picked: list[int]) -> tuple[str, str, str]:
         """(href, class, aria-disabled) of the compare button for the ticked scenario ids, oldest first."""
@@ -230,6 +282,28 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                   Input(ids.SCENARIOS_VERSION, "data"), State(ids.URL, "search"), prevent_initial_call=True)
     def _list(is_open, _version, search):
         return handlers.listing(search) if is_open else no_update
+
+    @app.callback(Output(ids.PARKS_MESSAGE, "children"), Output(ids.PARKS_VERSION, "data"),
+                  Input({"type": ids.PARK_RENAME, "index": ALL}, "n_clicks"),
+                  Input({"type": ids.PARK_DELETE, "index": ALL}, "submit_n_clicks"),
+                  State({"type": ids.PARK_NEW_NAME, "index": ALL}, "value"),
+                  State({"type": ids.PARK_NEW_NAME, "index": ALL}, "id"), State(ids.PARKS_VERSION, "data"),
+                  prevent_initial_call=True)
+    def _change_parks(_renames, _deletes, new_names, name_ids, version):
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or len(ctx.triggered) != 1 or not ctx.triggered[0]["value"]:
+            return no_update, no_update
+        if trigger["type"] == ids.PARK_RENAME:
+            wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
+            message, changed = handlers.rename_park(trigger["index"], wanted)
+        else:
+            message, changed = handlers.delete_park(trigger["index"])
+        return message, (version or 0) + 1 if changed else no_update
+
+    @app.callback(Output(ids.PARKS_BODY, "children"), Input(ids.UPLOAD_MODAL, "is_open"),
+                  Input(ids.PARKS_VERSION, "data"), Input(ids.URL, "search"), prevent_initial_call=True)
+    def _list_parks(is_open, _version, _search):
+        return handlers.parks_listing() if is_open else no_update
 
     @app.callback(Output(ids.COMPARE_LINK, "href"), Output(ids.COMPARE_LINK, "className"),
                   Output(ids.COMPARE_LINK, "aria-disabled"),
