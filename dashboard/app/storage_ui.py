@@ -84,6 +84,33 @@ def problems_table(problems) -> html.Div:
     ])
 
 
+def name_actions(name_type: str, rename_type: str, delete_type: str | None, key, name: str,
+                 delete_message: str) -> html.Div:
+    """A labelled new-name box, a Rename button and (unless ``delete_type`` is None) a
+    Delete button that asks first."""
+    actions = [
+        html.Label([html.Span(f"New name for {name}", className="visually-hidden"),
+                    dcc.Input(id={"type": name_type, "index": key}, type="text", placeholder="new name",
+                              className="form-control form-control-sm", maxLength=120)], className="mb-0"),
+        html.Button("Rename", id={"type": rename_type, "index": key}, n_clicks=0,
+                    className="btn btn-outline-secondary btn-sm"),
+    ]
+    if delete_type:
+        actions.append(dcc.ConfirmDialogProvider(html.Button("Delete", className="btn btn-outline-danger btn-sm"),
+                                                 id={"type": delete_type, "index": key}, message=delete_message))
+    return html.Div(actions, className="d-flex gap-1")
+
+
+def outcome(action, success, colour: str = "success") -> tuple[dbc.Alert, bool]:
+    """Run a store action; (a message, whether anything changed). Storage errors become the
+    message, in words a person understands."""
+    try:
+        record = action()
+    except StorageError as error:
+        return dbc.Alert(str(error), color="danger"), False
+    return dbc.Alert(success(record), color=colour), True
+
+
 class StorageHandlers:
     """Upload and scenario logic as plain methods (tested directly)."""
 
@@ -150,37 +177,24 @@ class StorageHandlers:
                          html.Div(toggles, className="small text-muted text-wrap")]),
                 html.Td(record.author),
                 html.Td(record.updated_at.strftime("%Y-%m-%d %H:%M UTC")),
-                html.Td(html.Div([
-                    html.Label([html.Span(f"New name for {record.name}", className="visually-hidden"),
-                                dcc.Input(id={"type": ids.SCENARIO_NEW_NAME, "index": record.id}, type="text",
-                                          placeholder="new name", className="form-control form-control-sm",
-                                          maxLength=120)], className="mb-0"),
-                    html.Button("Rename", id={"type": ids.SCENARIO_RENAME, "index": record.id}, n_clicks=0,
-                                className="btn btn-outline-secondary btn-sm"),
-                    dcc.ConfirmDialogProvider(
-                        html.Button("Delete", className="btn btn-outline-danger btn-sm"),
-                        id={"type": ids.SCENARIO_DELETE, "index": record.id},
-                        message=f"Delete the saved scenario \u201c{record.name}\u201d? This cannot be undone."),
-                ], className="d-flex gap-1")),
+                html.Td(name_actions(ids.SCENARIO_NEW_NAME, ids.SCENARIO_RENAME, ids.SCENARIO_DELETE, record.id,
+                                     record.name, f"Delete the saved scenario \u201c{record.name}\u201d? "
+                                                  "This cannot be undone.")),
             ]))
         return dbc.Table([html.Thead(html.Tr([html.Th("Compare"), html.Th("Scenario"), html.Th("By"),
                                               html.Th("Saved"), html.Th("Actions")])), html.Tbody(rows)],
                          size="sm", hover=True, class_name="align-middle")
 
     def rename(self, scenario_id: int, new_name: str | None):
-        try:
-            record = self.state.store.rename_scenario(scenario_id, new_name or "")
-        except StorageError as error:
-            return dbc.Alert(str(error), color="danger"), False
-        return dbc.Alert(f"Renamed to \u201c{record.name}\u201d.", color="success"), True
+        return outcome(lambda: self.state.store.rename_scenario(scenario_id, new_name or ""),
+                       lambda r: f"Renamed to \u201c{r.name}\u201d.")
 
     def delete(self, scenario_id: int):
-        try:
+        def remove():
             record = self.state.store.get_scenario(scenario_id)
             self.state.store.delete_scenario(scenario_id)
-        except StorageError as error:
-            return dbc.Alert(str(error), color="danger"), False
-        return dbc.Alert(f"Deleted \u201c{record.name}\u201d.", color="secondary"), True
+            return record
+        return outcome(remove, lambda r: f"Deleted \u201c{r.name}\u201d.", "secondary")
 
     def parks_listing(self):
         """The stored parks: open, rename, delete (the default park cannot be deleted)."""
@@ -189,47 +203,33 @@ class StorageHandlers:
             default = record.content_hash == self.state.default_park.content_hash
             link = "/" + (Scenario(self.state.park_key(self.state.default_park) if default else record.content_hash)
                           .to_search() or "")
-            actions = [
-                html.Label([html.Span(f"New name for {record.name}", className="visually-hidden"),
-                            dcc.Input(id={"type": ids.PARK_NEW_NAME, "index": record.content_hash}, type="text",
-                                      placeholder="new name", className="form-control form-control-sm",
-                                      maxLength=120)], className="mb-0"),
-                html.Button("Rename", id={"type": ids.PARK_RENAME, "index": record.content_hash}, n_clicks=0,
-                            className="btn btn-outline-secondary btn-sm"),
-            ]
-            if not default:
-                actions.append(dcc.ConfirmDialogProvider(
-                    html.Button("Delete", className="btn btn-outline-danger btn-sm"),
-                    id={"type": ids.PARK_DELETE, "index": record.content_hash},
-                    message=f"Delete the park \u201c{record.name}\u201d and every scenario saved on it? "
-                            "This cannot be undone."))
             rows.append(html.Tr([
                 html.Td([html.A(record.name, href=link, className="fw-semibold"),
                          html.Div(f"{record.filename} \u00b7 {record.format}" + (" \u00b7 default" if default else ""),
                                   className="small text-muted")]),
                 html.Td(record.uploaded_by),
                 html.Td(record.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")),
-                html.Td(html.Div(actions, className="d-flex gap-1")),
+                html.Td(name_actions(ids.PARK_NEW_NAME, ids.PARK_RENAME, None if default else ids.PARK_DELETE,
+                                     record.content_hash, record.name,
+                                     f"Delete the park \u201c{record.name}\u201d and every scenario saved on it? "
+                                     "This cannot be undone.")),
             ]))
         return dbc.Table([html.Thead(html.Tr([html.Th("Park"), html.Th("By"), html.Th("Added"), html.Th("Actions")])),
                           html.Tbody(rows)], size="sm", hover=True, class_name="align-middle")
 
     def rename_park(self, content_hash: str, new_name: str | None):
-        try:
-            record = self.state.store.rename_park(content_hash, new_name or "")
-        except StorageError as error:
-            return dbc.Alert(str(error), color="danger"), False
-        return dbc.Alert(f"Renamed to \u201c{record.name}\u201d.", color="success"), True
+        return outcome(lambda: self.state.store.rename_park(content_hash, new_name or ""),
+                       lambda r: f"Renamed to \u201c{r.name}\u201d.")
 
     def delete_park(self, content_hash: str):
         if content_hash == self.state.default_park.content_hash:
             return dbc.Alert("The default park cannot be deleted.", color="warning"), False
-        try:
+
+        def remove():
             record = self.state.store.get_park_record(content_hash)
             self.state.store.delete_park(content_hash)
-        except StorageError as error:
-            return dbc.Alert(str(error), color="danger"), False
-        return dbc.Alert(f"Deleted \u201c{record.name}\u201d and its saved scenarios.", color="secondary"), True
+            return record
+        return outcome(remove, lambda r: f"Deleted \u201c{r.name}\u201d and its saved scenarios.", "secondary")
 
     @staticmethod
     def compare_link(picked: list[int]) -> tuple[str, str, str]:
