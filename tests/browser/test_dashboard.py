@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,42 @@ def test_exchange_list_filters_and_sorts(server, page):
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length < 19")
     assert all("tisso" in r for r in page.eval_on_selector_all("#exchange-table tbody tr", "rs => rs.map(r => r.dataset.exchange)"))
+
+
+def test_several_gunicorn_workers_serve_one_user(page, tmp_path):
+    """Four workers share nothing but the database; the scenario travels in the URL."""
+    import os
+    import shutil
+    import time
+    import urllib.request
+
+    from tests.browser.conftest import ROOT, free_port
+
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    if gunicorn is None:
+        pytest.skip("gunicorn is not installed (pip install -e '.[server]')")
+    port = free_port()
+    env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{tmp_path / 'workers.sqlite3'}")
+    process = subprocess.Popen([gunicorn, "-w", "4", "-b", f"127.0.0.1:{port}", "dashboard.wsgi:server"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        page.goto(url)
+        wait_for_dashboard(page)
+        for scenario in ((CANDIDATE,), (CANDIDATE, "heatpump_effluent_dh"), ("heatpump_effluent_dh",)):
+            before = kpi_values(page)
+            page.goto(url + "/?on=" + ",".join(scenario))
+            wait_for_dashboard(page)
+            assert kpi_values(page) == cli_kpis("--on", ",".join(scenario)) != before
+        before = kpi_values(page)
+        page.get_by_label(f"Switch {CANDIDATE}:", exact=False).check()
+        assert wait_for_kpis_to_change(page, before) == cli_kpis("--on", f"heatpump_effluent_dh,{CANDIDATE}")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
