@@ -47,6 +47,9 @@ def kpi_waterfall(before: Evaluation, after: Evaluation, title: str, kpi: str = 
                "zeroline": False, "automargin": True,
                "range": [max(0.0, low - margin) if low >= 0 else low - margin, high + margin]},
         xaxis={"tickangle": -30, "automargin": True}, margin={"l": 60, "r": 16, "t": 48, "b": 8}, showlegend=False)
+    if not steps:
+        figure.add_annotation(text=f"No exchange changes {KPI_LABELS[kpi]}", showarrow=False, xref="paper",
+                              yref="paper", x=0.5, y=0.95, font={"size": font_size + 1, "color": style["text"]})
     return figure
 
 

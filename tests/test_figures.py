@@ -1,0 +1,106 @@
+"""Figures are pure functions of model results: checked here without a server."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from dashboard import model
+from dashboard.figures.network import network_figure
+from dashboard.figures.positions import firm_positions
+from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
+from dashboard.figures.waterfall import kpi_waterfall
+from dashboard.paths import shipped_park
+from tests.helpers import load
+
+LOOP_STREAMS = """\
+firm,kind,resource,quantity,fate
+power,supply,wastewater,100,discharge
+plaster,demand,freshwater,80,
+plaster,supply,wastewater,90,discharge
+power,demand,freshwater,70,
+cement,demand,freshwater,10,
+"""
+LOOP_EXCHANGES = """\
+id,from_firm,resource,to_firm,replaces,status
+there,power,wastewater,plaster,freshwater,existing
+back,plaster,wastewater,power,freshwater,existing
+more,power,wastewater,cement,freshwater,candidate
+"""
+
+
+@pytest.fixture(scope="module")
+def kalundborg():
+    return model.load_park(shipped_park())
+
+
+def test_network_has_a_clickable_marker_per_exchange_and_a_node_per_firm(kalundborg):
+    evaluation = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["tisso2_novozymes"]))
+    figure = network_figure(evaluation)
+    markers = [tuple(c) for trace in figure.data if trace.customdata is not None for c in trace.customdata]
+    assert sorted(ref for kind, ref in markers if kind == "exchange") == sorted(e.id for e in kalundborg.exchanges)
+    assert sorted(ref for kind, ref in markers if kind == "firm") == sorted(f.id for f in kalundborg.firms)
+    lines = [t for t in figure.data if t.mode == "lines+markers"]
+    # candidates dashed, existing solid; a switched-off group is faded
+    assert {t.line.dash for t in lines if "candidate" in t.name} == {"dash"}
+    assert {t.line.dash for t in lines if "existing" in t.name} == {"solid"}
+    assert all(t.opacity < 1 for t in lines if t.name == "switched off")
+    hollow = [t for t in figure.data if t.mode == "markers" and t.marker.symbol.endswith("-open")]
+    off = {e.id for e in kalundborg.exchanges} - evaluation.active
+    assert sorted(ref for t in hollow for _, ref in t.customdata) == sorted(off)
+
+
+def test_network_hover_names_resource_quantity_unit_and_bound(kalundborg):
+    figure = network_figure(model.evaluate(kalundborg))
+    texts = [text for t in figure.data if t.hovertext is not None for text in t.hovertext]
+    steam = next(t for t in texts if "steam_asnaes_statoil" in t)
+    assert "Process steam" in steam and "200,000 MWh a year" in steam and "limited by: demand" in steam
+
+
+def test_sankey_draws_each_firm_once_per_side_so_loops_make_no_cycle(tmp_path):
+    park = load(tmp_path, streams=LOOP_STREAMS, exchanges=LOOP_EXCHANGES)
+    evaluation = model.evaluate(park)
+    figure = sankey_figure(evaluation, SankeyView("water", "m3"))
+    link = figure.data[0].link
+    sources, targets = set(link.source), set(link.target)
+    assert not sources & targets  # two columns: nothing is both a source and a target
+    # every m3 is somewhere: exchanges + leftovers of supply, and bought-new demand
+    carried = sum(f.carried for f in evaluation.flows)
+    supplies = sum(s.quantity for s in park.streams if s.kind is model.StreamKind.SUPPLY)
+    bought = sum(evaluation.stream_flows[s.key].leftover for s in park.streams if s.kind is model.StreamKind.DEMAND)
+    assert sum(link.value) == pytest.approx(supplies + bought)
+    assert carried == pytest.approx(80 + 70)
+
+
+def test_sankey_views_never_mix_units(kalundborg):
+    views = sankey_views(kalundborg)
+    assert [v.label for v in views] == ["Water (m3)", "Energy (MWh)", "Materials (t)"]
+    for view in views:
+        figure = sankey_figure(model.evaluate(kalundborg), view)
+        assert figure.data[0].valuesuffix == f" {view.unit}"
+
+
+def test_waterfall_steps_add_up_to_the_change(kalundborg):
+    before = model.evaluate(kalundborg)
+    after = model.evaluate(kalundborg, model.scenario_active(
+        kalundborg, ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
+    trace = kpi_waterfall(before, after, "CO2e").data[0]
+    assert trace.measure[0] == "absolute" and trace.measure[-1] == "total"
+    assert trace.y[0] + sum(trace.y[1:-1]) == pytest.approx(after.kpis["co2_t"])
+    assert trace.y[-1] == pytest.approx(after.kpis["co2_t"])
+
+
+def test_positions_from_latitude_and_longitude_and_from_a_layout(tmp_path):
+    firms = "id,name,lat,lon\npower,Power,55.0,11.0\nplaster,Plaster,55.0,11.1\ncement,Cement,55.1,11.0\n"
+    park = load(tmp_path / "a", firms=firms, streams=LOOP_STREAMS, exchanges=LOOP_EXCHANGES)
+    positions = firm_positions(park)
+    east = positions["plaster"][0] - positions["power"][0]
+    north = positions["cement"][1] - positions["power"][1]
+    # 0.1 degree of longitude at 55 N is about 6.4 km; 0.1 degree of latitude about 11.1 km
+    assert east == pytest.approx(0.1 * math.pi / 180 * 6371 * math.cos(math.radians(55.0333)), rel=1e-3)
+    assert north == pytest.approx(0.1 * math.pi / 180 * 6371, rel=1e-3)
+    plain = load(tmp_path / "b", firms="id,name\npower,P\nplaster,Q\ncement,R\n", streams=LOOP_STREAMS,
+                 exchanges=LOOP_EXCHANGES)
+    assert firm_positions(plain) == firm_positions(plain)  # seeded: the same park always looks the same
+    assert len(set(firm_positions(plain).values())) == 3
