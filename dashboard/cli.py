@@ -161,17 +161,11 @@ def command_evaluate(args: argparse.Namespace) -> int:
     active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
     report = evaluation_report(park, active, args.marginal)
     if args.json:
-        json.dump(report, sys.stdout, indent=2, default=_json_default)
+        json.dump(report, sys.stdout, indent=2, allow_nan=False)
         print()
     else:
         print_evaluation(park, report, args.marginal)
     return EXIT_OK
-
-
-def _json_default(value):
-    if isinstance(value, float):
-        return None
-    raise TypeError(type(value).__name__)
 
 
 def command_generate(args: argparse.Namespace) -> int:

@@ -141,3 +141,10 @@ def test_report_writes_html_with_the_scenario_kpis(capsys, park_dir, tmp_path):
     assert 'data-kpi="cost" data-view="scenario" data-value="400.0"' in text and "Mini park" in text
     code, _, err = run(capsys, "report", str(park_dir), "--out", str(tmp_path / "report.docx"))
     assert code == 2 and "report" in err
+
+
+def test_serve_refuses_a_bad_park_without_a_traceback(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("ECO_PARK_DB", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    folder = write_park(tmp_path / "bad", streams=STREAMS.replace("100", "-1"), exchanges=EXCHANGES)
+    code, _, err = run(capsys, "serve", str(folder), "--port", "1")
+    assert code == 2 and "cannot be loaded" in err and "cannot be negative" in err and "Traceback" not in err

@@ -60,7 +60,7 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
     views = state.views(park, active)
     config = {"displayModeBar": False, "staticPlot": False, "responsive": True}
     panels = [("Key figures", kpi_panel(park, views)),
-              ("Symbiosis network", dcc.Graph(figure=network_figure(views.scenario, theme="dark", font_size=KIOSK_FONT),
+              ("Symbiosis network", dcc.Graph(figure=network_figure(views.scenario, theme="dark", font_size=KIOSK_FONT, click_hints=False),
                                               config=config, className="kiosk-graph"))]
     for view in sankey_views(park):
         panels.append((f"Flows: {view.label}", dcc.Graph(

@@ -92,7 +92,7 @@ def firm_throughput(park: Park) -> dict[str, float]:
     return {f.id: score.get(f.id, 0.0) for f in park.firms}
 
 
-def exchange_hover(flow: ExchangeFlow, park: Park) -> str:
+def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True) -> str:
     exchange = flow.exchange
     resource = park.resource[exchange.resource]
     lines = [f"<b>{exchange.name}</b> ({exchange.id})",
@@ -102,11 +102,14 @@ def exchange_hover(flow: ExchangeFlow, park: Park) -> str:
              f"limited by: {bound_text(flow)}"]
     if exchange.replaces != exchange.resource:
         lines.insert(3, f"replaces {park.resource[exchange.replaces].name}: {full(flow.met)} {flow.demand_unit}")
-    lines.append("<i>click to switch " + ("off" if flow.active else "on") + "</i>")
+    if exchange.source:
+        lines.append(f"source: {exchange.source}")
+    if click_hints:
+        lines.append("<i>click to switch " + ("off" if flow.active else "on") + "</i>")
     return "<br>".join(lines)
 
 
-def firm_hover(park: Park, firm_id: str, kpis: Kpis, streams: list | None = None) -> str:
+def firm_hover(park: Park, firm_id: str, kpis: Kpis, streams: list | None = None, click_hints: bool = True) -> str:
     """Hover text of a firm; pass its ``streams`` when drawing many firms (saves a scan)."""
     firm = park.firm[firm_id]
     lines = [f"<b>{firm.name}</b>", firm.sector or "no sector given"]
@@ -115,14 +118,17 @@ def firm_hover(park: Park, firm_id: str, kpis: Kpis, streams: list | None = None
         verb = "gives off" if stream.kind is StreamKind.SUPPLY else "needs"
         lines.append(f"{verb} {full(stream.quantity)} {resource.unit} {resource.name}")
     lines.append(f"CO2e {si(kpis.co2_t, 't CO2e')}, cost {si(kpis.cost, park.currency)} a year")
-    lines.append("<i>click for details</i>")
+    if click_hints:
+        lines.append("<i>click for details</i>")
     return "<br>".join(lines[:12] + (["\u2026"] if len(lines) > 12 else []))
 
 
-def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int = 13) -> go.Figure:
+def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int = 13,
+                   click_hints: bool = True) -> go.Figure:
     """The park as a directed network for one scenario.
 
-    Arrow colour and mid-arrow marker shape: category. Solid line: existing exchange;
+    ``click_hints`` adds "click to ..." to hover texts (off where nothing is clickable,
+    as in a report or on the kiosk). Arrow colour and mid-arrow marker shape: category. Solid line: existing exchange;
     dashed: candidate. Faded and thin with a hollow marker: switched off. Line width
     grows with the quantity carried, relative to the largest flow in the same unit.
     """
@@ -168,7 +174,7 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         mid["x"].append(middle[0])
         mid["y"].append(middle[1])
         mid["data"].append(["exchange", exchange.id])
-        mid["hover"].append(exchange_hover(flow, park))
+        mid["hover"].append(exchange_hover(flow, park, click_hints))
 
     traces: list[dict] = []
     shown_legend: set[tuple] = set()
@@ -209,7 +215,7 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         text=[f.name for f in park.firms] if show_labels else None,
         textposition=[text_positions[f.id] for f in park.firms], textfont={"size": font_size, "color": style["text"]},
         customdata=np.array([["firm", f.id] for f in park.firms], dtype=object),
-        hovertext=[firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, [])) for f in park.firms],
+        hovertext=[firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, []), click_hints) for f in park.firms],
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"size": [14 + 30 * math.sqrt(scores[f.id] / top) if top else 18 for f in park.firms],
                 "color": [colours[f.sector or "other"] for f in park.firms],

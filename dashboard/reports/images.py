@@ -43,7 +43,6 @@ FORMATS = ("png", "svg")
 RENDER_TIMEOUT = 120.0
 """Seconds the whole drawing may take (starting Chromium included)."""
 
-_CLICK_HINT = re.compile(r"<br><i>click[^<]*</i>$")
 
 
 @dataclass(frozen=True)
@@ -67,20 +66,11 @@ def _sankey_height(figure: go.Figure) -> int:
     return int(min(1000, max(420, 140 + 30 * math.ceil(nodes / 2))))
 
 
-def _without_click_hints(figure: go.Figure) -> go.Figure:
-    """Hover texts of the app say 'click to switch ...': nothing to click in a report."""
-    for trace in figure.data:
-        texts = getattr(trace, "hovertext", None)
-        if isinstance(texts, (list, tuple)):
-            trace.hovertext = [_CLICK_HINT.sub("", t) if isinstance(t, str) else t for t in texts]
-    return figure
-
-
 def report_figures(scenario: model.Evaluation, font_size: int = 13) -> list[ReportFigure]:
     """The network and one Sankey per ``sankey_views(park)`` for the evaluated
     scenario, light theme, quantities per year."""
     park = scenario.park
-    figures = [ReportFigure("network", "Network", _without_click_hints(network_figure(scenario, "light", font_size)),
+    figures = [ReportFigure("network", "Network", network_figure(scenario, "light", font_size, click_hints=False),
                             NETWORK_HEIGHT)]
     used: set[str] = {"network"}
     for view in sankey_views(park):
