@@ -163,6 +163,51 @@ def test_comma_decimal_in_a_comma_file_is_explained(tmp_path):
     assert any("write decimals with a point" in p for p in found)
 
 
+def semicolon_streams(tmp_path, power: str, plaster: str):
+    """A park whose streams.csv uses ';' with the two quantities written as given."""
+    folder = write_park(tmp_path, streams=STREAMS, exchanges=EXCHANGES)
+    (folder / "streams.csv").write_text(
+        f"firm;kind;resource;quantity;fate\npower;supply;fly_ash;{power};landfill\n"
+        f"plaster;demand;gypsum;{plaster};\n", encoding="utf-8")
+    return folder
+
+
+def quantities(park: model.Park) -> tuple[float, float]:
+    return (park.stream[("power", model.StreamKind.SUPPLY, "fly_ash")].quantity,
+            park.stream[("plaster", model.StreamKind.DEMAND, "gypsum")].quantity)
+
+
+def test_semicolon_file_with_decimal_points_keeps_them_decimal(tmp_path):
+    # An English-locale export with ';': '0.227' must stay 0.227, not 227 thousand-style,
+    # and the file's point decimals settle that '1.234' is a decimal too.
+    assert quantities(model.load_park(semicolon_streams(tmp_path, "0.227", "1.234"))) == (0.227, 1.234)
+    assert quantities(model.load_park(semicolon_streams(tmp_path / "b", "2.5", "1,234,567"))) == (2.5, 1234567)
+
+
+def test_semicolon_file_with_decimal_commas_reads_points_as_thousands(tmp_path):
+    assert quantities(model.load_park(semicolon_streams(tmp_path, "1.234", "60,25"))) == (1234, 60.25)
+
+
+def test_semicolon_file_that_never_shows_its_decimal_mark_refuses_an_ambiguous_number(tmp_path):
+    folder = semicolon_streams(tmp_path, "1.234", "60")
+    with pytest.raises(model.ParkError) as caught:
+        model.load_park(folder)
+    assert [str(p).replace(f"{folder}/", "") for p in caught.value.problems] == [
+        "streams.csv:2:quantity: '1.234' is ambiguous in a file with ';' separators: "
+        "write 1234 for a thousand and more, or 1,234 with a decimal comma"]
+
+
+def test_huge_numbers_are_refused_not_crashed_on(tmp_path):
+    found = problems(tmp_path, streams=STREAMS.replace("100", "1" + "0" * 400), exchanges=EXCHANGES)
+    assert any("streams.csv:2:quantity:" in p and "far too long a number" in p for p in found)
+    park = json.loads(park_json(reference_park(tmp_path / "ref")))
+    park["streams"][0]["quantity"] = 10 ** 400
+    (tmp_path / "huge.json").write_text(json.dumps(park))
+    with pytest.raises(model.ParkError) as caught:
+        model.load_park(tmp_path / "huge.json")
+    assert any("far too large a number" in str(p) for p in caught.value.problems)
+
+
 def reference_park(tmp_path) -> model.Park:
     return load(tmp_path / "csv", streams=STREAMS + "cement,demand,gypsum,50,\n",
                 exchanges=EXCHANGES + "more,More ash,power,fly_ash,cement,gypsum,candidate\n")

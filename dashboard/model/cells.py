@@ -16,23 +16,52 @@ class CellError(ValueError):
 
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS_POINT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?")
-_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# A leading 0 is never followed by a thousands separator: '0.227' is a decimal in any file.
+_THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?")
+_THOUSANDS_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+# '1.234' alone: a thousand and more with a point separator, or a bit more than one.
+_ONE_POINT_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+_COMMA_DECIMAL = re.compile(r"[+-]?\d+(\.\d{3})*,\d+")
+_POINT_DECIMAL = re.compile(r"[+-]?(\d*\.\d+)([eE][+-]?\d+)?")
+_MAX_DIGITS = 30
 
-CellParser = Callable[[Any, bool], Any]
-"""(raw value, decimal_comma) -> typed value; raises CellError."""
+DecimalMark = bool | None
+"""How a table writes decimals: False a point, True a comma, None not known (a ';' file
+whose cells never show which; '1.234' is then refused as ambiguous)."""
+
+CellParser = Callable[[Any, DecimalMark], Any]
+"""(raw value, decimal mark of its table) -> typed value; raises CellError."""
 
 
-def to_number(value: Any, decimal_comma: bool = False) -> float:
+def decimal_mark_of(cells: list[str]) -> tuple[DecimalMark, bool]:
+    """The decimal mark a ';'-separated file uses, judged from all its text cells, and
+    whether it mixes both marks. A comma decimal ('60,25') or an unambiguous point
+    decimal ('0.227', '2.5') decides; '1.234' decides nothing."""
+    comma = any(_COMMA_DECIMAL.fullmatch(c) for c in cells)
+    point = any(_POINT_DECIMAL.fullmatch(c) and not _ONE_POINT_GROUP.fullmatch(c) for c in cells)
+    if comma:
+        return True, point
+    return (False if point else None), False
+
+
+def to_number(value: Any, decimal_comma: DecimalMark = False) -> float:
     """A finite number from a cell. Text may use a decimal comma in a ';' file, and
     thousands separators ('1,234,567' or, with a decimal comma, '1.234.567,8')."""
     if isinstance(value, bool):
         raise CellError(f"'{value}' is true/false, not a number")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise CellError(f"'{value}' is far too large a number") from None
     else:
         text = str(value).replace(" ", "").replace("\u202f", "").replace("_", "")
-        if decimal_comma:
+        if len(text) > _MAX_DIGITS and "e" not in text.lower():
+            raise CellError(f"'{text[:20]}...' is far too long a number")
+        if decimal_comma is None and _ONE_POINT_GROUP.fullmatch(text):
+            raise CellError(f"'{value}' is ambiguous in a file with ';' separators: write {text.replace('.', '')} "
+                            f"for a thousand and more, or {text.replace('.', ',')} with a decimal comma")
+        if decimal_comma is not False:
             if _THOUSANDS_POINT.fullmatch(text):
                 text = text.replace(".", "")
             if text.count(",") == 1:
@@ -50,45 +79,45 @@ def to_number(value: Any, decimal_comma: bool = False) -> float:
     return number
 
 
-def number(value: Any, decimal_comma: bool) -> float:
+def number(value: Any, decimal_comma: DecimalMark) -> float:
     return to_number(value, decimal_comma)
 
 
-def non_negative(value: Any, decimal_comma: bool) -> float:
+def non_negative(value: Any, decimal_comma: DecimalMark) -> float:
     result = to_number(value, decimal_comma)
     if result < 0:
         raise CellError(f"is {value}; it cannot be negative")
     return result
 
 
-def positive(value: Any, decimal_comma: bool) -> float:
+def positive(value: Any, decimal_comma: DecimalMark) -> float:
     result = to_number(value, decimal_comma)
     if result <= 0:
         raise CellError(f"is {value}; it must be greater than 0")
     return result
 
 
-def fraction(value: Any, decimal_comma: bool) -> float:
+def fraction(value: Any, decimal_comma: DecimalMark) -> float:
     result = to_number(value, decimal_comma)
     if not 0 <= result < 1:
         raise CellError(f"is {value}; give it as a fraction of 1, e.g. 0.06 for 6 %")
     return result
 
 
-def year(value: Any, decimal_comma: bool) -> int:
+def year(value: Any, decimal_comma: DecimalMark) -> int:
     result = to_number(value, decimal_comma)
     if result != int(result) or not 1800 <= result <= 2200:
         raise CellError(f"'{value}' is not a year")
     return int(result)
 
 
-def text(value: Any, decimal_comma: bool) -> str:
+def text(value: Any, decimal_comma: DecimalMark) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-def identifier(value: Any, decimal_comma: bool) -> str:
+def identifier(value: Any, decimal_comma: DecimalMark) -> str:
     result = text(value, decimal_comma)
     if "," in result:
         raise CellError(f"'{result}' contains a comma; ids cannot (they are listed with commas in links)")
@@ -99,7 +128,7 @@ _TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "wahr"}
 _FALSE = {"false", "no", "n", "0", "nej", "non", "falsch"}
 
 
-def boolean(value: Any, decimal_comma: bool) -> bool:
+def boolean(value: Any, decimal_comma: DecimalMark) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
@@ -112,7 +141,7 @@ def boolean(value: Any, decimal_comma: bool) -> bool:
     raise CellError(f"'{value}' is not true or false")
 
 
-def capacity(value: Any, decimal_comma: bool) -> float:
+def capacity(value: Any, decimal_comma: DecimalMark) -> float:
     if isinstance(value, str) and value.strip().lower() in {"unlimited", "inf", "none", "-"}:
         return math.inf
     return non_negative(value, decimal_comma)
@@ -121,7 +150,7 @@ def capacity(value: Any, decimal_comma: bool) -> float:
 def one_of(enum: type[StrEnum]) -> CellParser:
     allowed = choices(enum)
 
-    def parse(value: Any, decimal_comma: bool) -> StrEnum:
+    def parse(value: Any, decimal_comma: DecimalMark) -> StrEnum:
         word = str(value).strip().lower()
         if word not in allowed:
             raise CellError(f"'{value}' is not one of: {', '.join(allowed)}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cells import DecimalMark, decimal_mark_of
 from .errors import ProblemLog
 
 TABLES: tuple[str, ...] = ("resources", "firms", "streams", "exchanges")
@@ -44,7 +45,7 @@ class RawTable:
     label: str
     columns: list[str]
     rows: list[RawRow]
-    decimal_comma: bool = False
+    decimal_comma: DecimalMark = False
 
 
 @dataclass
@@ -93,8 +94,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def rows_to_table(name: str, label: str, grid: list[list[Any]], log: ProblemLog,
-                  decimal_comma: bool = False) -> RawTable | None:
+def rows_to_table(name: str, label: str, grid: list[list[Any]], log: ProblemLog) -> RawTable | None:
     """Turn a header row plus data rows into a RawTable; fully blank rows are skipped."""
     if not grid or all(clean_cell(v) is None for v in grid[0]):
         log.error(label, None, None, "is empty: it needs a header row and at least one data row")
@@ -118,7 +118,7 @@ def rows_to_table(name: str, label: str, grid: list[list[Any]], log: ProblemLog,
             log.warn(label, number, None, "has values to the right of the last named column; they are ignored")
         if any(v is not None for v in cells.values()):
             rows.append(RawRow(number, cells))
-    return RawTable(name, label, [c for c in header if c], rows, decimal_comma)
+    return RawTable(name, label, [c for c in header if c], rows)
 
 
 def parse_csv(name: str, label: str, data: bytes, log: ProblemLog) -> RawTable | None:
@@ -132,7 +132,14 @@ def parse_csv(name: str, label: str, data: bytes, log: ProblemLog) -> RawTable |
     except csv.Error as exc:
         log.error(label, None, None, f"is not valid CSV ({exc})")
         return None
-    return rows_to_table(name, label, grid, log, decimal_comma=(delimiter == ";"))
+    table = rows_to_table(name, label, grid, log)
+    if table is not None and delimiter == ";":
+        texts = [v for row in table.rows for v in row.cells.values() if isinstance(v, str)]
+        table.decimal_comma, mixed = decimal_mark_of(texts)
+        if mixed:
+            log.warn(label, None, None, "mixes decimal commas (60,25) and decimal points (0.5); "
+                     "'1.234' is read as one thousand two hundred thirty-four")
+    return table
 
 
 def parse_toml(label: str, data: bytes, log: ProblemLog) -> dict[str, Any] | None:
