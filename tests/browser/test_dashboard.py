@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import model
 from dashboard.paths import shipped_park
@@ -84,13 +85,14 @@ def test_clicking_a_firm_opens_its_panel(server, page):
     wait_for_dashboard(page)
     click_point(page, "network-graph", "firm", "gyproc")
     page.wait_for_selector("#firm-panel.show", timeout=10_000)
-    assert page.inner_text("#firm-panel .offcanvas-title") == "Gyproc"
+    # The panel opens at once; its content follows from the server.
+    expect(page.locator("#firm-panel .offcanvas-title")).to_have_text("Gyproc", timeout=10_000)
     assert "Natural gypsum" in page.inner_text("#firm-panel-body")
     page.keyboard.press("Escape")
     page.wait_for_selector("#firm-panel.show", state="detached", timeout=10_000)
     page.get_by_role("button", name="Novozymes", exact=True).first.click()
     page.wait_for_selector("#firm-panel.show", timeout=10_000)
-    assert page.inner_text("#firm-panel .offcanvas-title") == "Novozymes"
+    expect(page.locator("#firm-panel .offcanvas-title")).to_have_text("Novozymes", timeout=10_000)
 
 
 def test_clicking_an_exchange_in_the_network_toggles_it(server, page):
