@@ -132,11 +132,11 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
     rows = [["KPI", "unit", "no symbiosis", "baseline", "scenario", "vs baseline", "model saving", "reported saving"]]
     for name, label in KPI_LABELS.items():
         base, scen, none = kpis["baseline"][name], kpis["scenario"][name], kpis["no_symbiosis"][name]
-        rel = (scen - base) / base if base else None
+        rel = model.relative_change(scen, base)
         rep = reported.get(name)
         rep_text = "-"
         if rep:
-            diff = (none - base - rep["value"]) / rep["value"] if rep["value"] else None
+            diff = model.relative_change(none - base, rep["value"])
             rep_text = f"{full(rep['value'])} ({rep['year'] or 'n.d.'}; model {percent(diff)})"
         rows.append([label, kpi_unit(name, park.currency), full(none), full(base), full(scen),
                      f"{full(scen - base)} ({percent(rel)})", full(none - base), rep_text])

@@ -353,3 +353,13 @@ def test_blank_payer_means_the_receiver_pays(tmp_path):
     assert park.exchange["ash"].payer is model.Payer.TO and park.exchange["ash"].mode is model.Mode.PIPELINE
     # 60 t x 2 on the receiver's books
     assert model.evaluate(park).firm_kpis["plaster"].cost == pytest.approx(120)
+
+
+def test_relative_change_keeps_its_sign_when_the_reference_is_negative():
+    # A park that earns 100 a year (cost -100) and then earns only 50 is 50 % worse: +50 %.
+    earning = model.Kpis(freshwater_m3=200.0, co2_t=10.0, landfill_t=0.0, cost=-100.0)
+    less = model.Kpis(freshwater_m3=150.0, co2_t=10.0, landfill_t=5.0, cost=-50.0)
+    moved = model.change(less, earning)
+    assert moved.absolute == model.Kpis(-50.0, 0.0, 5.0, 50.0)
+    assert moved.relative == {"freshwater_m3": -0.25, "co2_t": 0.0, "landfill_t": None, "cost": 0.5}
+    assert model.relative_change(-150.0, -100.0) == -0.5

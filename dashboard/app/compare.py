@@ -42,12 +42,12 @@ def compare_layout(state: AppState, query: str) -> html.Div:
         for index, (_, _, evaluation) in enumerate(evaluations):
             value = getattr(evaluation.totals, kpi)
             lines = [html.Div(full(value), className="fw-semibold", **{"data-value": repr(float(value))}),
-                     html.Div([change_text(value - base, unit, (value - base) / base if base else None, base),
+                     html.Div([change_text(value - base, unit, model.relative_change(value, base), base),
                                " vs baseline"], className="small")]
             if index:
                 reference = getattr(first.totals, kpi)
                 lines.append(html.Div([change_text(value - reference, unit,
-                                                   (value - reference) / reference if reference else None, reference),
+                                                   model.relative_change(value, reference), reference),
                                        f" vs {evaluations[0][0]}"], className="small"))
             cells.append(html.Td(lines, className="num"))
         rows.append(html.Tr(cells))

@@ -45,7 +45,7 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \
             f"{si(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
-            f"({percent((value - base) / base if base else None)})"
+            f"({percent(model.relative_change(value, base))})"
         tiles.append(html.Div([
             html.Div(KPI_LABELS[kpi] + " a year", className="kiosk-kpi-label"),
             html.Div(si(value, unit), className="kiosk-kpi-value", **{"data-value": repr(float(value))}),

@@ -38,17 +38,22 @@ def scenario_toggles(park: Park, active: Iterable[str]) -> tuple[tuple[str, ...]
 @dataclass(frozen=True)
 class Change:
     """A KPI change between two views: absolute (units of the KPI) and relative
-    (fraction of the reference; None where the reference is 0)."""
+    (fraction of the reference's size; None where the reference is 0)."""
 
     absolute: Kpis
     relative: dict[str, float | None]
 
 
+def relative_change(value: float, reference: float) -> float | None:
+    """(value - reference) as a fraction of the reference's size, so the sign always
+    says which way the value moved (a cost of -100 going to -50 is +50 %, not -50 %).
+    None where the reference is 0."""
+    return (value - reference) / abs(reference) if reference else None
+
+
 def change(new: Kpis, reference: Kpis) -> Change:
-    diff = new - reference
-    relative = {name: (getattr(diff, name) / getattr(reference, name)
-                       if getattr(reference, name) else None) for name in KPI_NAMES}
-    return Change(diff, relative)
+    relative = {name: relative_change(getattr(new, name), getattr(reference, name)) for name in KPI_NAMES}
+    return Change(new - reference, relative)
 
 
 @dataclass(frozen=True)
