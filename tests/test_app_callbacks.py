@@ -235,6 +235,8 @@ def test_save_list_rename_delete_and_compare(state, kalundborg):
 def test_compare_explains_what_is_wrong(state):
     assert "two to four" in text_of(compare_layout(state, "s=1"))
     assert "no saved scenario number 98" in text_of(compare_layout(state, "s=98,99"))
+    for odd in ("s=\u00b2,3", "s=1,99999999999999999999999", "s=1,-2"):
+        assert "should list saved scenario numbers" in text_of(compare_layout(state, odd))
 
 
 def test_kiosk_has_kpis_network_and_each_sankey(state, kalundborg):
@@ -246,6 +248,7 @@ def test_kiosk_has_kpis_network_and_each_sankey(state, kalundborg):
     assert float(getattr(value, "data-value")) == expected.kpis["freshwater_m3"]
     assert getattr(page, "data-seconds") == "7"
     assert seconds_per_view("every=1") == 5 and seconds_per_view("every=x") == 15
+    assert [seconds_per_view(f"every={odd}") for odd in ("inf", "-inf", "1e999", "nan")] == [15] * 4
 
 
 def test_download_routes(app, kalundborg):
@@ -257,6 +260,30 @@ def test_download_routes(app, kalundborg):
     assert client.get("/download/template.xlsx").status_code == 200
     assert client.get("/download/secrets.txt").status_code == 404
     assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_browser_exports_take_turns_and_a_waiting_request_is_told_to_retry(state, monkeypatch):
+    from flask import Flask
+
+    from dashboard.app import downloads
+
+    server = Flask(__name__)
+    server.register_blueprint(downloads.downloads_blueprint(state, browser_exports_at_once=1, wait_seconds=0.05))
+    client = server.test_client()
+    seen = []
+
+    def render_while_another_asks(kind, park, active):
+        if not seen:  # the first export is running; a second PDF asked meanwhile must not start a browser
+            seen.append(client.get("/download/report.pdf"))
+            seen.append(client.get("/download/results.xlsx"))  # no browser needed: not held back
+        return b"made"
+
+    monkeypatch.setattr(downloads, "render", render_while_another_asks)
+    assert client.get("/download/figures-png.zip").data == b"made"
+    assert seen[0].status_code == 503 and seen[0].headers["Retry-After"] == "60"
+    assert b"busy making other exports" in seen[0].data
+    assert seen[1].status_code == 200
+    assert client.get("/download/report.pdf").status_code == 200  # the turn was given back
 
 
 def test_stored_parks_can_be_listed_renamed_and_deleted_but_not_the_default(state, kalundborg):

@@ -71,7 +71,8 @@ def compare_layout(state: AppState, query: str) -> html.Div:
 def _load(state: AppState, query: str):
     raw = (parse_qs(query.lstrip("?")).get("s") or [""])[0]
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
-    if not all(part.isdigit() for part in wanted):
+    # isdigit() alone admits '²' and other digits int() refuses; SQLite ids fit 18 digits.
+    if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in wanted):
         raise ValueError("the link should list saved scenario numbers, e.g. /compare?s=3,5")
     numbers = list(dict.fromkeys(int(part) for part in wanted))
     if not 2 <= len(numbers) <= 4:

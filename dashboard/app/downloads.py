@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import logging
+import threading
 import zipfile
 
 from flask import Blueprint, Response, request
@@ -11,6 +13,8 @@ from flask import Blueprint, Response, request
 from dashboard import model
 
 from .state import AppState
+
+logger = logging.getLogger(__name__)
 
 FILES: dict[str, tuple[str, str]] = {
     "report.html": ("text/html; charset=utf-8", "html"),
@@ -32,8 +36,16 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:40] or "park"
 
 
-def downloads_blueprint(state: AppState) -> Blueprint:
+BROWSER_KINDS = frozenset({"pdf", "png", "svg"})
+"""Exports that start a headless chromium: a few hundred MB each, so few at a time."""
+
+
+def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
+                        wait_seconds: float = 30.0) -> Blueprint:
+    """The download routes. At most ``browser_exports_at_once`` PDF/PNG/SVG exports run
+    per worker; a request that waits ``wait_seconds`` for a turn is told to retry."""
     blueprint = Blueprint("eco_park_downloads", __name__)
+    browser_turns = threading.BoundedSemaphore(browser_exports_at_once)
 
     @blueprint.get("/download/template.xlsx")
     def template():
@@ -52,11 +64,19 @@ def downloads_blueprint(state: AppState) -> Blueprint:
             return Response("This link does not fit the park:\n" + "\n".join(str(p) for p in error.problems),
                             status=400, mimetype="text/plain; charset=utf-8")
         mimetype, kind = FILES[name]
+        turn = browser_turns if kind in BROWSER_KINDS else None
+        if turn is not None and not turn.acquire(timeout=wait_seconds):
+            return Response("The server is busy making other exports; try again in a minute.", status=503,
+                            mimetype="text/plain; charset=utf-8", headers={"Retry-After": "60"})
         try:
             data = render(kind, park, active)
         except Exception as error:  # a missing browser for PDF/PNG, say: tell the person, no traceback
+            logger.exception("export %s failed", name)
             return Response(f"This export could not be made here: {error}", status=503,
                             mimetype="text/plain; charset=utf-8")
+        finally:
+            if turn is not None:
+                turn.release()
         filename = f"{_slug(park.name)}-{name}"
         disposition = "inline" if kind == "html" else "attachment"
         return Response(data, mimetype=mimetype,

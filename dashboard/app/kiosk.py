@@ -30,7 +30,7 @@ def seconds_per_view(query: str) -> int:
     raw = (parse_qs(query.lstrip("?")).get("every") or [str(DEFAULT_SECONDS)])[0]
     try:
         return min(600, max(5, int(float(raw))))
-    except ValueError:
+    except (ValueError, OverflowError):  # 'abc', 'nan'; 'inf' and '1e999' overflow int()
         return DEFAULT_SECONDS
 
 
