@@ -104,3 +104,27 @@ def test_positions_from_latitude_and_longitude_and_from_a_layout(tmp_path):
                  exchanges=LOOP_EXCHANGES)
     assert firm_positions(plain) == firm_positions(plain)  # seeded: the same park always looks the same
     assert len(set(firm_positions(plain).values())) == 3
+
+
+def test_park_text_is_shown_literally_not_read_as_plotly_markup(tmp_path):
+    # Plotly reads <b>, <br>, <a href> in labels: a firm's name must show as typed.
+    odd = "<b>Power</b> & <br>Heat"
+    park = load(tmp_path, firms=FIRMS_WITH_ODD_NAME.format(name=odd), streams=LOOP_STREAMS,
+                exchanges=LOOP_EXCHANGES)
+    evaluation = model.evaluate(park)
+    escaped = "&lt;b&gt;Power&lt;/b&gt; &amp; &lt;br&gt;Heat"
+    network = network_figure(evaluation)
+    firms = next(t for t in network.data if t.mode == "markers+text")
+    assert escaped in firms.text and escaped in firms.hovertext[0]
+    exchange_hovers = [h for t in network.data if t.hovertext is not None for h in t.hovertext if "(there)" in h]
+    assert exchange_hovers and all(f"{escaped} \u2192 Plasterboard" in h for h in exchange_hovers)
+    sankey = sankey_figure(evaluation, SankeyView("water", "m3"))
+    assert escaped in sankey.data[0].node.label and odd not in sankey.data[0].node.label
+
+
+FIRMS_WITH_ODD_NAME = """\
+id,name,sector,x,y
+power,"{name}",power,0,0
+plaster,Plasterboard,building materials,1,0
+cement,Cement works,building materials,0,1
+"""

@@ -27,6 +27,7 @@ from .palette import (
     with_alpha,
 )
 from .positions import compress_outliers, firm_positions, label_positions, spread_overlaps
+from .text import plain
 
 LABEL_LIMIT = 40
 """Above this many firms, names show on hover only: labels would cover the drawing."""
@@ -40,7 +41,7 @@ def bound_text(flow: ExchangeFlow) -> str:
         return "switched off"
     text = flow.bound.value
     if flow.bound_by:
-        text += f" (all taken by {flow.bound_by})"
+        text += f" (all taken by {plain(flow.bound_by)})"
     return text
 
 
@@ -95,15 +96,15 @@ def firm_throughput(park: Park) -> dict[str, float]:
 def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True) -> str:
     exchange = flow.exchange
     resource = park.resource[exchange.resource]
-    lines = [f"<b>{exchange.name}</b> ({exchange.id})",
-             f"{park.firm[exchange.from_firm].name} \u2192 {park.firm[exchange.to_firm].name}",
-             f"{resource.name} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",
+    lines = [f"<b>{plain(exchange.name)}</b> ({plain(exchange.id)})",
+             f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}",
+             f"{plain(resource.name)} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",
              f"carried: {full(flow.carried)} {flow.unit} a year" if flow.active else "switched off",
              f"limited by: {bound_text(flow)}"]
     if exchange.replaces != exchange.resource:
-        lines.insert(3, f"replaces {park.resource[exchange.replaces].name}: {full(flow.met)} {flow.demand_unit}")
+        lines.insert(3, f"replaces {plain(park.resource[exchange.replaces].name)}: {full(flow.met)} {flow.demand_unit}")
     if exchange.source:
-        lines.append(f"source: {exchange.source}")
+        lines.append(f"source: {plain(exchange.source)}")
     if click_hints:
         lines.append("<i>click to switch " + ("off" if flow.active else "on") + "</i>")
     return "<br>".join(lines)
@@ -112,11 +113,11 @@ def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True) -> 
 def firm_hover(park: Park, firm_id: str, kpis: Kpis, streams: list | None = None, click_hints: bool = True) -> str:
     """Hover text of a firm; pass its ``streams`` when drawing many firms (saves a scan)."""
     firm = park.firm[firm_id]
-    lines = [f"<b>{firm.name}</b>", firm.sector or "no sector given"]
+    lines = [f"<b>{plain(firm.name)}</b>", plain(firm.sector) if firm.sector else "no sector given"]
     for stream in streams if streams is not None else (s for s in park.streams if s.firm == firm_id):
         resource = park.resource[stream.resource]
         verb = "gives off" if stream.kind is StreamKind.SUPPLY else "needs"
-        lines.append(f"{verb} {full(stream.quantity)} {resource.unit} {resource.name}")
+        lines.append(f"{verb} {full(stream.quantity)} {plain(resource.unit)} {plain(resource.name)}")
     lines.append(f"CO2e {si(kpis.co2_t, 't CO2e')}, cost {si(kpis.cost, park.currency)} a year")
     if click_hints:
         lines.append("<i>click for details</i>")
@@ -212,7 +213,7 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
     traces.append(dict(
         type="scatter", x=[positions[f.id][0] for f in park.firms], y=[positions[f.id][1] for f in park.firms],
         mode="markers+text" if show_labels else "markers",
-        text=[f.name for f in park.firms] if show_labels else None,
+        text=[plain(f.name) for f in park.firms] if show_labels else None,
         textposition=[text_positions[f.id] for f in park.firms], textfont={"size": font_size, "color": style["text"]},
         customdata=np.array([["firm", f.id] for f in park.firms], dtype=object),
         hovertext=[firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, []), click_hints) for f in park.firms],

@@ -19,6 +19,7 @@ from dashboard.model import Evaluation, Park
 from dashboard.model.vocabulary import Category, StreamKind
 
 from .palette import CATEGORY_COLOURS, CATEGORY_LABELS, FATE_GREY, THEMES, VIRGIN_GREY, base_layout, with_alpha
+from .text import plain
 
 GROUP_BY_SECTOR_ABOVE = 40
 """Above this many firms, nodes are sectors: thousands of firm nodes are unreadable."""
@@ -83,8 +84,8 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
 
     def party(firm_id: str) -> tuple[str, str]:
         firm = park.firm[firm_id]
-        return (f"sector:{firm.sector or 'other'}", (firm.sector or "other").capitalize()) if by_sector \
-            else (firm_id, firm.name)
+        return (f"sector:{firm.sector or 'other'}", plain((firm.sector or "other").capitalize())) if by_sector \
+            else (firm_id, plain(firm.name))
 
     nodes = _Nodes()
     links: dict[tuple[int, int], dict] = defaultdict(lambda: {"value": 0.0, "parts": []})
@@ -105,17 +106,17 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
         key, name = party(stream.firm)
         leftover = flows[stream.key].leftover
         if stream.kind is StreamKind.DEMAND:
-            source = nodes.get(("virgin", resource.id), f"{resource.name} (new supply)", VIRGIN_GREY,
-                               f"{resource.name} bought new")
+            source = nodes.get(("virgin", resource.id), f"{plain(resource.name)} (new supply)", VIRGIN_GREY,
+                               f"{plain(resource.name)} bought new")
             target = nodes.get(("in", key), name, colour, f"{name}: receives")
-            add(source, target, leftover, f"{park.firm[stream.firm].name} buys {full(leftover)} {view.unit} "
-                                          f"{resource.name} new", with_alpha(VIRGIN_GREY, 0.45))
+            add(source, target, leftover, f"{plain(park.firm[stream.firm].name)} buys {full(leftover)} "
+                                          f"{plain(view.unit)} {plain(resource.name)} new", with_alpha(VIRGIN_GREY, 0.45))
         else:
             fate = stream.fate.value
             source = nodes.get(("out", key), name, colour, f"{name}: supplies")
             target = nodes.get(("fate", fate), fate.capitalize(), FATE_GREY, f"to {fate}")
-            add(source, target, leftover, f"{park.firm[stream.firm].name} sends {full(leftover)} {view.unit} "
-                                          f"{resource.name} to {fate}", with_alpha(FATE_GREY, 0.4))
+            add(source, target, leftover, f"{plain(park.firm[stream.firm].name)} sends {full(leftover)} "
+                                          f"{plain(view.unit)} {plain(resource.name)} to {fate}", with_alpha(FATE_GREY, 0.4))
     for flow in evaluation.flows:
         exchange = flow.exchange
         if exchange.resource not in resources or flow.carried <= 0:
@@ -125,11 +126,11 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
         source = nodes.get(("out", from_key), from_name, colour, f"{from_name}: supplies")
         target = nodes.get(("in", to_key), to_name, colour, f"{to_name}: receives")
         tag = " (candidate)" if exchange.status.value == "candidate" else ""
-        add(source, target, flow.carried, f"{exchange.name}{tag}: {full(flow.carried)} {view.unit}",
+        add(source, target, flow.carried, f"{plain(exchange.name)}{tag}: {full(flow.carried)} {plain(view.unit)}",
             with_alpha(colour, 0.55))
 
     layout = dict(base_layout(theme, font_size), margin={"l": 8, "r": 8, "t": 28, "b": 8},
-                  title={"text": f"{view.label} a year" + (", by sector" if by_sector else ""),
+                  title={"text": f"{plain(view.label)} a year" + (", by sector" if by_sector else ""),
                          "font": {"size": font_size + 1}, "x": 0.01, "y": 0.99})
     if links:
         items = list(links.items())

@@ -8,6 +8,7 @@ from dashboard.formatting import KPI_LABELS, kpi_unit, si
 from dashboard.model import Evaluation, change_by_exchange
 
 from .palette import BAD, GOOD, NEUTRAL, THEMES, base_layout
+from .text import plain
 
 MAX_STEPS = 10
 """Steps drawn one by one; smaller ones are summed into 'other exchanges'."""
@@ -27,7 +28,7 @@ def kpi_waterfall(before: Evaluation, after: Evaluation, title: str, kpi: str = 
         rest = sum(v for _, v in steps[MAX_STEPS - 1:])
         steps = steps[:MAX_STEPS - 1] + [(f"{len(steps) - MAX_STEPS + 1} other exchanges", rest)]
     start, end = getattr(before.totals, kpi), getattr(after.totals, kpi)
-    labels = [before_label] + [_short(name) for name, _ in steps] + [after_label]
+    labels = [plain(before_label)] + [plain(_short(name)) for name, _ in steps] + [plain(after_label)]
     values = [start] + [v for _, v in steps] + [end]
     text = [si(start, unit)] + [("+" if v > 0 else "\u2212") + si(abs(v), unit) for _, v in steps] + [si(end, unit)]
     style = THEMES[theme]
@@ -42,8 +43,8 @@ def kpi_waterfall(before: Evaluation, after: Evaluation, title: str, kpi: str = 
     margin = (high - low) * 0.25 or abs(high) * 0.05 or 1.0
     figure.update_layout(
         base_layout(theme, font_size),
-        title={"text": title, "font": {"size": font_size + 2}, "x": 0.01},
-        yaxis={"title": {"text": f"{KPI_LABELS[kpi]} ({unit} a year)"}, "gridcolor": style["grid"],
+        title={"text": plain(title), "font": {"size": font_size + 2}, "x": 0.01},
+        yaxis={"title": {"text": f"{KPI_LABELS[kpi]} ({plain(unit)} a year)"}, "gridcolor": style["grid"],
                "zeroline": False, "automargin": True,
                "range": [max(0.0, low - margin) if low >= 0 else low - margin, high + margin]},
         xaxis={"tickangle": -30, "automargin": True}, margin={"l": 60, "r": 16, "t": 48, "b": 8}, showlegend=False)
