@@ -85,16 +85,6 @@ def full(value: float, decimals: int | None = None) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def signed(value: float, unit: str = "") -> str:
-    """An SI-formatted change with an explicit sign: ``+1.2 kt CO2e`` or ``-3.6 Mm3``."""
-    text = si(value, unit)
-    if value > 0:
-        return "+" + text
-    if value < 0:
-        return "\u2212" + text.lstrip("-")  # a true minus sign reads better on screen
-    return text
-
-
 def percent(fraction: float | None) -> str:
     """``-0.123`` -> ``-12.3 %``; None (no reference) -> ``n/a``."""
     if fraction is None or not math.isfinite(fraction):

@@ -48,11 +48,6 @@ def parse_search(search: str | None) -> Scenario:
     return Scenario(park, ids("on"), ids("off"))
 
 
-def scenario_for(park: model.Park, park_key: str, active: frozenset[str]) -> Scenario:
-    on, off = model.scenario_toggles(park, active)
-    return Scenario(park_key, on, off)
-
-
 class _LRU:
     """A small thread-safe least-recently-used cache (values are immutable results)."""
 
