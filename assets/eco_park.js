@@ -3,7 +3,8 @@
    baseline: existing on, candidates off), so a toggle needs no round trip;
    (2) draws the exchange list from the rows the server sends, with filtering, sorting
    and paging done here, and its toggles and firm buttons wired to the URL and panel;
-   (3) cycles the kiosk views and reloads the kiosk after a server restart. */
+   (3) cycles the kiosk views and reloads the kiosk after a server restart;
+   (4) says why an upload over the size limit is not sent. */
 (function () {
   "use strict";
 
@@ -174,6 +175,24 @@
       window.dash_clientside.set_props("table-sort", { data: { column: column, descending: descending } });
     }
   });
+
+  /* -- upload: dcc.Upload drops a file over its max_size without a word; say why ------ */
+
+  function refuseLargeFiles(event) {
+    const zone = event.target.closest && event.target.closest("[data-max-bytes]");
+    if (!zone) { return; }
+    const files = (event.dataTransfer && event.dataTransfer.files) || (event.target.files) || [];
+    const limit = Number(zone.getAttribute("data-max-bytes"));
+    const large = Array.from(files).find((file) => file.size > limit);
+    if (!large) { return; }
+    const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
+    window.dash_clientside.set_props("upload-result", {
+      children: large.name + " is " + mb(large.size) + " MB; this server takes park files up to "
+        + mb(limit) + " MB. The park shown has not changed.",
+    });
+  }
+  document.addEventListener("change", refuseLargeFiles, true);
+  document.addEventListener("drop", refuseLargeFiles, true);
 
   /* -- callbacks ------------------------------------------------------------------------ */
 

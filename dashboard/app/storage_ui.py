@@ -33,9 +33,11 @@ def storage_modals() -> list:
                     " (a sheet per table, a column reference and drop-down lists)."]),
             dbc.Label("Your name (recorded with the upload)", html_for=ids.UPLOAD_AUTHOR),
             dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", placeholder="anonymous", maxlength=120, class_name="mb-2"),
-            dcc.Upload(html.Div(["Drop the file here or ", html.Span("choose a file", className="text-decoration-underline")]),
-                       id=ids.UPLOAD, accept=".xlsx,.xlsm,.zip,.json", max_size=MAX_UPLOAD_BYTES, multiple=False,
-                       className="upload-zone", className_active="upload-zone active"),
+            # data-max-bytes: assets/eco_park.js says why a file over the limit is not sent.
+            html.Div(dcc.Upload(
+                html.Div(["Drop the file here or ", html.Span("choose a file", className="text-decoration-underline")]),
+                id=ids.UPLOAD, accept=".xlsx,.xlsm,.zip,.json", max_size=MAX_UPLOAD_BYTES, multiple=False,
+                className="upload-zone", className_active="upload-zone active"), **{"data-max-bytes": MAX_UPLOAD_BYTES}),
             dcc.Loading(html.Div(id=ids.UPLOAD_RESULT, className="mt-3", role="status", **{"aria-live": "polite"}),
                         delay_show=300),
             html.H2("Parks on this server", className="h6 mt-4"),

@@ -10,6 +10,7 @@ import urllib.request
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import model
 from dashboard.model.writing import park_json, write_park_folder
@@ -56,6 +57,17 @@ def test_upload_with_errors_shows_them_and_keeps_the_park_then_a_good_one_replac
     assert "Loaded Ulsan" in page.inner_text("#upload-result")
     assert "park=" in page.url
     assert good.suffix == ".xlsx"
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_reason(server, page, tmp_path):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    big = tmp_path / "huge-park.json"
+    big.write_bytes(b" " * (11 * 1024 * 1024))  # the server takes 10 MB (ECO_PARK_MAX_UPLOAD_MB)
+    upload(page, big)
+    expect(page.locator("#upload-result")).to_contain_text(
+        "huge-park.json is 11 MB; this server takes park files up to 10 MB", timeout=10_000)
+    assert page.inner_text("#park-title") == "Kalundborg Symbiosis"
 
 
 def save_scenario(page, name: str, author: str = "Workshop 3") -> None:
