@@ -86,7 +86,10 @@ def full(value: float, decimals: int | None = None) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    """``-0.123`` -> ``-12.3 %``; None (no reference) -> ``n/a``."""
+    """``-0.123`` -> ``-12.3 %``; None (no reference) -> ``n/a``; a change too small to
+    show at one decimal keeps its sign: ``+<0.1 %``, never ``+0.0 %`` beside an arrow."""
     if fraction is None or not math.isfinite(fraction):
         return "n/a"
+    if 0 < abs(fraction) < 0.0005:
+        return ("+" if fraction > 0 else "\u2212") + "<0.1 %"
     return f"{fraction * 100:+.1f} %".replace("-", "\u2212")

@@ -95,7 +95,10 @@ def test_kpi_cards_show_the_model_scenario(state, kalundborg):
         assert shown.children == si(expected.scenario.kpis[kpi], unit)
     assert summary == "Scenario: baseline with 2 candidates switched on and 1 existing switched off"
     assert alert is None and alert_open is False
-    assert share.endswith(search)
+    assert share == "http://x/" + search
+    # href is the address at page load: the share link must follow the scenario, not it
+    assert Handlers(state).render_kpis(search, "http://x/?on=other#top")[4] == "http://x/" + search
+    assert Handlers(state).render_kpis("", "http://x/?on=other")[4] == "http://x/"
 
 
 def test_kpi_card_arrow_and_colour_follow_the_change(state):

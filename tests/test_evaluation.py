@@ -363,3 +363,10 @@ def test_relative_change_keeps_its_sign_when_the_reference_is_negative():
     assert moved.absolute == model.Kpis(-50.0, 0.0, 5.0, 50.0)
     assert moved.relative == {"freshwater_m3": -0.25, "co2_t": 0.0, "landfill_t": None, "cost": 0.5}
     assert model.relative_change(-150.0, -100.0) == -0.5
+
+
+def test_percentages_never_show_a_signed_zero_beside_a_real_change():
+    from dashboard.formatting import percent
+
+    assert [percent(x) for x in (0.123, -0.0004, 0.00003, 0.0, None)] == [
+        "+12.3 %", "\u2212<0.1 %", "+<0.1 %", "+0.0 %", "n/a"]

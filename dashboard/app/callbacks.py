@@ -15,6 +15,14 @@ from .downloads import export_href
 from .state import AppState, resolve_lenient
 
 
+def share_link(href: str | None, search: str | None) -> str:
+    """The page's address with the scenario of ``search``. dcc.Location leaves ``href`` as
+    it was at page load when only ``search`` changes, so the query is taken from ``search``."""
+    if not href:
+        return ""
+    return href.split("#", 1)[0].split("?", 1)[0] + (search or "")
+
+
 class Handlers:
     """Callback logic bound to one AppState."""
 
@@ -42,7 +50,7 @@ class Handlers:
         alert = components.problems_alert([model.Problem(None, None, None, m) for m in messages]) \
             if messages else None
         return (components.kpi_strip(views, park.currency), components.scenario_summary(park, active),
-                alert, bool(messages), href or "")
+                alert, bool(messages), share_link(href, search))
 
     def render_network(self, search: str | None):
         park, active, _ = resolve_lenient(self.state, search)

@@ -148,8 +148,7 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
         before, after = getattr(base, kpi), getattr(scen, kpi)
         kpi_rows.append(html.Tr([html.Th(KPI_LABELS[kpi], scope="row"), html.Td(f"{full(before)} {unit}", className="num"),
                                  html.Td(f"{full(after)} {unit}", className="num"),
-                                 html.Td(change_text(after - before, unit, (after - before) / before if before else None,
-                                                     before))]))
+                                 html.Td(change_text(after - before, unit, model.relative_change(after, before), before))]))
     streams = []
     for stream in park.streams:
         if stream.firm != firm_id:

@@ -47,6 +47,8 @@ def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
     assert after == cli_kpis("--on", CANDIDATE)
     assert page.url.endswith(f"?on={CANDIDATE}")
     assert "1 candidate switched on" in page.inner_text("#scenario-summary")
+    # the link offered for copying carries the scenario (dcc.Location's href does not follow it)
+    assert page.input_value("#share-link") == page.url
     assert "\u25bc" in page.inner_text("#kpi-freshwater")  # a down arrow: less freshwater is better
 
 
