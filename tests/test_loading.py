@@ -188,13 +188,13 @@ def test_semicolon_file_with_decimal_commas_reads_points_as_thousands(tmp_path):
     assert quantities(model.load_park(semicolon_streams(tmp_path, "1.234", "60,25"))) == (1234, 60.25)
 
 
-def test_semicolon_file_that_never_shows_its_decimal_mark_refuses_an_ambiguous_number(tmp_path):
+def test_semicolon_file_that_never_shows_its_decimal_mark_is_read_as_european_and_says_so(tmp_path):
     folder = semicolon_streams(tmp_path, "1.234", "60")
-    with pytest.raises(model.ParkError) as caught:
-        model.load_park(folder)
-    assert [str(p).replace(f"{folder}/", "") for p in caught.value.problems] == [
-        "streams.csv:2:quantity: '1.234' is ambiguous in a file with ';' separators: "
-        "write 1234 for a thousand and more, or 1,234 with a decimal comma"]
+    park = model.load_park(folder)
+    assert quantities(park) == (1234, 60)
+    assert [str(w).replace(f"{folder}/", "") for w in park.warnings] == [
+        "streams.csv: shows no decimal comma or point to go by; '1.234' and the like are read with '.' "
+        "between thousands (1234), as in a European Excel file"]
 
 
 def test_huge_numbers_are_refused_not_crashed_on(tmp_path):

@@ -25,23 +25,30 @@ _COMMA_DECIMAL = re.compile(r"[+-]?\d+(\.\d{3})*,\d+")
 _POINT_DECIMAL = re.compile(r"[+-]?(\d*\.\d+)([eE][+-]?\d+)?")
 _MAX_DIGITS = 30
 
-DecimalMark = bool | None
-"""How a table writes decimals: False a point, True a comma, None not known (a ';' file
-whose cells never show which; '1.234' is then refused as ambiguous)."""
+DecimalMark = bool
+"""How a table writes decimals: True with a comma (thousands may use points), False with a point."""
 
 CellParser = Callable[[Any, DecimalMark], Any]
 """(raw value, decimal mark of its table) -> typed value; raises CellError."""
 
 
-def decimal_mark_of(cells: list[str]) -> tuple[DecimalMark, bool]:
-    """The decimal mark a ';'-separated file uses, judged from all its text cells, and
-    whether it mixes both marks. A comma decimal ('60,25') or an unambiguous point
-    decimal ('0.227', '2.5') decides; '1.234' decides nothing."""
+def decimal_mark_of(cells: list[str]) -> tuple[DecimalMark, str | None]:
+    """The decimal mark of a ';'-separated file, judged from all its text cells, and a
+    warning where the choice was not plain. A comma decimal ('60,25') or an unambiguous
+    point decimal ('0.227', '2.5') decides; '1.234' alone decides nothing, and then the
+    file is taken as Excel writes ';' files: decimal comma, '.' between thousands."""
     comma = any(_COMMA_DECIMAL.fullmatch(c) for c in cells)
     point = any(_POINT_DECIMAL.fullmatch(c) and not _ONE_POINT_GROUP.fullmatch(c) for c in cells)
-    if comma:
-        return True, point
-    return (False if point else None), False
+    grouped = next((c for c in cells if _ONE_POINT_GROUP.fullmatch(c)), None)
+    if point and not comma:
+        return False, None
+    if point and comma:
+        return True, "mixes decimal commas (60,25) and decimal points (0.5); numbers like '1.234' are read " \
+                     "as one thousand two hundred thirty-four"
+    if grouped:
+        return True, f"shows no decimal comma or point to go by; '{grouped}' and the like are read with '.' " \
+                     f"between thousands ({grouped.replace('.', '')}), as in a European Excel file"
+    return True, None
 
 
 def to_number(value: Any, decimal_comma: DecimalMark = False) -> float:
@@ -58,10 +65,7 @@ def to_number(value: Any, decimal_comma: DecimalMark = False) -> float:
         text = str(value).replace(" ", "").replace("\u202f", "").replace("_", "")
         if len(text) > _MAX_DIGITS and "e" not in text.lower():
             raise CellError(f"'{text[:20]}...' is far too long a number")
-        if decimal_comma is None and _ONE_POINT_GROUP.fullmatch(text):
-            raise CellError(f"'{value}' is ambiguous in a file with ';' separators: write {text.replace('.', '')} "
-                            f"for a thousand and more, or {text.replace('.', ',')} with a decimal comma")
-        if decimal_comma is not False:
+        if decimal_comma:
             if _THOUSANDS_POINT.fullmatch(text):
                 text = text.replace(".", "")
             if text.count(",") == 1:

@@ -27,8 +27,10 @@ def column_reference() -> str:
         "`transport` sheets), one `.json` object (`park` plus an array per table), or a `.zip` of the folder.",
         "",
         "CSV: UTF-8 (a BOM is fine), comma-separated, header in row 1. A European export with `;`",
-        "separators and decimal commas (`1.234,5`) loads too. Surrounding spaces are ignored, blank",
-        "optional cells take the default, unknown columns are reported as warnings and ignored.",
+        "separators and decimal commas (`1.234,5`) loads too. In a `;` file the decimal mark is judged",
+        "from all its cells: a file with decimal points (`0.227`) keeps them; where no cell shows",
+        "either mark, `1.234` is read as 1234 and a warning says so. Surrounding spaces are ignored,",
+        "blank optional cells take the default, unknown columns are reported as warnings and ignored.",
         "Quantities are per year.",
         "",
     ]

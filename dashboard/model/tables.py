@@ -135,10 +135,9 @@ def parse_csv(name: str, label: str, data: bytes, log: ProblemLog) -> RawTable |
     table = rows_to_table(name, label, grid, log)
     if table is not None and delimiter == ";":
         texts = [v for row in table.rows for v in row.cells.values() if isinstance(v, str)]
-        table.decimal_comma, mixed = decimal_mark_of(texts)
-        if mixed:
-            log.warn(label, None, None, "mixes decimal commas (60,25) and decimal points (0.5); "
-                     "'1.234' is read as one thousand two hundred thirty-four")
+        table.decimal_comma, doubt = decimal_mark_of(texts)
+        if doubt:
+            log.warn(label, None, None, doubt)
     return table
 
 
