@@ -122,6 +122,12 @@ def test_header_lists_one_sankey_per_category_and_unit(state):
     assert [o["label"] for o in options] == ["Water (m3)", "Energy (MWh)", "Materials (t)"]
     assert value == "water:m3"
     assert Handlers(state).render_header("", "energy:MWh")[3] is no_update
+    # a shared link's fragment picks the Sankey on page load; an unknown one falls back
+    assert Handlers(state).render_header("", None, "#sankey=energy:MWh")[3] == "energy:MWh"
+    assert Handlers(state).render_header("", None, "#sankey=energy%3AMWh")[3] == "energy:MWh"
+    assert Handlers(state).render_header("", None, "#sankey=heat:GJ")[3] == "water:m3"
+    assert Handlers(state).render_kpis("?on=a", "http://x/#old", "#sankey=energy:MWh")[4] == \
+        "http://x/?on=a#sankey=energy:MWh"
     assert exchanges["key"] == "" and "dh_asnaes_town" in exchanges["existing"]
     assert "tisso2_novozymes" in exchanges["order"] and "tisso2_novozymes" not in exchanges["existing"]
 

@@ -80,6 +80,13 @@ def test_sankey_category_switch(server, page):
         page.locator("#sankey-tabs label", has_text=label).click()
         page.wait_for_function(f"document.querySelector('#sankey-graph .gtitle').textContent.includes('{label}')")
         assert page.locator("#sankey-graph .sankey-node").count() > 2
+    # the view shown is part of the link, so a shared link opens on it
+    assert page.url.endswith("#sankey=material:t")
+    expect(page.locator("#share-link")).to_have_value(page.url)
+    page.goto(server.url + "/?on=" + CANDIDATE + "#sankey=energy:MWh")
+    wait_for_dashboard(page)
+    page.wait_for_function("document.querySelector('#sankey-graph .gtitle')?.textContent.includes('Energy (MWh)')")
+    assert page.locator("#sankey-tabs input:checked").get_attribute("value") == "energy:MWh"
 
 
 def test_clicking_a_firm_opens_its_panel(server, page):
