@@ -71,6 +71,29 @@ def test_a_file_over_the_size_limit_is_refused_with_a_reason(server, page, tmp_p
     assert page.inner_text("#park-title") == "Kalundborg Symbiosis"
 
 
+def test_a_slow_export_shows_progress_and_can_be_cancelled(server, page):
+    page.goto(server.url + f"/?on={CANDIDATE}")
+    wait_for_dashboard(page)
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    page.get_by_role("button", name="Export").click()
+    page.get_by_role("link", name="Figures (PNG, zip)").click()
+    progress = page.locator("#export-progress")
+    expect(progress.get_by_role("progressbar")).to_be_visible()
+    expect(progress).to_contain_text("Making Figures (PNG, zip)")
+    progress.get_by_role("button", name="Cancel").click()
+    expect(progress).to_contain_text("Figures (PNG, zip): cancelled")
+    expect(progress.get_by_role("progressbar")).to_have_count(0)
+    page.wait_for_timeout(500)
+    assert downloads == []
+    # and one run to the end downloads the file the server made
+    page.get_by_role("button", name="Export").click()
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("link", name="Figures (SVG, zip)").click()
+    assert download_info.value.suggested_filename == "kalundborg-symbiosis-figures-svg.zip"
+    expect(progress).to_contain_text("Downloaded kalundborg-symbiosis-figures-svg.zip")
+
+
 def save_scenario(page, name: str, author: str = "Workshop 3") -> None:
     page.get_by_role("button", name="Save scenario").click()
     page.wait_for_selector("#save-name", state="visible")
