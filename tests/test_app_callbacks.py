@@ -155,6 +155,8 @@ def test_table_data_has_every_exchange_with_flows_and_marginal_effects(state, ka
     assert row["freshwater_m3_class"] == "bad" and row["freshwater_m3_text"].startswith("+")
     assert rows["dh_asnaes_town"]["bound"] == "demand"
     assert data["park"]["key"] == "" and "tisso2_novozymes" not in data["park"]["existing"]
+    assert [data["columns"][k] for k in model.KPI_NAMES] == [
+        "\u0394 freshwater (m3)", "\u0394 CO2e (t)", "\u0394 landfill (t)", "\u0394 cost (DKK)"]
 
 
 def test_firm_panel_shows_who_gains_and_pays(state, kalundborg):

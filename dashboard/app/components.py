@@ -125,7 +125,7 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
         rows.append(row)
     return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
                      "existing": sorted(park.baseline_active)},
-            "columns": SORT_COLUMNS, "rows": rows}
+            "columns": table_headings(park.currency), "rows": rows}
 
 
 SORT_COLUMNS: dict[str, str] = {
@@ -134,6 +134,15 @@ SORT_COLUMNS: dict[str, str] = {
     "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
 }
 """Sortable columns of the exchange list and their headings."""
+
+_DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
+
+
+def table_headings(currency: str) -> dict[str, str]:
+    """The exchange list's headings, with the unit of each change column."""
+    units = dict(_DELTA_UNITS, cost=currency)
+    return {column: f"{label} ({units[column]})" if column in units else label
+            for column, label in SORT_COLUMNS.items()}
 
 
 # -- firm panel -----------------------------------------------------------------------
