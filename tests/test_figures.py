@@ -128,3 +128,25 @@ power,"{name}",power,0,0
 plaster,Plasterboard,building materials,1,0
 cement,Cement works,building materials,0,1
 """
+
+
+def test_an_exchange_across_units_shows_in_both_sankeys(tmp_path):
+    # 100 t biomass replace gas at 2 MWh a t: carried 100 t (all the supply), meets 200 MWh.
+    park = load(tmp_path, streams="""\
+firm,kind,resource,quantity,fate
+power,supply,biomass,100,landfill
+plaster,demand,natural_gas,500,
+""", exchanges="""\
+id,name,from_firm,resource,to_firm,replaces,status,ratio
+bio,Biomass for gas,power,biomass,plaster,natural_gas,existing,2
+""")
+    evaluation = model.evaluate(park)
+
+    def links(view: SankeyView) -> dict[tuple[str, str], float]:
+        trace = sankey_figure(evaluation, view).data[0]
+        labels = trace.node.label
+        return {(labels[s], labels[t]): v for s, t, v in zip(trace.link.source, trace.link.target, trace.link.value)}
+
+    assert links(SankeyView("energy", "MWh")) == {("Natural gas (new supply)", "Plasterboard"): 300.0,
+                                                  ("Biomass (from t)", "Plasterboard"): 200.0}
+    assert links(SankeyView("material", "t")) == {("Power station", "Plasterboard"): 100.0}

@@ -4,7 +4,9 @@ Each firm appears twice, once on the left as a supplier and once on the right as
 receiver, so symbiosis loops (A supplies B, B supplies A) never make a cycle: plotly
 draws cycles in a circular layout that can freeze the browser. Links run from virgin
 supply to receivers, from suppliers to receivers (exchanges) and from suppliers to
-their fates. Parks with many firms are drawn by sector instead of by firm.
+their fates. An exchange whose resource belongs to another diagram (biomass in t
+replacing gas in MWh) also shows in its demand's diagram, as the demand it meets.
+Parks with many firms are drawn by sector instead of by firm.
 """
 
 from __future__ import annotations
@@ -119,6 +121,17 @@ def sankey_figure(evaluation: Evaluation, view: SankeyView, theme: str = "light"
                                           f"{plain(view.unit)} {plain(resource.name)} to {fate}", with_alpha(FATE_GREY, 0.4))
     for flow in evaluation.flows:
         exchange = flow.exchange
+        if exchange.resource not in resources and exchange.replaces in resources and flow.met > 0:
+            # The exchange carries something drawn in another diagram (sludge in t replacing gas
+            # in MWh, say): here it shows as the demand it meets, so the receiver's needs add up.
+            carried = park.resource[exchange.resource]
+            to_key, to_name = party(exchange.to_firm)
+            source = nodes.get(("via", carried.id), f"{plain(carried.name)} (from {plain(carried.unit)})",
+                               CATEGORY_COLOURS[carried.category.value], f"{plain(carried.name)}, converted")
+            target = nodes.get(("in", to_key), to_name, colour, f"{to_name}: receives")
+            add(source, target, flow.met, f"{plain(exchange.name)}: meets {full(flow.met)} {plain(view.unit)}",
+                with_alpha(CATEGORY_COLOURS[carried.category.value], 0.55))
+            continue
         if exchange.resource not in resources or flow.carried <= 0:
             continue
         from_key, from_name = party(exchange.from_firm)
