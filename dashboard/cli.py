@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     except model.ParkError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
+        for warning in error.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

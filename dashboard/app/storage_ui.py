@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 
 import dash_bootstrap_components as dbc
@@ -18,6 +19,8 @@ from dashboard.storage import StorageError
 
 from . import ids
 from .state import AppState, Scenario, resolve_lenient
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("ECO_PARK_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
 """Largest park file accepted, checked on the server (and in the browser, as a courtesy)."""
@@ -73,15 +76,19 @@ def storage_modals() -> list:
     return [upload, save, listing, dcc.Store(id=ids.SCENARIOS_VERSION, data=0), dcc.Store(id=ids.PARKS_VERSION, data=0)]
 
 
-def problems_table(problems) -> html.Div:
-    """Validation problems as a table a park manager can work through."""
+def problems_table(problems, warnings=()) -> html.Div:
+    """Validation problems as a table a park manager can work through; warnings (which
+    can explain the problems, such as a file read in another encoding) follow them."""
     rows = [html.Tr([html.Td(p.file or ""), html.Td("" if p.row is None else str(p.row)),
                      html.Td(p.column or ""), html.Td(p.message)]) for p in problems]
+    notes = [html.Tr([html.Td(p.file or ""), html.Td("" if p.row is None else str(p.row)),
+                      html.Td(p.column or ""), html.Td(["Warning: ", p.message])], className="upload-warning")
+             for p in warnings]
     return html.Div([
         dbc.Alert([html.Strong(f"The file was not loaded: {len(rows)} problem{'s' if len(rows) != 1 else ''}. "),
                    "The park on screen is unchanged. Fix these and upload again."], color="danger"),
         dbc.Table([html.Thead(html.Tr([html.Th("File or sheet"), html.Th("Row"), html.Th("Column"),
-                                       html.Th("Problem")])), html.Tbody(rows)],
+                                       html.Th("Problem")])), html.Tbody(rows + notes)],
                   size="sm", striped=True, class_name="upload-problems"),
     ])
 
@@ -136,9 +143,12 @@ class StorageHandlers:
             record = self.state.store.add_park(filename, data, (author or "").strip() or "anonymous")
             park = self.state.store.get_park(record.content_hash)
         except model.ParkError as error:
-            return problems_table(error.problems), no_update
+            return problems_table(error.problems, error.warnings), no_update
         except StorageError as error:
             return self._refuse(str(error)), no_update
+        except Exception as error:  # a bug or a file no check foresaw: keep the park, say so, log it
+            logger.exception("upload of %s failed", filename)
+            return self._refuse(f"{filename} could not be read ({type(error).__name__})"), no_update
         existing = sum(e.status is model.Status.EXISTING for e in park.exchanges)
         message = dbc.Alert([html.Strong(f"Loaded {park.name}. "),
                              f"{len(park.firms)} firms, {len(park.streams)} streams, {existing} existing and "

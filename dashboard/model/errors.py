@@ -30,10 +30,13 @@ class Problem:
 
 
 class ParkError(Exception):
-    """Raised when a park (or a scenario on it) cannot be used; lists every problem found."""
+    """Raised when a park (or a scenario on it) cannot be used; lists every problem found.
+    ``warnings`` holds what loading noticed besides (such as a file read as Windows-1252),
+    since it can explain the errors."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.warnings: tuple[Problem, ...] = tuple(warnings)
         if not self.problems:
             raise ValueError("ParkError needs at least one problem")
         count = len(self.problems)
@@ -59,6 +62,3 @@ class ProblemLog:
     def warn(self, file: str | None, row: int | None, column: str | None, message: str) -> None:
         self.warnings.append(Problem(file, row, column, message))
 
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ParkError(self.errors)

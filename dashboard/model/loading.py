@@ -35,5 +35,5 @@ def load_park_bytes(filename: str, data: bytes) -> Park:
 def _finish(raw, log: ProblemLog) -> Park:
     park = build_park(raw, log) if not log.errors or raw.tables else None
     if log.errors or park is None:
-        raise ParkError(log.errors or [])
+        raise ParkError(log.errors, log.warnings)
     return park

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
+from .tables import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_UNCOMPRESSED_BYTES
 
 
 def _table(spec_columns, heading: str) -> list[str]:
@@ -31,7 +32,12 @@ def column_reference() -> str:
         "from all its cells: a file with decimal points (`0.227`) keeps them; where no cell shows",
         "either mark, `1.234` is read as 1234 and a warning says so. Surrounding spaces are ignored,",
         "blank optional cells take the default, unknown columns are reported as warnings and ignored.",
-        "Quantities are per year.",
+        "Quantities are per year. CSV may also be UTF-16 with its BOM (Excel's \"Unicode text\").",
+        "",
+        f"Limits, against damaged or hostile files: a table holds at most {MAX_TABLE_ROWS:,} rows; a",
+        f"workbook sheet is read up to its {MAX_TABLE_COLUMNS}th column; a zip of the CSV folder expands",
+        f"to at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB. A workbook formula must have its value saved",
+        "(Excel saves it; some programs that write .xlsx do not).",
         "",
     ]
     lines += _table(PARK_SETTINGS, "## `park.toml` (or the workbook's `park` sheet, or the JSON `park` object)")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,8 +29,15 @@ SETTINGS_TABLES: tuple[str, ...] = ("sources", "reported", "transport")
 """Optional workbook sheets that hold park settings listed in ``park.toml`` otherwise."""
 
 MAX_ZIP_MEMBERS = 200
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+"""A zip of a park's CSV folder expands to at most this (a 1,000-firm park is ~1 MB)."""
+MAX_WORKBOOK_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+"""An .xlsx holds XML, ten times its cells' text: it may expand further than a CSV zip."""
 MAX_COMPRESSION_RATIO = 200
+MAX_TABLE_ROWS = 100_000
+MAX_TABLE_COLUMNS = 200
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError, ValueError)
+"""What reading a damaged, encrypted or oddly compressed zip member can raise."""
 
 
 @dataclass
@@ -74,7 +83,19 @@ def normalise_header(name: Any) -> str:
 
 
 def decode_text(data: bytes, label: str, log: ProblemLog) -> str | None:
-    """UTF-8 (with or without BOM); Windows-1252 as a fallback with a warning."""
+    """UTF-8 (with or without BOM); UTF-16 with its BOM (Excel's "Unicode text") and
+    Windows-1252 as fallbacks with a warning; anything holding NUL bytes is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            log.error(label, None, None, "starts like UTF-16 text but is not; save it as 'CSV UTF-8'")
+            return None
+        log.warn(label, None, None, "is UTF-16 text; read it as such (save as 'CSV UTF-8' to be sure)")
+        return text
+    if b"\x00" in data:
+        log.error(label, None, None, "is not a text file (it holds NUL bytes); save it as 'CSV UTF-8'")
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -98,6 +119,9 @@ def rows_to_table(name: str, label: str, grid: list[list[Any]], log: ProblemLog)
     """Turn a header row plus data rows into a RawTable; fully blank rows are skipped."""
     if not grid or all(clean_cell(v) is None for v in grid[0]):
         log.error(label, None, None, "is empty: it needs a header row and at least one data row")
+        return None
+    if len(grid) > MAX_TABLE_ROWS + 1:
+        log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
         return None
     header = [normalise_header(v) for v in grid[0]]
     while header and not header[-1]:
@@ -128,7 +152,8 @@ def parse_csv(name: str, label: str, data: bytes, log: ProblemLog) -> RawTable |
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
     try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        grid = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                     MAX_TABLE_ROWS + 2))
     except csv.Error as exc:
         log.error(label, None, None, f"is not valid CSV ({exc})")
         return None
@@ -185,7 +210,7 @@ def read_zip(data: bytes, label: str, log: ProblemLog) -> RawPark:
     """A zip of a CSV park folder. Refuses zip bombs and members that point outside the zip."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except _ZIP_READ_ERRORS:
         log.error(label, None, None, "is not a valid zip file")
         return RawPark(label, {}, label)
     with archive:
@@ -193,9 +218,7 @@ def read_zip(data: bytes, label: str, log: ProblemLog) -> RawPark:
         if len(infos) > MAX_ZIP_MEMBERS:
             log.error(label, None, None, f"holds {len(infos)} files; a park zip holds at most {MAX_ZIP_MEMBERS}")
             return RawPark(label, {}, label)
-        total = sum(i.file_size for i in infos)
-        compressed = sum(i.compress_size for i in infos) or 1
-        if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_COMPRESSION_RATIO and total > 1_000_000:
+        if expands_too_far(infos, MAX_UNCOMPRESSED_BYTES):
             log.error(label, None, None, "expands far more than a park's tables can; refused as a possible zip bomb")
             return RawPark(label, {}, label)
         wanted = {"park.toml", *(f"{t}.csv" for t in TABLES)}
@@ -209,13 +232,36 @@ def read_zip(data: bytes, label: str, log: ProblemLog) -> RawPark:
                 if member.name in files:
                     log.error(label, None, None, f"holds more than one {member.name}")
                     continue
-                with archive.open(info) as handle:
-                    content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
+                try:
+                    with archive.open(info) as handle:
+                        content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
+                except _ZIP_READ_ERRORS as exc:
+                    log.error(label, None, None, f"holds {info.filename}, which could not be unpacked "
+                              f"({_zip_error_text(exc)})")
+                    return RawPark(label, {}, label)
                 if len(content) > MAX_UNCOMPRESSED_BYTES:
                     log.error(label, None, None, "expands too far; refused")
                     return RawPark(label, {}, label)
                 files[member.name] = content
     return read_folder_files(files, label, f"{label}/", log)
+
+
+def expands_too_far(infos: list[zipfile.ZipInfo], limit: int) -> bool:
+    """True for a zip whose members, told by their headers, expand past ``limit`` in all or
+    compress suspiciously well one by one (reading still stops at the limit: headers can lie)."""
+    total = sum(i.file_size for i in infos)
+    if total > limit:
+        return True
+    return any(i.file_size > 1_000_000 and i.file_size / max(i.compress_size, 1) > MAX_COMPRESSION_RATIO
+               for i in infos)
+
+
+def _zip_error_text(exc: Exception) -> str:
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
+        return "it is password-protected"
+    if isinstance(exc, NotImplementedError):
+        return "it uses a compression this tool does not read; zip it with the usual 'deflate'"
+    return "the zip is damaged"
 
 
 def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
@@ -226,8 +272,18 @@ def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
     """
     import openpyxl  # imported here: only workbook users pay for it
 
+    try:  # an .xlsx is a zip of XML: refuse a bomb before any XML is parsed
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except _ZIP_READ_ERRORS:
+        infos = None  # not a zip at all: openpyxl says so below
+    if infos is not None and (len(infos) > MAX_ZIP_MEMBERS * 5
+                              or expands_too_far(infos, MAX_WORKBOOK_UNCOMPRESSED_BYTES)):
+        log.error(label, None, None, "expands far more than a park's workbook can; refused as a possible zip bomb")
+        return RawPark(label, {}, f"{label}[park]")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         log.error(label, None, None, f"could not be opened as an Excel workbook ({type(exc).__name__})")
         return RawPark(label, {}, f"{label}[park]")
@@ -247,13 +303,38 @@ def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
                 if table in TABLES:
                     log.error(sheet_label, None, None, f"sheet is missing: a park needs a {table} table")
                 continue
-            grid = [list(r) for r in book[sheets[table]].iter_rows(values_only=True)]
+            grid = sheet_grid(book[sheets[table]], formulas[sheets[table]], sheet_label, log)
+            if grid is None:
+                continue
             parsed = rows_to_table(table, sheet_label, grid, log)
             if parsed is not None:
                 (raw.tables if table in TABLES else raw.settings_tables)[table] = parsed
         return raw
     finally:
         book.close()
+        formulas.close()
+
+
+def sheet_grid(values_sheet, formulas_sheet, label: str, log: ProblemLog) -> list[list[Any]] | None:
+    """A sheet's cell values, row by row, at most MAX_TABLE_ROWS rows (plus the header) and
+    MAX_TABLE_COLUMNS columns, whatever size the sheet claims. A formula whose result was
+    never saved (a file written by a program, not Excel) is an error, not a blank cell."""
+    rows = zip(values_sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True),
+               formulas_sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True))
+    grid: list[list[Any]] = []
+    for number, (values, written) in enumerate(itertools.islice(rows, MAX_TABLE_ROWS + 2), start=1):
+        values = list(values)
+        for position, (value, formula) in enumerate(zip(values, written)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                column = normalise_header(grid[0][position]) if grid and position < len(grid[0]) else None
+                log.error(label, number, column or f"column {position + 1}",
+                          f"holds the formula {formula[:40]} with no saved value; open and save the workbook "
+                          "in Excel, or type the value")
+        grid.append(values)
+    if len(grid) > MAX_TABLE_ROWS + 1:
+        log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
+        return None
+    return grid
 
 
 def settings_from_key_values(grid: list[tuple], label: str, log: ProblemLog) -> dict[str, Any]:
@@ -272,7 +353,9 @@ def settings_from_key_values(grid: list[tuple], label: str, log: ProblemLog) -> 
                 log.error(label, number, "key", f"'{key}' clashes with another key")
                 break
         else:
-            if value is not None:
+            if parts[-1] in target:
+                log.error(label, number, "key", f"'{key}' is given twice; keep one row for it")
+            elif value is not None:
                 target[parts[-1]] = value
     return settings
 
@@ -287,6 +370,9 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         log.error(label, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")
+        return RawPark(label, {}, settings_label)
+    except RecursionError:
+        log.error(label, None, None, "nests lists or objects far deeper than a park needs; refused")
         return RawPark(label, {}, settings_label)
     if not isinstance(document, dict):
         log.error(label, None, None, "must hold one JSON object with keys park, resources, firms, streams, exchanges")
@@ -304,6 +390,9 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             log.error(table_label, None, None, "must be an array of objects, one per row")
+            continue
+        if len(items) > MAX_TABLE_ROWS:
+            log.error(table_label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
             continue
         columns: list[str] = []
         rows = []

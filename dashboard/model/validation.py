@@ -113,6 +113,10 @@ class ParkBuilder:
                 log.warn(label, None, key, f"setting '{key}' is not part of the format; it is ignored")
         for column in PARK_SETTINGS:
             value = raw.get(column.name)
+            if isinstance(value, (dict, list)):
+                log.error(label, None, column.name, "must be a single value, not a table or a list")
+                result[column.name] = column.default
+                continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 if column.required:
                     log.error(label, None, column.name, f"is missing; a park needs a {column.name}")
@@ -145,7 +149,15 @@ class ParkBuilder:
             if not isinstance(value, dict):
                 self.log.error(self.raw.settings_label, None, name, "must be tables [transport.MODE]")
                 return []
-            items = [{"mode": mode, **(v if isinstance(v, dict) else {})} for mode, v in value.items()]
+            items = []
+            for mode, fields in value.items():
+                if not isinstance(fields, dict):
+                    self.log.error(self.raw.settings_label, None, f"transport.{mode}",
+                                   "must be a table of co2_per_tkm and cost_per_tkm, e.g. [transport.truck]")
+                    continue
+                items.append({"mode": mode, **fields})
+            if not items:
+                return []
         elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
             items = value
         else:
@@ -320,15 +332,17 @@ class ParkBuilder:
             from_firm, to_firm = row["from_firm"], row["to_firm"]
             resource = row["resource"]
             replaces = row["replaces"] or resource
+            references_ok = None not in (from_firm, to_firm, resource)
             for column, firm in (("from_firm", from_firm), ("to_firm", to_firm)):
                 if firm is not None and firm not in firm_ids:
                     self.log.error(label, row.number, column, f"firm '{firm}' is not in the firms table")
-                    row.ok = False
+                    row.ok = references_ok = False
             for column, res in (("resource", resource), ("replaces", replaces)):
                 if res is not None and res not in resource_ids and (column == "resource" or row["replaces"]):
                     self.log.error(label, row.number, column, f"resource '{res}' is not in the resources table")
-                    row.ok = False
-            if row.ok:
+                    row.ok = references_ok = False
+            if references_ok and not (firm_ids.everything or resource_ids.everything) \
+                    and "streams" in self.raw.tables:
                 supply = (from_firm, StreamKind.SUPPLY, resource)
                 demand = (to_firm, StreamKind.DEMAND, replaces)
                 if supply not in all_stream_rows:
@@ -343,7 +357,8 @@ class ParkBuilder:
                         supply in stream_keys and demand in stream_keys):
                     row.ok = False  # the stream row itself has an error, reported there
             ratio = row["ratio"]
-            if row.ok and resources[resource].unit != resources[replaces].unit and "ratio" not in row.given:
+            if references_ok and resource in resources and replaces in resources \
+                    and resources[resource].unit != resources[replaces].unit and "ratio" not in row.given:
                 self.log.error(label, row.number, "ratio",
                                f"is blank but '{resource}' is in {resources[resource].unit} and '{replaces}' in "
                                f"{resources[replaces].unit}; give how many {resources[replaces].unit} one "
@@ -351,8 +366,8 @@ class ParkBuilder:
                 row.ok = False
             if row.ok and from_firm == to_firm:
                 self.log.warn(label, row.number, "to_firm", f"firm '{from_firm}' supplies itself")
-            if not row.ok:
-                continue
+            if not row.ok or resource not in resources or replaces not in resources:
+                continue  # a resource row or table with errors: reported there
             unit = resources[resource].unit
             mode = row["mode"]
             derived = False
@@ -391,8 +406,8 @@ class ParkBuilder:
         transport = self.transport()
         resources = self.resources()
         firms = self.firms()
-        firm_ids = {r["id"] for r in self._ids("firms")}
-        resource_ids = {r["id"] for r in self._ids("resources")}
+        firm_ids = self._known_ids("firms")
+        resource_ids = self._known_ids("resources")
         streams = self.streams(resources, firm_ids, resource_ids)
         all_stream_rows = self._stream_keys()
         exchanges = self.exchanges(resources, firm_ids, resource_ids, set(streams), all_stream_rows, transport)
@@ -408,6 +423,13 @@ class ParkBuilder:
             resources=tuple(resources.values()), firms=tuple(firms.values()),
             streams=tuple(streams.values()), exchanges=tuple(exchanges),
             warnings=tuple(self.log.warnings))
+
+    def _known_ids(self, table: str) -> KnownIds:
+        """The ids a table defines; when the table itself could not be read, every id
+        counts as known, so its absence is reported once and not in each citing row."""
+        if table not in self.raw.tables:
+            return KnownIds(set(), everything=True)
+        return KnownIds({r["id"] for r in self._ids(table)})
 
     def _ids(self, table: str) -> list[dict]:
         """Ids present in a table, even on rows with other errors (so references are not
@@ -429,6 +451,17 @@ class ParkBuilder:
             if kind_text in ("supply", "demand"):
                 keys.add((cells.text(firm, False), StreamKind(kind_text), cells.text(resource, False)))
         return keys
+
+
+class KnownIds(set):
+    """A set of ids; with ``everything`` it contains any id (its table failed to load)."""
+
+    def __init__(self, ids, everything: bool = False):
+        super().__init__(ids)
+        self.everything = everything
+
+    def __contains__(self, item) -> bool:
+        return self.everything or super().__contains__(item)
 
 
 def _stream_prices(row: ParsedRow, kind: StreamKind, resource: Resource) -> tuple[float, float, float, float]:
