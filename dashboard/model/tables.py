@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import re
 import tomllib
 import zipfile
 import zlib
@@ -30,14 +31,29 @@ SETTINGS_TABLES: tuple[str, ...] = ("sources", "reported", "transport")
 
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
-"""A zip of a park's CSV folder expands to at most this (a 1,000-firm park is ~1 MB)."""
-MAX_WORKBOOK_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-"""An .xlsx holds XML, ten times its cells' text: it may expand further than a CSV zip."""
+"""A zip of a park's CSV folder, or an .xlsx, expands to at most this. A 1,000-firm,
+5,000-exchange park is ~1.2 MB of CSV and ~7.3 MB of workbook XML; parsing 20 MB of
+workbook XML takes some seconds, so the limit also bounds the time an upload can cost."""
 MAX_COMPRESSION_RATIO = 200
 MAX_TABLE_ROWS = 100_000
 MAX_TABLE_COLUMNS = 200
 _ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError, ValueError)
 """What reading a damaged, encrypted or oddly compressed zip member can raise."""
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an old .xls, or an .xlsx locked with a password, begins (an OLE compound file)."""
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A workbook cell holding a formula whose result was never saved (a file written by a
+    program that does not calculate). It stands in the cell so that the check that reads
+    the cell reports it where it matters, instead of taking it as blank."""
+
+    formula: str | None
+
+    def message(self) -> str:
+        what = f"the formula ={self.formula[:40]}" if self.formula else "a formula"
+        return f"holds {what} with no saved value; open and save the workbook in Excel, or type the value"
 
 
 @dataclass
@@ -66,6 +82,9 @@ class RawPark:
     settings_label: str
     tables: dict[str, RawTable] = field(default_factory=dict)
     settings_tables: dict[str, RawTable] = field(default_factory=dict)
+    settings_failed: bool = False
+    """park.toml (or the park sheet or object) is missing or unreadable, and was reported
+    so: its keys are then not reported missing one by one."""
 
 
 def clean_cell(value: Any) -> Any:
@@ -90,6 +109,9 @@ def decode_text(data: bytes, label: str, log: ProblemLog) -> str | None:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             log.error(label, None, None, "starts like UTF-16 text but is not; save it as 'CSV UTF-8'")
+            return None
+        if "\x00" in text:  # UTF-32, say, which begins like UTF-16
+            log.error(label, None, None, "is not a text file (it holds NUL bytes); save it as 'CSV UTF-8'")
             return None
         log.warn(label, None, None, "is UTF-16 text; read it as such (save as 'CSV UTF-8' to be sure)")
         return text
@@ -123,9 +145,17 @@ def rows_to_table(name: str, label: str, grid: list[list[Any]], log: ProblemLog)
     if len(grid) > MAX_TABLE_ROWS + 1:
         log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
         return None
-    header = [normalise_header(v) for v in grid[0]]
+    header = []
+    for position, value in enumerate(grid[0], start=1):
+        if isinstance(value, UnsavedFormula):
+            log.error(label, 1, f"column {position}", value.message())
+            value = None
+        header.append(normalise_header(value))
     while header and not header[-1]:
         header.pop()
+    if len(header) > MAX_TABLE_COLUMNS:  # every row becomes a dict over the header
+        log.error(label, 1, None, f"has more than {MAX_TABLE_COLUMNS:,} columns; a park table holds at most that")
+        return None
     seen: set[str] = set()
     for position, column in enumerate(header, start=1):
         if not column:
@@ -175,17 +205,23 @@ def parse_toml(label: str, data: bytes, log: ProblemLog) -> dict[str, Any] | Non
     except tomllib.TOMLDecodeError as exc:
         log.error(label, None, None, f"is not valid TOML: {exc}")
         return None
+    except RecursionError:
+        log.error(label, None, None, "nests lists or tables far deeper than a park needs; refused")
+        return None
+    except ValueError:  # an integer past Python's 4,300-digit limit
+        log.error(label, None, None, "holds a number far too long to read; refused")
+        return None
 
 
 def read_folder_files(files: dict[str, bytes], origin: str, prefix: str, log: ProblemLog) -> RawPark:
     """A CSV park from its files by base name (``park.toml``, ``firms.csv``, ...)."""
     settings_label = f"{prefix}park.toml"
-    settings: dict[str, Any] = {}
+    parsed: dict[str, Any] | None = None
     if "park.toml" in files:
-        settings = parse_toml(settings_label, files["park.toml"], log) or {}
+        parsed = parse_toml(settings_label, files["park.toml"], log)
     else:
         log.error(settings_label, None, None, "is missing: a park folder needs park.toml with at least name and currency")
-    raw = RawPark(origin, settings, settings_label)
+    raw = RawPark(origin, parsed or {}, settings_label, settings_failed=parsed is None)
     for table in TABLES:
         label = f"{prefix}{table}.csv"
         if f"{table}.csv" not in files:
@@ -267,84 +303,202 @@ def _zip_error_text(exc: Exception) -> str:
 def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
     """An ``.xlsx`` workbook: a sheet per table and a ``park`` sheet of key/value rows.
 
-    Opened read-only with formulas' cached values; XML is parsed with defusedxml
-    where openpyxl finds it installed (it is a dependency of this package).
+    Its zip is checked against the limits of a park zip before any XML is parsed. Opened
+    read-only with formulas' cached values; XML is parsed with defusedxml where openpyxl
+    finds it installed (it is a dependency of this package).
     """
     import openpyxl  # imported here: only workbook users pay for it
 
+    settings_label = f"{label}[park]"
+    if data.startswith(_OLE_SIGNATURE):
+        log.error(label, None, None, "is an old .xls workbook or one locked with a password; "
+                                     "save it in Excel as .xlsx without a password")
+        return RawPark(label, {}, settings_label)
     try:  # an .xlsx is a zip of XML: refuse a bomb before any XML is parsed
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        archive: zipfile.ZipFile | None = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_READ_ERRORS:
-        infos = None  # not a zip at all: openpyxl says so below
-    if infos is not None and (len(infos) > MAX_ZIP_MEMBERS * 5
-                              or expands_too_far(infos, MAX_WORKBOOK_UNCOMPRESSED_BYTES)):
-        log.error(label, None, None, "expands far more than a park's workbook can; refused as a possible zip bomb")
-        return RawPark(label, {}, f"{label}[park]")
+        archive = None  # not a zip at all: openpyxl says so below
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        log.error(label, None, None, f"could not be opened as an Excel workbook ({type(exc).__name__})")
-        return RawPark(label, {}, f"{label}[park]")
-    try:
-        sheets = {normalise_header(name): name for name in book.sheetnames}
-        settings_label = f"{label}[park]"
-        settings: dict[str, Any] = {}
-        if "park" in sheets:
-            settings = settings_from_key_values(
-                list(book[sheets["park"]].iter_rows(values_only=True)), settings_label, log)
-        else:
-            log.error(settings_label, None, None, "sheet is missing: it holds key/value rows with at least name and currency")
-        raw = RawPark(label, settings, settings_label)
-        for table in TABLES + SETTINGS_TABLES:
-            sheet_label = f"{label}[{table}]"
-            if table not in sheets:
-                if table in TABLES:
-                    log.error(sheet_label, None, None, f"sheet is missing: a park needs a {table} table")
-                continue
-            grid = sheet_grid(book[sheets[table]], formulas[sheets[table]], sheet_label, log)
-            if grid is None:
-                continue
-            parsed = rows_to_table(table, sheet_label, grid, log)
-            if parsed is not None:
-                (raw.tables if table in TABLES else raw.settings_tables)[table] = parsed
-        return raw
+        if archive is not None:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS * 5 or expands_too_far(infos, MAX_UNCOMPRESSED_BYTES):
+                log.error(label, None, None, "expands far more than a park's workbook can; refused as a possible zip bomb")
+                return RawPark(label, {}, settings_label)
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            log.error(label, None, None, f"could not be opened as an Excel workbook ({type(exc).__name__})")
+            return RawPark(label, {}, settings_label)
+        try:
+            return _read_sheets(book, archive, label, log)
+        finally:
+            book.close()
     finally:
-        book.close()
-        formulas.close()
+        if archive is not None:
+            archive.close()
 
 
-def sheet_grid(values_sheet, formulas_sheet, label: str, log: ProblemLog) -> list[list[Any]] | None:
-    """A sheet's cell values, row by row, at most MAX_TABLE_ROWS rows (plus the header) and
-    MAX_TABLE_COLUMNS columns, whatever size the sheet claims. A formula whose result was
-    never saved (a file written by a program, not Excel) is an error, not a blank cell."""
-    rows = zip(values_sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True),
-               formulas_sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True))
-    grid: list[list[Any]] = []
-    for number, (values, written) in enumerate(itertools.islice(rows, MAX_TABLE_ROWS + 2), start=1):
-        values = list(values)
-        for position, (value, formula) in enumerate(zip(values, written)):
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                column = normalise_header(grid[0][position]) if grid and position < len(grid[0]) else None
-                log.error(label, number, column or f"column {position + 1}",
-                          f"holds the formula {formula[:40]} with no saved value; open and save the workbook "
-                          "in Excel, or type the value")
-        grid.append(values)
+def _read_sheets(book, archive: zipfile.ZipFile | None, label: str, log: ProblemLog) -> RawPark:
+    sheets = {normalise_header(name): name for name in book.sheetnames}
+    settings_label = f"{label}[park]"
+    settings: dict[str, Any] | None = None
+    if "park" in sheets:
+        grid = sheet_grid(book[sheets["park"]], archive, settings_label, log)
+        if grid is not None:
+            settings = settings_from_key_values(grid, settings_label, log)
+    else:
+        log.error(settings_label, None, None, "sheet is missing: it holds key/value rows with at least name and currency")
+    raw = RawPark(label, settings or {}, settings_label, settings_failed=settings is None)
+    for table in TABLES + SETTINGS_TABLES:
+        sheet_label = f"{label}[{table}]"
+        if table not in sheets:
+            if table in TABLES:
+                log.error(sheet_label, None, None, f"sheet is missing: a park needs a {table} table")
+            continue
+        grid = sheet_grid(book[sheets[table]], archive, sheet_label, log)
+        if grid is None:
+            continue
+        parsed = rows_to_table(table, sheet_label, grid, log)
+        if parsed is not None:
+            (raw.tables if table in TABLES else raw.settings_tables)[table] = parsed
+    return raw
+
+
+def sheet_grid(sheet, archive: zipfile.ZipFile | None, label: str, log: ProblemLog) -> list[list[Any]] | None:
+    """A sheet's cell values, row by row: at most MAX_TABLE_ROWS rows (plus the header) and
+    MAX_TABLE_COLUMNS columns, whatever size the sheet claims (its declared dimension is
+    ignored: too small, it would cut rows off; too large, it would pad every row to it).
+    A formula whose result was never saved becomes an UnsavedFormula, not a blank cell;
+    merged cells are a warning. None, with the error logged, if the sheet cannot be read."""
+    try:
+        marks = sheet_marks(archive, getattr(sheet, "_worksheet_path", None))
+        sheet.reset_dimensions()
+        grid: list[list[Any]] = []
+        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_TABLE_ROWS + 2)
+        for number, values in enumerate(rows, start=1):
+            row = list(values[:MAX_TABLE_COLUMNS])
+            while row and row[-1] is None:
+                row.pop()
+            for column, formula in marks.unsaved.get(number, {}).items():
+                if column <= MAX_TABLE_COLUMNS:
+                    row.extend([None] * (column - len(row)))
+                    if row[column - 1] is None:
+                        row[column - 1] = UnsavedFormula(formula)
+            grid.append(row)
+    except Exception as exc:  # damaged XML, a cell openpyxl cannot convert, a corrupt member
+        log.error(label, None, None, f"could not be read ({type(exc).__name__}); open it in Excel and save it again")
+        return None
     if len(grid) > MAX_TABLE_ROWS + 1:
         log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
         return None
+    header = grid[0] if grid else []
+    for ref, row_number, column in marks.merged[:_MERGED_WARNINGS]:
+        name = header[column - 1] if column <= len(header) else None
+        name = normalise_header(name) if isinstance(name, str) and name.strip() else f"column {column}"
+        log.warn(label, row_number, name, f"has merged cells ({ref}); only the top-left cell keeps the value")
+    if len(marks.merged) > _MERGED_WARNINGS:
+        log.warn(label, None, None, f"has {len(marks.merged) - _MERGED_WARNINGS} more ranges of merged cells; "
+                                    "only the top-left cell of each keeps the value")
     return grid
 
 
-def settings_from_key_values(grid: list[tuple], label: str, log: ProblemLog) -> dict[str, Any]:
-    """Key/value rows; a dotted key ``transport.truck.co2_per_tkm`` makes nested tables."""
+_MERGED_WARNINGS = 5
+_UNSAVED_HINT = re.compile(  # a formula (f) closed, then the cell closed or an empty value (v)
+    rb"(?:</(?:[A-Za-z_][\w.-]*:)?f>|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*/>)\s*"
+    rb"(?:</(?:[A-Za-z_][\w.-]*:)?c>|<(?:[A-Za-z_][\w.-]*:)?v\s*/>|<(?:[A-Za-z_][\w.-]*:)?v>\s*</)")
+_MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell[\s/>]")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+
+
+@dataclass
+class SheetMarks:
+    """What openpyxl's read-only, cached-values reading cannot tell about a sheet."""
+
+    unsaved: dict[int, dict[int, str | None]] = field(default_factory=dict)
+    """row -> column -> formula text, for formula cells with no saved value"""
+    merged: list[tuple[str, int, int]] = field(default_factory=list)
+    """(range, top row, left column) of each range of merged cells"""
+
+
+def sheet_marks(archive: zipfile.ZipFile | None, path: str | None) -> SheetMarks:
+    """Formulas with no saved value and merged cells, from the sheet's XML. The XML is only
+    parsed (with defusedxml) when a byte search finds a formula followed by no value, or
+    a merged range: a sheet Excel saved has neither, however many formulas it holds.
+    Anything unreadable is left to openpyxl to report."""
+    marks = SheetMarks()
+    if archive is None or not path:
+        return marks
+    try:
+        xml = archive.read(path.lstrip("/"))
+    except (KeyError, *_ZIP_READ_ERRORS):
+        return marks
+    if not (_UNSAVED_HINT.search(xml) or _MERGE_TAG.search(xml)):
+        return marks
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    row_number = column = 0
+    data_element = None
+    try:
+        for event, element in iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":
+                    row_number = int(element.get("r") or row_number + 1)
+                    column = 0
+                elif tag == "sheetData":
+                    data_element = element
+                continue
+            if tag == "c":
+                found = _CELL_REF.fullmatch(element.get("r") or "")
+                column = _column_number(found.group(1)) if found else column + 1
+                formula = value = None
+                for child in element:
+                    name = child.tag.rpartition("}")[2]
+                    if name == "f":
+                        formula = child
+                    elif name == "v":
+                        value = child
+                # Excel saves a formula's empty-text result as <v></v> with t="str"; a program
+                # that never calculated writes no <v>, or an empty one on a number cell.
+                if formula is not None and (value is None or not value.text and element.get("t") != "str"):
+                    marks.unsaved.setdefault(row_number, {})[column] = formula.text
+            elif tag == "row" and data_element is not None:
+                data_element.clear()  # rows already read: keep memory flat
+            elif tag == "mergeCell":
+                top_left = _CELL_REF.match(element.get("ref") or "")
+                if top_left:
+                    marks.merged.append((element.get("ref"), int(top_left.group(2)),
+                                         _column_number(top_left.group(1))))
+    except (ParseError, DefusedXmlException, ValueError):
+        return SheetMarks()
+    return marks
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def settings_from_key_values(grid: list[list[Any]], label: str, log: ProblemLog) -> dict[str, Any]:
+    """Key/value rows; a dotted key ``transport.truck.co2_per_tkm`` makes nested tables.
+    A value that is a formula with no saved value is reported here, and kept (as an
+    UnsavedFormula) so that the key is not also reported as missing."""
     settings: dict[str, Any] = {}
     for number, values in enumerate(grid, start=1):
         key = clean_cell(values[0]) if values else None
         value = clean_cell(values[1]) if len(values) > 1 else None
+        if isinstance(key, UnsavedFormula):
+            log.error(label, number, "key", key.message())
+            continue
         if key is None or (number == 1 and str(key).lower() == "key"):
             continue
+        if isinstance(value, UnsavedFormula):
+            log.error(label, number, str(key).strip().lower(), value.message())
         parts = str(key).strip().lower().split(".")
         target = settings
         for part in parts[:-1]:
@@ -374,14 +528,18 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
     except RecursionError:
         log.error(label, None, None, "nests lists or objects far deeper than a park needs; refused")
         return RawPark(label, {}, settings_label)
+    except ValueError:  # an integer past Python's 4,300-digit limit
+        log.error(label, None, None, "holds a number far too long to read; refused")
+        return RawPark(label, {}, settings_label)
     if not isinstance(document, dict):
         log.error(label, None, None, "must hold one JSON object with keys park, resources, firms, streams, exchanges")
         return RawPark(label, {}, settings_label)
     settings = document.get("park")
-    if not isinstance(settings, dict):
+    failed = not isinstance(settings, dict)
+    if failed:
         log.error(settings_label, None, None, "is missing or not an object: it needs at least name and currency")
         settings = {}
-    raw = RawPark(label, settings, settings_label)
+    raw = RawPark(label, settings, settings_label, settings_failed=failed)
     for table in TABLES:
         table_label = f"{label}[{table}]"
         items = document.get(table)
@@ -394,20 +552,23 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
         if len(items) > MAX_TABLE_ROWS:
             log.error(table_label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
             continue
-        columns: list[str] = []
+        columns: dict[str, None] = {}  # ordered, and a quick membership test
         rows = []
         for number, item in enumerate(items, start=1):
             cells = {}
             for key, value in item.items():
                 column = normalise_header(key)
-                if column not in columns:
-                    columns.append(column)
-                if isinstance(value, (dict, list)):
-                    log.error(table_label, number, column, "must be a single value, not a list or object")
-                    value = None
+                columns.setdefault(column)
+                # a list or object stays as it is: the row check reports it, once
                 cells[column] = clean_cell(value)
+            if len(columns) > MAX_TABLE_COLUMNS:
+                break
             rows.append(RawRow(number, cells))
-        raw.tables[table] = RawTable(table, table_label, columns, rows)
+        if len(columns) > MAX_TABLE_COLUMNS:
+            log.error(table_label, None, None,
+                      f"has more than {MAX_TABLE_COLUMNS:,} columns; a park table holds at most that")
+            continue
+        raw.tables[table] = RawTable(table, table_label, list(columns), rows)
     return raw
 
 

@@ -15,7 +15,7 @@ from .domain import Exchange, Firm, Park, Reported, Resource, Source, Stream, Tr
 from .errors import ProblemLog
 from .kpis import KPI_NAMES, Kpis
 from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
-from .tables import RawPark, RawRow, RawTable
+from .tables import RawPark, RawRow, RawTable, UnsavedFormula
 from .vocabulary import Fate, Mode, StreamKind
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -57,6 +57,16 @@ def parse_row(table: RawTable, spec: TableSpec, row: RawRow, missing: list[str],
     ok = True
     for column in spec.columns:
         raw = row.cells.get(column.name)
+        if isinstance(raw, UnsavedFormula):
+            log.error(table.label, row.number, column.name, raw.message())
+            values[column.name] = None
+            ok = False
+            continue
+        if isinstance(raw, (dict, list)):  # JSON, or a [[sources]]-like entry of park.toml
+            log.error(table.label, row.number, column.name, "must be a single value, not a table or a list")
+            values[column.name] = None
+            ok = False
+            continue
         if raw is None:
             if column.required and column.name not in missing:
                 log.error(table.label, row.number, column.name, f"is blank; every row needs a {column.name}")
@@ -113,12 +123,15 @@ class ParkBuilder:
                 log.warn(label, None, key, f"setting '{key}' is not part of the format; it is ignored")
         for column in PARK_SETTINGS:
             value = raw.get(column.name)
+            if isinstance(value, UnsavedFormula):  # reported where the sheet was read
+                result[column.name] = column.default
+                continue
             if isinstance(value, (dict, list)):
                 log.error(label, None, column.name, "must be a single value, not a table or a list")
                 result[column.name] = column.default
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
-                if column.required:
+                if column.required and not self.raw.settings_failed:
                     log.error(label, None, column.name, f"is missing; a park needs a {column.name}")
                 result[column.name] = column.default
                 continue
@@ -166,7 +179,8 @@ class ParkBuilder:
         columns: list[str] = []
         rows = []
         for number, item in enumerate(items, start=1):
-            cells = {str(k).strip().lower(): (v.strip() or None) if isinstance(v, str) else v
+            cells = {str(k).strip().lower(): (v.strip() or None) if isinstance(v, str) else
+                     None if isinstance(v, UnsavedFormula) else v  # reported where the sheet was read
                      for k, v in item.items()}
             columns.extend(c for c in cells if c not in columns)
             rows.append(RawRow(number, cells))
@@ -342,7 +356,7 @@ class ParkBuilder:
                     self.log.error(label, row.number, column, f"resource '{res}' is not in the resources table")
                     row.ok = references_ok = False
             if references_ok and not (firm_ids.everything or resource_ids.everything) \
-                    and "streams" in self.raw.tables:
+                    and self._usable("streams", ("firm", "kind", "resource")):
                 supply = (from_firm, StreamKind.SUPPLY, resource)
                 demand = (to_firm, StreamKind.DEMAND, replaces)
                 if supply not in all_stream_rows:
@@ -425,11 +439,17 @@ class ParkBuilder:
             warnings=tuple(self.log.warnings))
 
     def _known_ids(self, table: str) -> KnownIds:
-        """The ids a table defines; when the table itself could not be read, every id
-        counts as known, so its absence is reported once and not in each citing row."""
-        if table not in self.raw.tables:
+        """The ids a table defines; when the table itself could not be read (or has no id
+        column, or no rows), every id counts as known, so that root cause is reported once
+        and not in each citing row."""
+        if not self._usable(table, ("id",)):
             return KnownIds(set(), everything=True)
         return KnownIds({r["id"] for r in self._ids(table)})
+
+    def _usable(self, table: str, columns: tuple[str, ...]) -> bool:
+        """Whether a table was read, has rows and the columns other tables' rows are checked against."""
+        found = self.raw.tables.get(table)
+        return found is not None and bool(found.rows) and all(c in found.columns for c in columns)
 
     def _ids(self, table: str) -> list[dict]:
         """Ids present in a table, even on rows with other errors (so references are not
