@@ -227,14 +227,13 @@ def command_report(args: argparse.Namespace) -> int:
 def command_serve(args: argparse.Namespace) -> int:
     from dashboard.app.server import run
 
-    if args.path:  # checked here first, so a failure names the file like the other commands do
-        try:
-            load_park(args.path)
-        except model.ParkError:
-            print(f"eco-park serve: the park at {args.path} cannot be loaded:", file=sys.stderr)
-            raise
-    return run(Path(args.path) if args.path else shipped_park(), host=args.host, port=args.port,
-               debug=args.debug, database_url=args.db)
+    path = Path(args.path) if args.path else shipped_park()
+    try:  # loaded here, once, so a failure names the file like the other commands do
+        park = load_park(str(path))
+    except model.ParkError:
+        print(f"eco-park serve: the park at {path} cannot be loaded:", file=sys.stderr)
+        raise
+    return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db)
 
 
 COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "generate": command_generate,

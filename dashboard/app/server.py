@@ -8,14 +8,15 @@ from pathlib import Path
 from dashboard import model
 
 
-def run(park_path: Path, host: str = "127.0.0.1", port: int = 8050, debug: bool = False,
+def run(park: model.Park | Path, host: str = "127.0.0.1", port: int = 8050, debug: bool = False,
         database_url: str | None = None) -> int:
+    """Serve ``park`` (loaded, or a path to load) until Ctrl+C; 2 if a path cannot be loaded."""
     from . import create_app
 
     try:
-        app = create_app(park_path, database_url=database_url)
+        app = create_app(park, database_url=database_url)
     except model.ParkError as error:
-        print(f"eco-park serve: the park at {park_path} cannot be loaded:", file=sys.stderr)
+        print(f"eco-park serve: the park at {park} cannot be loaded:", file=sys.stderr)
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
         return 2

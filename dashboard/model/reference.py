@@ -34,10 +34,11 @@ def column_reference() -> str:
         "blank optional cells take the default, unknown columns are reported as warnings and ignored.",
         "Quantities are per year. CSV may also be UTF-16 with its BOM (Excel's \"Unicode text\").",
         "",
-        f"Limits, against damaged or hostile files: a table holds at most {MAX_TABLE_ROWS:,} rows; a",
-        f"workbook sheet is read up to its {MAX_TABLE_COLUMNS}th column; a zip of the CSV folder expands",
-        f"to at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB. A workbook formula must have its value saved",
-        "(Excel saves it; some programs that write .xlsx do not).",
+        f"Limits, against damaged or hostile files: a table holds at most {MAX_TABLE_ROWS:,} rows and",
+        f"{MAX_TABLE_COLUMNS} columns (a workbook sheet is read up to its {MAX_TABLE_COLUMNS}th column); a zip of",
+        f"the CSV folder, or a workbook, expands to at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB. A workbook formula",
+        "must have its value saved (Excel saves it; some programs that write .xlsx do not); merged",
+        "cells keep their value in the top-left cell only, and a warning says so.",
         "",
     ]
     lines += _table(PARK_SETTINGS, "## `park.toml` (or the workbook's `park` sheet, or the JSON `park` object)")
