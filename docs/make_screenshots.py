@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from dashboard import model  # noqa: E402
 from dashboard.paths import shipped_park  # noqa: E402
 from dashboard.storage import Store  # noqa: E402
-from dashboard import model  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, click_point, wait_for_dashboard  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"

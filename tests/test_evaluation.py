@@ -370,3 +370,155 @@ def test_percentages_never_show_a_signed_zero_beside_a_real_change():
 
     assert [percent(x) for x in (0.123, -0.0004, 0.00003, 0.0, None)] == [
         "+12.3 %", "\u2212<0.1 %", "+<0.1 %", "+0.0 %", "n/a"]
+
+
+# -- each term of the net benefit decides the service order on its own ----------------
+# Two exchanges that tie on every other term; without the term under test, the tie
+# would go to 'a_...' by id, so 'b_...' going first shows the term counts.
+
+def test_ratio_multiplies_the_demand_side_of_the_net_benefit(tmp_path):
+    park = load(tmp_path, streams=COMPETING_STREAMS, exchanges="""\
+                id,from_firm,resource,to_firm,replaces,ratio,status
+                a_plaster,power,fly_ash,plaster,gypsum,1,existing
+                b_cement,power,fly_ash,cement,gypsum,2,existing
+                """)
+    # a = 1 x 20 + 50 = 70; b = 2 x 20 + 50 = 90: b first, 25 t meet cement's 50 t
+    assert model.net_benefit_per_unit(park, park.exchange["b_cement"]) == pytest.approx(90)
+    assert [e.id for e in model.service_order(park)] == ["b_cement", "a_plaster"]
+    assert carried(model.evaluate(park)) == {"b_cement": 25, "a_plaster": 70}
+
+
+TWO_ASH_SUPPLIES = """\
+firm,kind,resource,quantity,fate,disposal_fee,disposal_co2,virgin_co2
+power,supply,fly_ash,100,landfill,{power_fee},{power_co2},
+cement,supply,fly_ash,100,landfill,{cement_fee},{cement_co2},
+plaster,demand,gypsum,70,,,,
+"""
+
+
+def two_supplies(tmp_path, toml=PARK_TOML, power_fee="", power_co2="", cement_fee="", cement_co2=""):
+    return load(tmp_path, toml=toml, streams=TWO_ASH_SUPPLIES.format(
+        power_fee=power_fee, power_co2=power_co2, cement_fee=cement_fee, cement_co2=cement_co2), exchanges="""\
+        id,from_firm,resource,to_firm,replaces,status
+        a_power,power,fly_ash,plaster,gypsum,existing
+        b_cement,cement,fly_ash,plaster,gypsum,existing
+        """)
+
+
+def test_disposal_fee_of_the_supply_enters_the_net_benefit(tmp_path):
+    park = two_supplies(tmp_path, power_fee=10)
+    # a = 20 + 10 (the power station's own fee) = 30; b = 20 + 50 (the resource's) = 70
+    assert [e.id for e in model.service_order(park)] == ["b_cement", "a_power"]
+    result = model.evaluate(park)
+    # b fills plaster's 70 t; a carries nothing, bound by the demand b met, and says so
+    assert carried(result) == {"b_cement": 70, "a_power": 0}
+    assert (result.flow("a_power").bound, result.flow("a_power").bound_by) == (model.Bound.DEMAND, "b_cement")
+    # landfill 100 + 30 t; CO2e 130 x 0.01; cost 100 x 10 + 30 x 50
+    assert kpis(result) == (0, 1.3, 130, 2500)
+
+
+def test_carbon_price_times_disposal_co2_enters_the_net_benefit(tmp_path):
+    toml = PARK_TOML + "carbon_price = 100\n"
+    park = two_supplies(tmp_path, toml=toml, cement_co2=0.05)
+    # a = 20 + 100 x 0.1 + 50 + 100 x 0.01 = 81; b = 20 + 10 + 50 + 100 x 0.05 = 85
+    assert model.net_benefit_per_unit(park, park.exchange["b_cement"]) == pytest.approx(85)
+    assert [e.id for e in model.service_order(park)] == ["b_cement", "a_power"]
+    result = model.evaluate(park)
+    # the stream's own disposal_co2 counts in the KPIs too: 100 t x 0.01 + 30 t x 0.05
+    assert kpis(result) == (0, 2.5, 130, 6500)
+
+
+def test_carbon_price_times_virgin_co2_enters_the_net_benefit(tmp_path):
+    toml = PARK_TOML + "carbon_price = 100\n"
+    park = load(tmp_path, toml=toml, streams="""\
+                firm,kind,resource,quantity,fate,virgin_co2
+                power,supply,fly_ash,100,landfill,
+                plaster,demand,gypsum,70,,0.3
+                cement,demand,gypsum,50,,
+                """, exchanges="""\
+                id,from_firm,resource,to_firm,replaces,status
+                a_cement,power,fly_ash,cement,gypsum,existing
+                b_plaster,power,fly_ash,plaster,gypsum,existing
+                """)
+    # a = 20 + 100 x 0.1 + 50 + 1 = 81; b = 20 + 100 x 0.3 (plaster's own) + 50 + 1 = 101
+    assert [e.id for e in model.service_order(park)] == ["b_plaster", "a_cement"]
+    result = model.evaluate(park)
+    assert carried(result) == {"b_plaster": 70, "a_cement": 30}
+    # 20 t gypsum bought at cement (x 0.1 t CO2e, x 20), nothing landfilled
+    assert kpis(result) == (0, 2, 0, 400)
+    # with nothing on, plaster's 70 t are valued at its own 0.3 t CO2e a tonne
+    assert kpis(model.evaluate(park, [])) == (0, 70 * 0.3 + 50 * 0.1 + 1, 100, 70 * 20 + 50 * 20 + 100 * 50)
+
+
+def test_equal_net_benefits_tie_on_paper_not_on_rounding_noise(tmp_path):
+    resources = """\
+    id,name,category,unit,virgin_price,disposal_fee
+    ash,Ash,material,t,0,0
+    g1,G1,material,t,0.1,0
+    g2,G2,material,t,0.3,0
+    """
+    park = load(tmp_path, resources=resources, streams="""\
+                firm,kind,resource,quantity,fate
+                power,supply,ash,10,external
+                plaster,demand,g1,300,
+                plaster,demand,g2,100,
+                """, exchanges="""\
+                id,from_firm,resource,to_firm,replaces,ratio,status
+                b_g1,power,ash,plaster,g1,3,existing
+                a_g2,power,ash,plaster,g2,1,existing
+                """)
+    # 3 x 0.1 = 0.30000000000000004 in floating point, 1 x 0.3 = 0.3: the same on paper,
+    # so the tie goes by id and a_g2 takes all 10 t
+    assert carried(model.evaluate(park)) == {"b_g1": 0, "a_g2": 10}
+
+
+def test_equal_limits_name_capacity_then_supply(tmp_path):
+    # capacity = supply = demand = 60: capacity is named first
+    assert model.evaluate(ash_park(tmp_path / "a", supply=60, capacity=60)).flow("ash").bound is model.Bound.CAPACITY
+    # supply = demand = 60 with no capacity: supply is named before demand
+    assert model.evaluate(ash_park(tmp_path / "b", supply=60)).flow("ash").bound is model.Bound.SUPPLY
+
+
+def test_per_stream_co2_overrides_the_resource(tmp_path):
+    park = load(tmp_path, streams="""\
+                firm,kind,resource,quantity,fate,virgin_co2,disposal_co2
+                power,supply,fly_ash,100,landfill,,0.02
+                plaster,demand,gypsum,60,,0.5,
+                """, exchanges="""\
+                id,from_firm,resource,to_firm,replaces,status
+                ash,power,fly_ash,plaster,gypsum,existing
+                """)
+    # nothing active: 100 t x 0.02 + 60 t x 0.5 = 32 t CO2e (the resource's 0.01 and 0.1 are overridden)
+    assert kpis(model.evaluate(park, [])) == (0, 32, 100, 100 * 50 + 60 * 20)
+    # the exchange takes 60 t: 40 t x 0.02 left
+    assert kpis(model.evaluate(park)) == (0, 0.8, 40, 2000)
+
+
+def test_firm_landfill_and_cost_baselines_add_to_firm_and_park(tmp_path):
+    firms = "id,name,baseline_landfill,baseline_cost\npower,Power,7,1000\nplaster,Plaster,,-250\ncement,Cement,,\n"
+    park = load(tmp_path, firms=firms, streams="""\
+                firm,kind,resource,quantity,fate
+                power,supply,fly_ash,100,landfill
+                plaster,demand,gypsum,60,
+                """, exchanges=ASH_TO_PLASTER.format(capacity="", capex="", lifetime="", opex=""))
+    result = model.evaluate(park)
+    # power: 40 t landfilled + 7 reported; cost 40 x 50 + 1000
+    assert firm_kpis(result, "power") == (0, 0.4, 47, 3000)
+    assert firm_kpis(result, "plaster") == (0, 0, 0, -250)
+    assert kpis(result) == (0, 0.4, 47, 2750)
+
+
+def test_default_discount_rate_and_lifetime(tmp_path):
+    toml = PARK_TOML.replace("discount_rate = 0.0\n", "")
+    park = ash_park(tmp_path, capex=1_000_000, toml=toml)
+    assert park.discount_rate == 0.06 and park.exchange["ash"].lifetime_years == 20
+    # CRF(0.06, 20) x 1,000,000 = 87,184.56 a year on top of the 2000 disposal fees
+    assert model.evaluate(park).kpis["cost"] == pytest.approx(2000 + 87_184.56, abs=0.01)
+
+
+def test_capital_recovery_factor_near_a_zero_rate():
+    # (1 + r)^n - 1 -> n r as r -> 0, so CRF -> 1/n with no division by zero
+    assert model.capital_recovery_factor(1e-17, 20) == pytest.approx(1 / 20, rel=1e-12)
+    assert model.capital_recovery_factor(1e-13, 10) == pytest.approx(1 / 10, rel=1e-9)
+    # r = 10 %, n = 2: 0.1 x 1.21 / 0.21 = 0.57619...
+    assert model.capital_recovery_factor(0.1, 2) == pytest.approx(0.121 / 0.21)

@@ -128,12 +128,13 @@ def test_park_settings_problems(tmp_path):
 
 
 def test_broken_toml_and_missing_file(tmp_path):
-    folder = write_park(tmp_path, toml="name = [", streams=STREAMS, exchanges=EXCHANGES)
+    folder = write_park(tmp_path, toml='name = "Mini"\ncurrency = EUR\n', streams=STREAMS, exchanges=EXCHANGES)
     (folder / "firms.csv").unlink()
     with pytest.raises(model.ParkError) as caught:
         model.load_park(folder)
     text = [str(p).replace(f"{folder}/", "") for p in caught.value.problems]
-    assert any(p.startswith("park.toml: is not valid TOML") for p in text)
+    # the line goes where a row would: park.toml:LINE:
+    assert "park.toml:2: is not valid TOML: Invalid value (column 12)" in text
     assert "firms.csv: is missing: a park needs a firms table" in text
 
 
@@ -185,7 +186,10 @@ def test_semicolon_file_with_decimal_points_keeps_them_decimal(tmp_path):
 
 
 def test_semicolon_file_with_decimal_commas_reads_points_as_thousands(tmp_path):
-    assert quantities(model.load_park(semicolon_streams(tmp_path, "1.234", "60,25"))) == (1234, 60.25)
+    park = model.load_park(semicolon_streams(tmp_path, "1.234", "60,25"))
+    assert quantities(park) == (1234, 60.25)
+    # the decimal comma settles how '1.234' reads: nothing to warn about
+    assert park.warnings == ()
 
 
 def test_semicolon_file_that_never_shows_its_decimal_mark_is_read_as_european_and_says_so(tmp_path):
@@ -206,6 +210,27 @@ def test_huge_numbers_are_refused_not_crashed_on(tmp_path):
     with pytest.raises(model.ParkError) as caught:
         model.load_park(tmp_path / "huge.json")
     assert any("far too large a number" in str(p) for p in caught.value.problems)
+
+
+def test_numbers_past_any_park_figure_are_refused(tmp_path):
+    # 1e308 is a finite float, but sums of such figures overflow to infinity
+    found = problems(tmp_path, streams=STREAMS.replace("gypsum,60", "gypsum,1e308"), exchanges=EXCHANGES)
+    assert "streams.csv:3:quantity: '1e308' is larger than any park figure (the limit is 1e15); " \
+           "check the number and its unit" in found
+    assert load(tmp_path / "ok", streams=STREAMS.replace("gypsum,60", "gypsum,1e15"),
+                exchanges=EXCHANGES).stream[("plaster", model.StreamKind.DEMAND, "gypsum")].quantity == 1e15
+
+
+def test_unit_checks_still_run_when_the_resource_row_has_another_error(tmp_path):
+    resources = RESOURCES.replace("natural_gas,Natural gas,energy,MWh,,40", "natural_gas,Natural gas,energy,MWh,,abc")
+    streams = STREAMS + "power,supply,natural_gas,10,landfill\ncement,demand,natural_gas,10,\n"
+    exchanges = EXCHANGES + "gas,Ash for gas,power,fly_ash,cement,natural_gas,candidate\n"
+    found = problems(tmp_path, resources=resources, streams=streams, exchanges=exchanges)
+    # the bad price, and the two problems that do not depend on it, all at once
+    assert "resources.csv:7:virgin_price: 'abc' is not a number" in found
+    assert any(p.startswith("streams.csv:4:fate: is landfill but 'natural_gas' is measured in MWh") for p in found)
+    assert any(p.startswith("exchanges.csv:3:ratio: is blank but 'fly_ash' is in t and 'natural_gas' in MWh")
+               for p in found)
 
 
 def reference_park(tmp_path) -> model.Park:

@@ -24,6 +24,9 @@ _ONE_POINT_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _COMMA_DECIMAL = re.compile(r"[+-]?\d+(\.\d{3})*,\d+")
 _POINT_DECIMAL = re.compile(r"[+-]?(\d*\.\d+)([eE][+-]?\d+)?")
 _MAX_DIGITS = 30
+MAX_MAGNITUDE = 1e15
+"""The largest number a cell may hold: past it a float no longer keeps whole units, and
+sums of such figures overflow. No park's yearly figure comes near it in any currency."""
 
 DecimalMark = bool
 """How a table writes decimals: True with a comma (thousands may use points), False with a point."""
@@ -45,7 +48,7 @@ def decimal_mark_of(cells: list[str]) -> tuple[DecimalMark, str | None]:
     if point and comma:
         return True, "mixes decimal commas (60,25) and decimal points (0.5); numbers like '1.234' are read " \
                      "as one thousand two hundred thirty-four"
-    if grouped:
+    if grouped and not comma:
         return True, f"shows no decimal comma or point to go by; '{grouped}' and the like are read with '.' " \
                      f"between thousands ({grouped.replace('.', '')}), as in a European Excel file"
     return True, None
@@ -80,6 +83,8 @@ def to_number(value: Any, decimal_comma: DecimalMark = False) -> float:
         number = float(text)
     if not math.isfinite(number):
         raise CellError(f"'{value}' is not a finite number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise CellError(f"'{value}' is larger than any park figure (the limit is 1e15); check the number and its unit")
     return number
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 def capital_recovery_factor(rate: float, years: float) -> float:
     """CRF(r, n) = r (1+r)^n / ((1+r)^n - 1), and 1/n when r = 0.
@@ -14,8 +16,10 @@ def capital_recovery_factor(rate: float, years: float) -> float:
         raise ValueError("lifetime must be positive")
     if rate == 0:
         return 1.0 / years
-    growth = (1.0 + rate) ** years
-    return rate * growth / (growth - 1.0)
+    # expm1/log1p keep (1+r)^n - 1 exact for a rate near 0, where the plain form loses
+    # every digit (and divides by zero below about 1e-16).
+    growth_minus_one = math.expm1(years * math.log1p(rate))
+    return rate * (growth_minus_one + 1.0) / growth_minus_one
 
 
 def annual_capital_cost(capex: float, rate: float, years: float) -> float:

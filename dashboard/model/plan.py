@@ -36,10 +36,20 @@ def net_benefit_per_unit(park: Park, exchange: Exchange) -> float:
             - exchange.cost_per_unit - carbon * exchange.co2_per_unit)
 
 
+RANKING_DIGITS = 12
+"""Net benefits are compared at this many significant digits, so two exchanges worth the
+same on paper (3 x 0.1 and 1 x 0.3) tie and go by id, not by floating-point noise."""
+
+
+def ranking_value(value: float) -> float:
+    """``value`` rounded to RANKING_DIGITS significant digits."""
+    return float(f"{value:.{RANKING_DIGITS}g}")
+
+
 def service_order(park: Park) -> list[Exchange]:
     """Existing before candidate; then net benefit per unit, highest first; then id."""
     return sorted(park.exchanges, key=lambda e: (e.status is not Status.EXISTING,
-                                                  -net_benefit_per_unit(park, e), e.id))
+                                                  -ranking_value(net_benefit_per_unit(park, e)), e.id))
 
 
 @dataclass(frozen=True, eq=False)

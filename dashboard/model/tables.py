@@ -37,6 +37,12 @@ workbook XML takes some seconds, so the limit also bounds the time an upload can
 MAX_COMPRESSION_RATIO = 200
 MAX_TABLE_ROWS = 100_000
 MAX_TABLE_COLUMNS = 200
+def with_article(noun: str) -> str:
+    """``noun`` with its indefinite article: "a firms", "an exchanges"."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError, ValueError)
 """What reading a damaged, encrypted or oddly compressed zip member can raise."""
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -203,7 +209,11 @@ def parse_toml(label: str, data: bytes, log: ProblemLog) -> dict[str, Any] | Non
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        log.error(label, None, None, f"is not valid TOML: {exc}")
+        # Python 3.11's error carries its line only in the message: "... (at line 2, column 10)".
+        where = _TOML_LINE.search(str(exc))
+        message = _TOML_LINE.sub("", str(exc)).strip()
+        log.error(label, int(where.group(1)) if where else None, None,
+                  f"is not valid TOML: {message}" + (f" (column {where.group(2)})" if where else ""))
         return None
     except RecursionError:
         log.error(label, None, None, "nests lists or tables far deeper than a park needs; refused")
@@ -225,7 +235,7 @@ def read_folder_files(files: dict[str, bytes], origin: str, prefix: str, log: Pr
     for table in TABLES:
         label = f"{prefix}{table}.csv"
         if f"{table}.csv" not in files:
-            log.error(label, None, None, f"is missing: a park needs a {table} table")
+            log.error(label, None, None, f"is missing: a park needs {with_article(table)} table")
             continue
         parsed = parse_csv(table, label, files[f"{table}.csv"], log)
         if parsed is not None:
@@ -353,7 +363,7 @@ def _read_sheets(book, archive: zipfile.ZipFile | None, label: str, log: Problem
         sheet_label = f"{label}[{table}]"
         if table not in sheets:
             if table in TABLES:
-                log.error(sheet_label, None, None, f"sheet is missing: a park needs a {table} table")
+                log.error(sheet_label, None, None, f"sheet is missing: a park needs {with_article(table)} table")
             continue
         grid = sheet_grid(book[sheets[table]], archive, sheet_label, log)
         if grid is None:
@@ -544,7 +554,7 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
         table_label = f"{label}[{table}]"
         items = document.get(table)
         if items is None:
-            log.error(table_label, None, None, f"is missing: a park needs a {table} array")
+            log.error(table_label, None, None, f"is missing: a park needs {with_article(table)} array")
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             log.error(table_label, None, None, "must be an array of objects, one per row")

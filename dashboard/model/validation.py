@@ -15,7 +15,7 @@ from .domain import Exchange, Firm, Park, Reported, Resource, Source, Stream, Tr
 from .errors import ProblemLog
 from .kpis import KPI_NAMES, Kpis
 from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
-from .tables import RawPark, RawRow, RawTable, UnsavedFormula
+from .tables import RawPark, RawRow, RawTable, UnsavedFormula, with_article
 from .vocabulary import Fate, Mode, StreamKind
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -69,7 +69,7 @@ def parse_row(table: RawTable, spec: TableSpec, row: RawRow, missing: list[str],
             continue
         if raw is None:
             if column.required and column.name not in missing:
-                log.error(table.label, row.number, column.name, f"is blank; every row needs a {column.name}")
+                log.error(table.label, row.number, column.name, f"is blank; every row needs {with_article(column.name)}")
                 ok = False
             values[column.name] = None if column.required else column.default
             continue
@@ -108,6 +108,7 @@ class ParkBuilder:
         self.raw = raw
         self.log = log
         self.cited: dict[str, tuple[str, int]] = {}
+        self.units: dict[str, str] = {}  # resource id -> unit, from every resource row that gives both
 
     def label(self, table: str) -> str:
         return self.raw.tables[table].label if table in self.raw.tables else f"{table}"
@@ -132,7 +133,7 @@ class ParkBuilder:
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 if column.required and not self.raw.settings_failed:
-                    log.error(label, None, column.name, f"is missing; a park needs a {column.name}")
+                    log.error(label, None, column.name, f"is missing; a park needs {with_article(column.name)}")
                 result[column.name] = column.default
                 continue
             try:
@@ -252,6 +253,10 @@ class ParkBuilder:
         check_unique(rows, "id", label, "resource", self.log)
         result = {}
         for row in rows:
+            if row["id"] is not None and row["unit"] is not None:
+                # Known even where another cell of the row is wrong, so the unit checks of
+                # the streams and exchanges using it still run.
+                self.units.setdefault(row["id"], row["unit"])
             if row["freshwater"] and row["unit"] is not None and row["unit"] != "m3":
                 self.log.error(label, row.number, "unit",
                                f"is '{row['unit']}'; a freshwater resource must be measured in m3")
@@ -325,9 +330,9 @@ class ParkBuilder:
                 for column in ("disposal_fee", "disposal_co2"):
                     if row[column] is not None:
                         self.log.warn(label, row.number, column, "applies to supply streams only; ignored on a demand stream")
-            if row["fate"] is Fate.LANDFILL and resource in resources and resources[resource].unit != "t":
+            if row["fate"] is Fate.LANDFILL and self.units.get(resource, "t") != "t":
                 self.log.error(label, row.number, "fate",
-                               f"is landfill but '{resource}' is measured in {resources[resource].unit}; landfill needs a unit of t")
+                               f"is landfill but '{resource}' is measured in {self.units[resource]}; landfill needs a unit of t")
                 row.ok = False
             if row.ok and resource in resources:
                 prices = _stream_prices(row, kind, resources[resource])
@@ -371,12 +376,13 @@ class ParkBuilder:
                         supply in stream_keys and demand in stream_keys):
                     row.ok = False  # the stream row itself has an error, reported there
             ratio = row["ratio"]
-            if references_ok and resource in resources and replaces in resources \
-                    and resources[resource].unit != resources[replaces].unit and "ratio" not in row.given:
+            units = self.units
+            if references_ok and resource in units and replaces in units \
+                    and units[resource] != units[replaces] and "ratio" not in row.given:
                 self.log.error(label, row.number, "ratio",
-                               f"is blank but '{resource}' is in {resources[resource].unit} and '{replaces}' in "
-                               f"{resources[replaces].unit}; give how many {resources[replaces].unit} one "
-                               f"{resources[resource].unit} replaces")
+                               f"is blank but '{resource}' is in {units[resource]} and '{replaces}' in "
+                               f"{units[replaces]}; give how many {units[replaces]} one "
+                               f"{units[resource]} replaces")
                 row.ok = False
             if row.ok and from_firm == to_firm:
                 self.log.warn(label, row.number, "to_firm", f"firm '{from_firm}' supplies itself")
