@@ -33,9 +33,39 @@
     return parts.length ? "?" + parts.join("&") : "";
   }
 
+  /* The address bar changes only once Dash has drawn the new search: two toggles in one
+     instant must build on the first, not on the address it has not reached yet. */
+  let pendingSearch = null;
+  window.addEventListener("popstate", () => { pendingSearch = null; });
+
+  function currentSearch() {
+    if (pendingSearch !== null && pendingSearch === window.location.search) { pendingSearch = null; }
+    return pendingSearch !== null ? pendingSearch : window.location.search;
+  }
+
   function setScenario(search) {
+    pendingSearch = search;
     window.dash_clientside.set_props("url", { search: search });
   }
+
+  /* -- the Sankey shown, in the address's fragment ------------------------------------ */
+
+  const SANKEY_PREFIX = "#sankey=";
+
+  function linkedSankey(fragment) {
+    return (fragment || "").startsWith(SANKEY_PREFIX) ? decodeURIComponent(fragment.slice(SANKEY_PREFIX.length)) : null;
+  }
+
+  /* Back and Forward: the tab follows the fragment (no fragment: the first view). */
+  function sankeyFromAddress() {
+    const tabs = document.getElementById("sankey-tabs");
+    if (!tabs) { return; }
+    const keys = Array.from(tabs.querySelectorAll("input")).map((input) => input.value);
+    if (!keys.length) { return; }
+    const linked = linkedSankey(window.location.hash);
+    window.dash_clientside.set_props("sankey-tabs", { value: keys.includes(linked) ? linked : keys[0] });
+  }
+  window.addEventListener("popstate", sankeyFromAddress);
 
   /* -- the exchange list ------------------------------------------------------------- */
 
@@ -103,7 +133,7 @@
         element("td", {}, [element("span", { "aria-hidden": "true", style: "color:" + row.colour, text: "\u25cf " }),
           row.resource, element("div", { class: "small text-muted", text: row.category_label })]),
         element("td", { class: "num", text: row.carried_text }),
-        element("td", { text: row.bound }),
+        element("td", { class: "bound", text: row.bound }),
       ];
       KPIS.forEach((kpi) => {
         const kind = row[kpi + "_class"];
@@ -126,6 +156,8 @@
     if (sort && sort.column) {
       const sign = sort.descending ? -1 : 1;
       rows = rows.map((row, i) => [row, i]).sort((a, b) => {
+        // quantities carried compare only within a unit: m3, MWh and t are grouped first
+        if (sort.column === "carried" && a[0].unit !== b[0].unit) { return a[0].unit < b[0].unit ? -1 : 1; }
         const x = sortKey(a[0], sort.column), y = sortKey(b[0], sort.column);
         return x < y ? -sign : x > y ? sign : a[1] - b[1];
       }).map((pair) => pair[0]);
@@ -153,7 +185,7 @@
   document.addEventListener("change", (event) => {
     const box = event.target.closest && event.target.closest("#exchange-table input[data-toggle]");
     if (!box || !current) { return; }
-    const active = activeSet(window.location.search, current.park);
+    const active = activeSet(currentSearch(), current.park);
     const id = box.getAttribute("data-toggle");
     if (box.checked) { active.add(id); } else { active.delete(id); }
     setScenario(searchFor(active, current.park));
@@ -335,6 +367,32 @@
       },
 
       drawTable: drawTable,
+
+      /* The Sankey shown and the address's fragment (#sankey=KEY) follow each other: a tab
+         click writes the fragment (a history entry), an opened link or a new park's tabs
+         read it (Back and Forward: see sankeyFromAddress). The first view needs no
+         fragment, so a plain page load adds no entry. The live address is read, not the
+         url component's hash, which may not have caught up yet. */
+      syncSankey: function (options, value) {
+        const noUpdate = window.dash_clientside.no_update;
+        const keys = (options || []).map((option) => option.value);
+        if (!keys.length) { return [noUpdate, noUpdate]; }
+        const fragment = window.location.hash;
+        const linked = linkedSankey(fragment);
+        const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
+        if (triggered.includes("sankey-tabs.value") && keys.includes(value)) {
+          if (linked === null && value === keys[0]) { return [noUpdate, noUpdate]; }
+          const wanted = SANKEY_PREFIX + encodeURIComponent(value).replace(/%3A/g, ":");
+          return [noUpdate, wanted === fragment ? noUpdate : wanted];
+        }
+        const chosen = keys.includes(linked) ? linked : keys.includes(value) ? value : keys[0];
+        return [chosen === value ? noUpdate : chosen, noUpdate];
+      },
+
+      /* The address to share: this page with the scenario and the view shown. */
+      shareLink: function (search, fragment) {
+        return window.location.origin + window.location.pathname + (search || "") + (fragment || "");
+      },
 
       turnPage: function (previous, next, category, status, text, sort, page) {
         const source = window.dash_clientside.callback_context.triggered[0].prop_id;

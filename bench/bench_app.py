@@ -53,8 +53,8 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
                           else (ids[i % len(ids)],)).to_search()
         firm = park.firms[0].id
         calls = {
-            "kpis": lambda: handlers.render_kpis(search, "http://localhost/" + search),
-            "header": lambda: handlers.render_header(search, "water:m3"),
+            "kpis": lambda: handlers.render_kpis(search),
+            "header": lambda: handlers.render_header(search),
             "network": lambda: handlers.render_network(search),
             "sankey": lambda: handlers.render_sankey(search, "water:m3"),
             "table": lambda: handlers.render_table(search),

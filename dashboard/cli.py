@@ -97,7 +97,6 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
     """The JSON document of ``eco-park evaluate --json``."""
     views = model.views(park, active)
     marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
-    savings = views.baseline_savings
     exchanges = []
     for flow in views.scenario.flows:
         item = {
@@ -117,8 +116,9 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "scenario": dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
         "kpis": {"no_symbiosis": views.no_symbiosis.kpis, "baseline": views.baseline.kpis,
                  "scenario": views.scenario.kpis},
-        "reported": [{"kpi": r.kpi, "value": r.value, "year": r.year, "source": r.source,
-                      "model": getattr(savings, r.kpi)} for r in park.reported],
+        "reported": [{"kpi": r.reported.kpi, "value": r.reported.value, "year": r.reported.year,
+                      "source": r.reported.source, "model": r.modelled, "model_vs_reported": r.relative}
+                     for r in model.reported_savings(views)],
         "exchanges": exchanges,
         "firms": [{"id": firm.id, "name": firm.name,
                    "baseline": views.baseline.firm_kpis[firm.id].as_dict(),
@@ -149,7 +149,7 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
         rep = reported.get(name)
         rep_text = "-"
         if rep:
-            diff = model.relative_change(none - base, rep["value"])
+            diff = rep["model_vs_reported"]
             rep_text = f"{full(rep['value'])} ({rep['year'] or 'n.d.'}; model {percent(diff)})"
         rows.append([label, kpi_unit(name, park.currency), full(none), full(base), full(scen),
                      f"{full(scen - base)} ({percent(rel)})", full(none - base), rep_text])

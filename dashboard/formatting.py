@@ -35,15 +35,18 @@ def significant(value: float, digits: int = 3) -> str:
         return "0" if value == 0 else str(value)
     ndigits = digits - 1 - math.floor(math.log10(abs(value)))
     rounded = round(value, ndigits)
+    if rounded and math.floor(math.log10(abs(rounded))) > math.floor(math.log10(abs(value))):
+        ndigits -= 1  # 0.99996 rounds up to 1.00, not 1.000
     return f"{rounded:,.{max(0, ndigits)}f}"
 
 
-def si(value: float, unit: str = "", digits: int = 3) -> str:
+def si(value: float, unit: str = "", digits: int = 3, trim: bool = True) -> str:
     """Three significant figures with an SI prefix: ``si(3.6e6, "m3") == "3.6 Mm3"``.
 
     Prefixes join the unit (``kt``, ``Mm3``; MWh scales to ``GWh``); m3 below a million
     is written in full (``km3`` would read as cubic kilometres); for a currency (three
-    capitals) the code leads: ``DKK 24.1 M``.
+    capitals) the code leads: ``DKK 24.1 M``. ``trim=False`` keeps trailing zeros
+    (``4.30 Mt CO2e``), so a card's figure keeps its width and precision as it changes.
     """
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
@@ -55,7 +58,8 @@ def si(value: float, unit: str = "", digits: int = 3) -> str:
             magnitude /= factor
             prefix = letter
             break
-    number = _trim(significant(magnitude, digits))
+    number = significant(magnitude, digits)
+    number = _trim(number) if trim else number
     if _is_currency(unit):
         return f"{sign}{unit} {number}{' ' + prefix if prefix else ''}"
     if unit == "MWh" and prefix:

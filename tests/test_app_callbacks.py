@@ -18,7 +18,7 @@ from dashboard.app.compare import compare_layout
 from dashboard.app.kiosk import kiosk_layout, seconds_per_view
 from dashboard.app.state import Scenario, parse_search, resolve_lenient
 from dashboard.app.storage_ui import StorageHandlers
-from dashboard.formatting import si
+from dashboard.formatting import full, si
 from dashboard.model.writing import park_json
 from dashboard.paths import shipped_park
 from dashboard.storage import Store
@@ -83,7 +83,7 @@ def test_url_round_trip():
 
 def test_kpi_cards_show_the_model_scenario(state, kalundborg):
     search = "?on=tisso2_novozymes,biogas_novozymes_bioenergi&off=dh_asnaes_town"
-    cards, summary, alert, alert_open, share = Handlers(state).render_kpis(search, "http://x/" + search)
+    cards, summary, alert, alert_open = Handlers(state).render_kpis(search)
     expected = model.views(kalundborg, model.scenario_active(
         kalundborg, ["tisso2_novozymes", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
     for kpi, card_id in (("freshwater_m3", "kpi-freshwater"), ("co2_t", "kpi-co2"), ("landfill_t", "kpi-landfill"),
@@ -92,13 +92,9 @@ def test_kpi_cards_show_the_model_scenario(state, kalundborg):
         shown = [c for c in find_all(card, lambda c: getattr(c, "className", "") == "kpi-value")][0]
         assert float(getattr(shown, "data-value")) == expected.scenario.kpis[kpi]
         unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
-        assert shown.children == si(expected.scenario.kpis[kpi], unit)
+        assert shown.children == si(expected.scenario.kpis[kpi], unit, trim=False)
     assert summary == "Scenario: baseline with 2 candidates switched on and 1 existing switched off"
     assert alert is None and alert_open is False
-    assert share == "http://x/" + search
-    # href is the address at page load: the share link must follow the scenario, not it
-    assert Handlers(state).render_kpis(search, "http://x/?on=other#top")[4] == "http://x/" + search
-    assert Handlers(state).render_kpis("", "http://x/?on=other")[4] == "http://x/"
 
 
 def test_kpi_card_arrow_and_colour_follow_the_change(state):
@@ -110,24 +106,17 @@ def test_kpi_card_arrow_and_colour_follow_the_change(state):
 
 
 def test_bad_link_is_explained_and_the_rest_is_shown(state, kalundborg):
-    cards, summary, alert, alert_open, _ = Handlers(state).render_kpis("?on=tisso2_novozymes,nope&park=zzz")
+    cards, summary, alert, alert_open = Handlers(state).render_kpis("?on=tisso2_novozymes,nope&park=zzz")
     assert alert_open
     assert "there is no exchange 'nope'" in text_of(alert) and "no park 'zzz'" in text_of(alert)
     assert "1 candidate switched on" in summary
 
 
 def test_header_lists_one_sankey_per_category_and_unit(state):
-    title, meta, options, value, exchanges = Handlers(state).render_header("", None)
+    title, meta, options, exchanges = Handlers(state).render_header("")
     assert title == "Kalundborg Symbiosis" and "2008" in meta and "DKK" in meta
     assert [o["label"] for o in options] == ["Water (m3)", "Energy (MWh)", "Materials (t)"]
-    assert value == "water:m3"
-    assert Handlers(state).render_header("", "energy:MWh")[3] is no_update
-    # a shared link's fragment picks the Sankey on page load; an unknown one falls back
-    assert Handlers(state).render_header("", None, "#sankey=energy:MWh")[3] == "energy:MWh"
-    assert Handlers(state).render_header("", None, "#sankey=energy%3AMWh")[3] == "energy:MWh"
-    assert Handlers(state).render_header("", None, "#sankey=heat:GJ")[3] == "water:m3"
-    assert Handlers(state).render_kpis("?on=a", "http://x/#old", "#sankey=energy:MWh")[4] == \
-        "http://x/?on=a#sankey=energy:MWh"
+    assert [o["value"] for o in options] == ["water:m3", "energy:MWh", "material:t"]
     assert exchanges["key"] == "" and "dh_asnaes_town" in exchanges["existing"]
     assert "tisso2_novozymes" in exchanges["order"] and "tisso2_novozymes" not in exchanges["existing"]
 
@@ -164,6 +153,16 @@ def test_firm_panel_shows_who_gains_and_pays(state, kalundborg):
     assert title == kalundborg.firm["gyproc"].name
     text = text_of(body)
     assert "Baseline" in text and "Scenario" in text and "FGD gypsum" in text
+    # the firm's own figures from the model, baseline beside scenario, with units
+    views = model.views(kalundborg, model.scenario_active(kalundborg, off=["gypsum_asnaes_gyproc"]))
+    for kpi, unit in (("cost", "DKK"), ("co2_t", "t CO2e")):
+        before = getattr(views.baseline.firm_kpis["gyproc"], kpi)
+        after = getattr(views.scenario.firm_kpis["gyproc"], kpi)
+        assert before != after and f"{full(before)} {unit}" in text and f"{full(after)} {unit}" in text
+    # switched off: the exchange says so; the firm's source is its citation, not a bare id
+    assert "off" in text and "existing" in text
+    firm_source = next(s for s in kalundborg.sources if s.id == kalundborg.firm["gyproc"].source)
+    assert firm_source.citation in text
     assert Handlers(state).render_firm_panel("", "nobody") == (no_update, no_update)
 
 

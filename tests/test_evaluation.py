@@ -183,6 +183,7 @@ def test_payer_to_carries_exchange_cost_and_transfer_price(tmp_path):
     assert firm_kpis(result, "cement") == (0, 0, 0, 0)
     # the transfer price cancels out in the park total
     assert kpis(result) == (0, 0.7, 40, 2120)
+    assert result.flow("ash").transfer == 180
 
 
 def test_payer_from_puts_exchange_cost_on_the_supplier(tmp_path):
@@ -301,6 +302,7 @@ def test_three_views_and_changes(tmp_path):
     assert views.vs_baseline.relative["landfill_t"] == -1.0
     assert views.vs_baseline.relative["freshwater_m3"] is None
     assert views.baseline_savings.cost == 7400 - 2500
+    assert views.scenario_savings.cost == 7400 - 400 and views.scenario_savings.landfill_t == 100
 
 
 def test_marginal_effects_by_hand(tmp_path):

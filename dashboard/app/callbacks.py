@@ -4,8 +4,6 @@ a handler needs comes from the AppState it is given and from its inputs."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import model
@@ -16,25 +14,6 @@ from . import components, ids
 from .downloads import export_href
 from .state import AppState, resolve_lenient
 
-SANKEY_HASH = "#sankey="
-"""The Sankey shown travels in the URL's fragment (``#sankey=water:m3``): a shared link
-reproduces it, and switching it re-renders nothing else."""
-
-
-def share_link(href: str | None, search: str | None, fragment: str | None = None) -> str:
-    """The page's address with the scenario of ``search`` and the ``fragment``. dcc.Location
-    leaves ``href`` as it was at page load when only those change, so they are taken as given."""
-    if not href:
-        return ""
-    return href.split("#", 1)[0].split("?", 1)[0] + (search or "") + (fragment or "")
-
-
-def sankey_from_fragment(fragment: str | None) -> str | None:
-    """The Sankey view key a ``#sankey=KEY`` fragment names, else None."""
-    if fragment and fragment.startswith(SANKEY_HASH):
-        return unquote(fragment[len(SANKEY_HASH):])
-    return None
-
 
 class Handlers:
     """Callback logic bound to one AppState."""
@@ -44,28 +23,26 @@ class Handlers:
 
     # -- rendering ------------------------------------------------------------------
 
-    def render_header(self, search: str | None, sankey_value: str | None, fragment: str | None = None):
-        """Park title and facts, and the Sankey diagrams this park needs (the one shown is
-        kept, else the one the link's fragment names, else the first)."""
+    def render_header(self, search: str | None):
+        """Park title and facts, the Sankey diagrams this park needs, and the exchange ids
+        the browser needs to edit the scenario. Which Sankey is shown is the browser's
+        business (``eco.syncSankey``): it follows the address's fragment."""
         park, _, _ = resolve_lenient(self.state, search)
         meta = " \u00b7 ".join(str(part) for part in (park.country, park.year, f"money in {park.currency}",
                                                        "per year") if part)
         options = [{"label": view.label, "value": view.key} for view in sankey_views(park)]
-        keys = [option["value"] for option in options]
-        linked = sankey_from_fragment(fragment)
-        value = no_update if sankey_value in keys else (linked if linked in keys else (keys[0] if keys else None))
         exchanges = {"key": self.state.park_key(park), "order": [e.id for e in park.exchanges],
                      "existing": sorted(park.baseline_active)}
-        return park.name, meta, options, value, exchanges
+        return park.name, meta, options, exchanges
 
-    def render_kpis(self, search: str | None, href: str | None = None, fragment: str | None = None):
-        """KPI cards, scenario summary, the error state of a bad link, and the share link."""
+    def render_kpis(self, search: str | None):
+        """KPI cards, scenario summary, and the error state of a bad link."""
         park, active, messages = resolve_lenient(self.state, search)
         views = self.state.views(park, active)
         alert = components.problems_alert([model.Problem(None, None, None, m) for m in messages]) \
             if messages else None
         return (components.kpi_strip(views, park.currency), components.scenario_summary(park, active),
-                alert, bool(messages), share_link(href, search, fragment))
+                alert, bool(messages))
 
     def render_network(self, search: str | None):
         park, active, _ = resolve_lenient(self.state, search)
@@ -112,33 +89,26 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     @app.callback(
         Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
-        Output(ids.SANKEY_TABS, "options"), Output(ids.SANKEY_TABS, "value"), Output(ids.PARK_EXCHANGES, "data"),
-        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.SANKEY_TABS, "value"), State(ids.URL, "hash"))
-    def _render_header(search, _page, sankey_value, fragment):
-        return handlers.render_header(search, sankey_value, fragment)
+        Output(ids.SANKEY_TABS, "options"), Output(ids.PARK_EXCHANGES, "data"),
+        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    def _render_header(search, _page):
+        return handlers.render_header(search)
 
     @app.callback(
         Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
-        Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"), Output(ids.SHARE_LINK, "value"),
-        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), Input(ids.URL, "hash"), State(ids.URL, "href"))
-    def _render_kpis(search, _page, fragment, href):
-        return handlers.render_kpis(search, href, fragment)
+        Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
+        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    def _render_kpis(search, _page):
+        return handlers.render_kpis(search)
 
-    # A Sankey switch goes into the fragment; the first view needs none, so a plain
-    # page load adds no history entry.
     app.clientside_callback(
-        f"""
-        function(value, options, fragment) {{
-            const linked = (fragment || "").startsWith("{SANKEY_HASH}");
-            if (!value || (!linked && options.length && value === options[0].value)) {{
-                return window.dash_clientside.no_update;
-            }}
-            const wanted = "{SANKEY_HASH}" + encodeURIComponent(value).replace(/%3A/g, ":");
-            return wanted === fragment ? window.dash_clientside.no_update : wanted;
-        }}
-        """,
-        Output(ids.URL, "hash"), Input(ids.SANKEY_TABS, "value"), State(ids.SANKEY_TABS, "options"),
-        State(ids.URL, "hash"), prevent_initial_call=True)
+        ClientsideFunction(namespace="eco", function_name="syncSankey"),
+        Output(ids.SANKEY_TABS, "value"), Output(ids.URL, "hash"),
+        Input(ids.SANKEY_TABS, "options"), Input(ids.SANKEY_TABS, "value"))
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="eco", function_name="shareLink"),
+        Output(ids.SHARE_LINK, "value"), Input(ids.URL, "search"), Input(ids.URL, "hash"))
 
     @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK] + [Output(ids.KIOSK_LINK, "href")],
                   Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))

@@ -31,7 +31,7 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
     sign = "\u2212" if delta < 0 else "+"
     words = "better" if kind == "good" else "worse"
     return html.Span([html.Span(arrow, **{"aria-hidden": "true"}),
-                      f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
+                      f" {sign}{si(abs(delta), unit, trim=False)} ({percent(relative)})",
                       html.Span(f" ({words})", className="visually-hidden")],
                      className=f"change {kind}")
 
@@ -45,7 +45,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
     baseline = getattr(views.baseline.totals, kpi)
     none = getattr(views.no_symbiosis.totals, kpi)
     vs_base = views.vs_baseline
-    saved = none - scenario
+    saved = getattr(views.scenario_savings, kpi)
     if abs(saved) <= 1e-9 * max(1.0, abs(none)):
         reference = "same as with no symbiosis"
     elif saved > 0:
@@ -63,7 +63,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
         html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
-        html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
+        html.Div(si(scenario, unit, trim=False), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
                  **{"data-value": repr(float(scenario))}),
         html.Div([change_text(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
                   html.Span(" vs baseline", className="text-muted")], className="kpi-delta",
@@ -111,7 +111,7 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "from": exchange.from_firm, "from_name": park.firm[exchange.from_firm].name,
             "to": exchange.to_firm, "to_name": park.firm[exchange.to_firm].name,
             "resource": resource.name, "category": category, "category_label": CATEGORY_LABELS[category],
-            "colour": CATEGORY_COLOURS[category], "carried": flow.carried,
+            "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
             "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
             "bound": bound_text(flow),
         }
@@ -167,8 +167,9 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
         rest = "bought new" if stream.kind is model.StreamKind.DEMAND else f"to {stream.fate.value}"
         streams.append(html.Tr([html.Td(stream.kind.value), html.Td(resource.name),
                                 html.Td(f"{full(stream.quantity)} {resource.unit}", className="num"),
-                                html.Td(f"{full(flow.exchanged)}", className="num"),
-                                html.Td(f"{full(flow.leftover)} {rest}", className="num")]))
+                                html.Td(f"{full(flow.exchanged)} {resource.unit}", className="num"),
+                                html.Td([f"{full(flow.leftover)} {resource.unit}",
+                                         html.Div(rest, className="small text-muted")], className="num")]))
     links = []
     for flow in views.scenario.flows:
         exchange = flow.exchange
@@ -177,16 +178,19 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
         outgoing = exchange.from_firm == firm_id
         partner = park.firm[exchange.to_firm if outgoing else exchange.from_firm].name
         payer = "this firm" if exchange.payer_firm == firm_id else partner
-        price = exchange.price_per_unit * flow.carried
+        price = flow.transfer
         money = (f"receives {park.currency} {full(price)}" if outgoing else f"pays {park.currency} {full(price)}") \
             if price else "no transfer price"
+        candidate = exchange.status is model.Status.CANDIDATE
         links.append(html.Tr([html.Td(("\u2192 to " if outgoing else "\u2190 from ") + partner),
-                              html.Td([exchange.name, html.Div(exchange.id, className="small text-muted")]),
+                              html.Td([exchange.name, " ",
+                                       html.Span(exchange.status.value, className="badge " + (
+                                           "bg-warning text-dark" if candidate else "bg-secondary")),
+                                       html.Div(exchange.id, className="small text-muted font-monospace")]),
                               html.Td(f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
                               html.Td(f"costs on {payer}; {money}")]))
     return [
-        html.P([firm.sector or "No sector given", html.Span(f" \u00b7 source: {firm.source}" if firm.source else "")],
-               className="text-muted"),
+        html.P(firm.sector or "No sector given", className="text-muted"),
         html.H3("KPIs a year", className="h6"),
         html.Table([html.Thead(html.Tr([html.Th(""), html.Th("Baseline", className="num"),
                                         html.Th("Scenario", className="num"), html.Th("Change")])),
@@ -195,21 +199,32 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
         html.Table([html.Thead(html.Tr([html.Th("Kind"), html.Th("Resource"), html.Th("Quantity", className="num"),
                                         html.Th("Exchanged", className="num"), html.Th("Rest", className="num")])),
                     html.Tbody(streams)], className="table table-sm") if streams else html.P("No streams."),
-        html.H3("Exchanges", className="h6"),
-        html.Table(html.Tbody(links), className="table table-sm") if links else html.P("No exchanges."),
+        html.H3("Exchanges a year", className="h6"),
+        html.Table([html.Thead(html.Tr([html.Th("With"), html.Th("Exchange"), html.Th("Carried", className="num"),
+                                        html.Th("Whose books")])),
+                    html.Tbody(links)], className="table table-sm") if links else html.P("No exchanges."),
+        html.P(["Source: ", source_reference(park, firm.source)], className="small text-muted") if firm.source else None,
     ]
+
+
+def source_reference(park: model.Park, source_id: str):
+    """A cited source as its citation (linked where it has a url), else its bare id."""
+    source = next((s for s in park.sources if s.id == source_id), None)
+    if source is None:
+        return html.Code(source_id)
+    citation = html.A(source.citation, href=source.url, target="_blank", rel="noopener noreferrer") \
+        if source.url else source.citation
+    return html.Span([citation, " ", html.Code(source.id, className="small")])
 
 
 # -- sources ----------------------------------------------------------------------------
 
 def sources_view(park: model.Park, views: model.Views) -> list:
     """The park's description and sources, and its published savings beside the model's."""
-    savings = views.baseline_savings
     reported_rows = []
-    for item in park.reported:
+    for saving in model.reported_savings(views):
+        item, modelled, difference = saving.reported, saving.modelled, saving.relative
         unit = kpi_unit(item.kpi, park.currency)
-        modelled = getattr(savings, item.kpi)
-        difference = (modelled - item.value) / item.value if item.value else None
         reported_rows.append(html.Tr([
             html.Th(KPI_LABELS[item.kpi], scope="row"),
             html.Td(f"{full(item.value)} {unit}", className="num"),

@@ -40,7 +40,7 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
         unit = kpi_unit(kpi, park.currency)
         value = getattr(views.scenario.totals, kpi)
         base = getattr(views.baseline.totals, kpi)
-        saved = getattr(views.no_symbiosis.totals, kpi) - value
+        saved = getattr(views.scenario_savings, kpi)
         kind = change_class(value - base, base)
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \

@@ -18,7 +18,17 @@ from .kpis import KPI_NAMES, Kpis
 from .loading import load_park, load_park_bytes
 from .marginal import marginal_effects
 from .plan import net_benefit_per_unit, service_order
-from .scenario import Change, Views, change, relative_change, scenario_active, scenario_toggles, views
+from .scenario import (
+    Change,
+    ReportedSaving,
+    Views,
+    change,
+    relative_change,
+    reported_savings,
+    scenario_active,
+    scenario_toggles,
+    views,
+)
 from .vocabulary import Bound, Category, Fate, Mode, Payer, Status, StreamKind
 
 __all__ = [
@@ -27,6 +37,6 @@ __all__ = [
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Kpis",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
-    "service_order", "Change", "Views", "change", "relative_change", "scenario_active", "scenario_toggles",
+    "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "Bound", "Category", "Fate", "Mode", "Payer", "Status", "StreamKind",
 ]

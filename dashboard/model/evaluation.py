@@ -45,6 +45,11 @@ class ExchangeFlow:
     def id(self) -> str:
         return self.exchange.id
 
+    @property
+    def transfer(self) -> float:
+        """What the receiver pays the supplier, currency per year: carried x price_per_unit."""
+        return self.carried * self.exchange.price_per_unit
+
 
 @dataclass(frozen=True)
 class StreamFlow:

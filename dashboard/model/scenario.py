@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .domain import Park
+from .domain import Park, Reported
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, evaluate
 from .kpis import KPI_NAMES, Kpis
@@ -76,6 +76,30 @@ class Views:
     def baseline_savings(self) -> Kpis:
         """What the existing exchanges save: no-symbiosis minus baseline (positive = saved)."""
         return self.no_symbiosis.totals - self.baseline.totals
+
+    @property
+    def scenario_savings(self) -> Kpis:
+        """What symbiosis saves in the scenario: no-symbiosis minus scenario (positive = saved)."""
+        return self.no_symbiosis.totals - self.scenario.totals
+
+
+@dataclass(frozen=True)
+class ReportedSaving:
+    """A saving the park has published beside the model's own figure for it (no-symbiosis
+    minus baseline, in the KPI's unit a year); ``relative`` is the model's figure against
+    the published one (None where that is 0)."""
+
+    reported: Reported
+    modelled: float
+    relative: float | None
+
+
+def reported_savings(views: Views) -> tuple[ReportedSaving, ...]:
+    """Each of the park's ``[[reported]]`` savings with the model's figure beside it."""
+    savings = views.baseline_savings
+    return tuple(ReportedSaving(item, getattr(savings, item.kpi),
+                                relative_change(getattr(savings, item.kpi), item.value))
+                 for item in views.baseline.park.reported)
 
 
 def views(park: Park, active: Iterable[str] | None = None) -> Views:

@@ -28,7 +28,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import __version__, model
 from dashboard.figures.network import bound_text
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
-from dashboard.model import KPI_NAMES, Kpis
+from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
 
@@ -305,12 +305,11 @@ values that differ from the baseline are in bold.</p>
 </section>"""
 
 
-def _reported(park: model.Park, savings: Kpis, source_anchor: dict[str, str]) -> str:
+def _reported(park: model.Park, seen: model.Views, source_anchor: dict[str, str]) -> str:
     rows = []
-    for item in park.reported:
+    for saving in model.reported_savings(seen):
+        item, modelled, difference = saving.reported, saving.modelled, saving.relative
         unit = kpi_unit(item.kpi, park.currency)
-        modelled = getattr(savings, item.kpi)
-        difference = (modelled - item.value) / item.value if item.value else None
         source = (f'<a href="#{source_anchor[item.source]}"><code>{_e(item.source)}</code></a>'
                   if item.source in source_anchor else f"<code>{_e(item.source)}</code>")
         rows.append(f'<tr><th scope="row">{_e(KPI_LABELS.get(item.kpi, item.kpi))}</th>'
@@ -489,7 +488,7 @@ def report_html(park: model.Park, active: Iterable[str] | None = None,
         *(_figure_section(item, index) for index, item in enumerate(figures)),
         _exchange_table(park, seen),
         _firm_table(park, seen),
-        _reported(park, seen.baseline_savings, source_anchor) if park.reported else "",
+        _reported(park, seen, source_anchor) if park.reported else "",
         _sources(park, source_anchor),
         _rules(park),
     ]

@@ -83,6 +83,18 @@ def test_sankey_category_switch(server, page):
     # the view shown is part of the link, so a shared link opens on it
     assert page.url.endswith("#sankey=material:t")
     expect(page.locator("#share-link")).to_have_value(page.url)
+    # Back and Forward bring the view back with the address
+    shown = "document.querySelector('#sankey-graph .gtitle')?.textContent.includes('{}')"
+    page.go_back()
+    page.wait_for_function(shown.format("Energy (MWh)"))
+    assert page.locator("#sankey-tabs input:checked").get_attribute("value") == "energy:MWh"
+    page.go_back()
+    page.wait_for_function(shown.format("Water (m3)"))
+    assert page.locator("#sankey-tabs input:checked").get_attribute("value") == "water:m3"
+    expect(page.locator("#share-link")).to_have_value(page.url)
+    page.go_forward()
+    page.wait_for_function(shown.format("Energy (MWh)"))
+    assert page.url.endswith("#sankey=energy:MWh")
     page.goto(server.url + "/?on=" + CANDIDATE + "#sankey=energy:MWh")
     wait_for_dashboard(page)
     page.wait_for_function("document.querySelector('#sankey-graph .gtitle')?.textContent.includes('Energy (MWh)')")
