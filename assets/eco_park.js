@@ -227,6 +227,27 @@
   document.addEventListener("change", refuseLargeFiles, true);
   document.addEventListener("drop", refuseLargeFiles, true);
 
+  /* -- what Dash's components leave out, filled in as they appear ---------------------
+     The browser tab names the page ([data-page-title]: its value, or the element's text);
+     dcc.Upload's hidden file input gets a label; the firm panel's scrolling body can be
+     reached from the keyboard. */
+
+  function fillIn() {
+    const titled = document.querySelector("[data-page-title]");
+    if (titled) {
+      const title = (titled.getAttribute("data-page-title") || titled.textContent || "").trim();
+      const wanted = title ? title + " \u00b7 eco-park" : "eco-park";
+      if (title && document.title !== wanted) { document.title = wanted; }
+    }
+    document.querySelectorAll("[data-max-bytes] input[type=file]:not([aria-label])").forEach((input) => {
+      input.setAttribute("aria-label", "Choose a park file to upload (.xlsx, .zip or .json)");
+    });
+    document.querySelectorAll(".offcanvas-body:not([tabindex])").forEach((body) => {
+      body.setAttribute("tabindex", "0");
+    });
+  }
+  new MutationObserver(fillIn).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
   /* -- slow exports (PDF, figures): a progress bar and Cancel, not a silent wait ------ */
 
   const SLOW_EXPORTS = ["export-pdf", "export-png", "export-svg"];

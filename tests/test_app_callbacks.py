@@ -242,6 +242,18 @@ def test_save_list_rename_delete_and_compare(state, kalundborg):
     assert [r.name for r in state.store.list_scenarios()] == ["Heat pump plan"]
 
 
+def test_save_refuses_a_link_that_does_not_fit_rather_than_saving_something_else(state, kalundborg):
+    handlers = StorageHandlers(state)
+    message, changed = handlers.save("?on=tisso2_novozymes,bogus", "Typo", "Ana", False)
+    assert not changed and "unknown exchange id 'bogus'" in text_of(message)
+    ulsan = model.load_park(shipped_park("ulsan"))
+    handlers.upload(upload_contents(park_json(ulsan).encode()), "ulsan.json", "Ana")
+    assert handlers.delete_park(ulsan.content_hash)[1]
+    message, changed = handlers.save(f"?park={ulsan.content_hash}", "On a deleted park", "Ana", False)
+    assert not changed and "no park" in text_of(message)
+    assert state.store.list_scenarios() == []  # nothing was stored against the default park
+
+
 def test_compare_explains_what_is_wrong(state):
     assert "two to four" in text_of(compare_layout(state, "s=1"))
     assert "no saved scenario number 98" in text_of(compare_layout(state, "s=98,99"))
@@ -259,6 +271,22 @@ def test_kiosk_has_kpis_network_and_each_sankey(state, kalundborg):
     assert getattr(page, "data-seconds") == "7"
     assert seconds_per_view("every=1") == 5 and seconds_per_view("every=x") == 15
     assert [seconds_per_view(f"every={odd}") for odd in ("inf", "-inf", "1e999", "nan")] == [15] * 4
+
+
+def test_kiosk_of_a_saved_scenario_names_it_and_a_link_that_does_not_fit_says_so(state, kalundborg):
+    record = state.store.save_scenario(kalundborg.content_hash, "Biogas first", ["biogas_novozymes_bioenergi"], [],
+                                       "Workshop 2")
+    page = kiosk_layout(state, f"s={record.id}&every=9")
+    assert "Scenario \u201cBiogas first\u201d by Workshop 2" in text_of(page)
+    value = [c for c in find_all(page, lambda c: hasattr(c, "data-value"))][0]
+    expected = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["biogas_novozymes_bioenergi"]))
+    assert float(getattr(value, "data-value")) == expected.kpis["freshwater_m3"]
+    for query, said in (("park=deadbeef", "no park 'deadbeef'"), ("s=999", "no saved scenario number 999"),
+                        ("s=abc", "'abc' is not a saved scenario number")):
+        page = kiosk_layout(state, query)
+        assert said in text_of(page) and not find_all(page, lambda c: hasattr(c, "data-value")), query
+    # an id the park lacks is left out, and the screen says so
+    assert "1 id(s) in the link not in this park" in text_of(kiosk_layout(state, "on=tisso2_novozymes,nope"))
 
 
 def test_download_routes(app, kalundborg):

@@ -154,7 +154,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
             return clicked[1], True
         return no_update, no_update
 
-    @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL, "title"),
+    @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
                   Input(ids.URL, "search"), Input(ids.SELECTED_FIRM, "data"))
     def _render_firm(search, firm_id):
         return handlers.render_firm_panel(search, firm_id)

@@ -106,4 +106,4 @@ def _page(title: str, body: list) -> html.Div:
         dbc.Navbar(dbc.Container(html.H1(title, className="h4 mb-0 text-white"), fluid=True), color="dark", dark=True,
                    className="mb-3 app-header", tag="header"),
         dbc.Container(body, fluid=True, tag="main"),
-    ], id=ids.COMPARE_ROOT)
+    ], id=ids.COMPARE_ROOT, **{"data-page-title": title})

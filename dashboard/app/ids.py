@@ -48,11 +48,13 @@ PAGE_NEXT = "page-next"
 # firm panel
 FIRM_PANEL = "firm-panel"
 FIRM_PANEL_BODY = "firm-panel-body"
+FIRM_PANEL_TITLE = "firm-panel-title"
 SELECTED_FIRM = "selected-firm"
 
 # sources
 SOURCES_MODAL = "sources-modal"
 SOURCES_BODY = "sources-body"
+SOURCES_TITLE = "sources-title"
 
 # header actions (issue: workshops and reporting)
 SAVE_BUTTON = "save-button"
@@ -64,6 +66,7 @@ KIOSK_LINK = "kiosk-link"
 
 # upload
 UPLOAD_MODAL = "upload-modal"
+UPLOAD_TITLE = "upload-title"
 UPLOAD = "upload"
 UPLOAD_AUTHOR = "upload-author"
 UPLOAD_RESULT = "upload-result"
@@ -71,12 +74,14 @@ TEMPLATE_LINK = "template-link"
 
 # save and list scenarios
 SAVE_MODAL = "save-modal"
+SAVE_TITLE = "save-title"
 SAVE_NAME = "save-name"
 SAVE_AUTHOR = "save-author"
 SAVE_REPLACE = "save-replace"
 SAVE_CONFIRM = "save-confirm"
 SAVE_RESULT = "save-result"
 SCENARIOS_MODAL = "scenarios-modal"
+SCENARIOS_TITLE = "scenarios-title"
 SCENARIOS_BODY = "scenarios-body"
 SCENARIOS_VERSION = "scenarios-version"  # store bumped after every save, rename or delete
 SCENARIO_PICK = "scenario-pick"          # pattern: {"type": SCENARIO_PICK, "index": id} checkbox

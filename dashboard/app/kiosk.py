@@ -1,7 +1,9 @@
 """The kiosk page for public screens: read-only, dark, very large type, no controls;
 it cycles through the KPIs, the network and each Sankey every N seconds.
 
-``/kiosk?park=..&on=..&off=..&every=15``. The views are built once per page load and
+``/kiosk?park=..&on=..&off=..&every=15``, or ``/kiosk?s=ID`` for a saved scenario (its
+name and author are shown). A link naming a park or scenario this server does not hold
+shows that, never another park. The views are built once per page load and
 cycled in the browser, so the screen keeps going while the server restarts; a small
 heartbeat (assets/eco_park.js) reloads the page once the server answers again.
 """
@@ -16,13 +18,15 @@ from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import sankey_figure, sankey_views
 from dashboard.formatting import KPI_LABELS, kpi_unit, percent, si
+from dashboard.storage import StorageError
 
 from . import ids
 from .components import ARROW_DOWN, ARROW_UP, change_class, scenario_summary
-from .state import AppState, resolve_lenient
+from .state import AppState, Scenario, parse_search, resolve_lenient
 
 DEFAULT_SECONDS = 15
 KIOSK_FONT = 22
+NBSP = "\u00a0"  # keeps "%" on the line of its number when a change wraps
 
 
 def seconds_per_view(query: str) -> int:
@@ -45,7 +49,7 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \
             f"{si(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
-            f"({percent(model.relative_change(value, base))})"
+            f"({percent(model.relative_change(value, base)).replace(' ', NBSP)})"
         tiles.append(html.Div([
             html.Div(KPI_LABELS[kpi] + " a year", className="kiosk-kpi-label"),
             html.Div(si(value, unit), className="kiosk-kpi-value", **{"data-value": repr(float(value))}),
@@ -55,8 +59,42 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
     return html.Div(tiles, className="kiosk-kpis")
 
 
+def kiosk_scenario(state: AppState, query: str) -> tuple[model.Park, frozenset[str], str, list[str]]:
+    """(park, active set, what the screen calls the scenario, notes on ignored ids) of a
+    kiosk link. Raises ParkError where the link's park or saved scenario is not here."""
+    params = parse_qs(query.lstrip("?"))
+    saved = (params.get("s") or [""])[0].strip()
+    if saved:
+        if state.store is None or not (saved.isascii() and saved.isdigit() and len(saved) <= 18):
+            raise model.ParkError.single(f"'{saved}' is not a saved scenario number")
+        try:
+            record = state.store.get_scenario(int(saved))
+        except StorageError:
+            raise model.ParkError.single(f"there is no saved scenario number {saved}; it may have been deleted") \
+                from None
+        park = state.park(record.park_hash)
+        search = Scenario(state.park_key(park), record.on, record.off).to_search()
+        title = f"Scenario \u201c{record.name}\u201d by {record.author}"
+    else:
+        search = "?" + query.lstrip("?")
+        state.park(parse_search(search).park_key)  # an unknown park is an error, not the default park
+        title = ""
+    park, active, notes = resolve_lenient(state, search)
+    return park, active, title or scenario_summary(park, active), notes
+
+
 def kiosk_layout(state: AppState, query: str) -> html.Div:
-    park, active, _ = resolve_lenient(state, "?" + query.lstrip("?"))
+    try:
+        park, active, title, notes = kiosk_scenario(state, query)
+    except model.ParkError as error:
+        return html.Div([
+            html.Header(html.H1("This screen's link does not fit this server", className="kiosk-title"),
+                        className="kiosk-header"),
+            html.Main(html.Div([html.P(problem.message, className="kiosk-view-title") for problem in error.problems]
+                               + [html.P("Ask the park manager for a new kiosk link (Kiosk, in the dashboard's header).",
+                                         className="kiosk-sub")], className="kiosk-view shown"),
+                      className="kiosk-stage"),
+        ], id=ids.KIOSK_ROOT, className="kiosk", **{"data-page-title": "Kiosk link does not fit"})
     views = state.views(park, active)
     config = {"displayModeBar": False, "staticPlot": False, "responsive": True}
     panels = [("Key figures", kpi_panel(park, views)),
@@ -70,7 +108,9 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
     return html.Div([
         html.Header([
             html.H1(park.name, className="kiosk-title"),
-            html.Div(f"{scenario_summary(park, active)} \u00b7 {park.year or ''} \u00b7 per year", className="kiosk-sub"),
+            html.Div(f"{title} \u00b7 {park.year or ''} \u00b7 per year"
+                     + (f" \u00b7 {len(notes)} id(s) in the link not in this park, left out" if notes else ""),
+                     className="kiosk-sub"),
         ], className="kiosk-header"),
         html.Main([html.Section([html.H2(title, className="kiosk-view-title"), content],
                                 id={"type": ids.KIOSK_VIEW, "index": index},
@@ -78,7 +118,7 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
                                 **{"aria-hidden": "false" if index == 0 else "true"})
                    for index, (title, content) in enumerate(panels)], className="kiosk-stage"),
         dcc.Interval(id=ids.KIOSK_TICK, interval=seconds * 1000, n_intervals=0),
-    ], id=ids.KIOSK_ROOT, className="kiosk", **{"data-seconds": str(seconds)})
+    ], id=ids.KIOSK_ROOT, className="kiosk", **{"data-seconds": str(seconds), "data-page-title": f"{park.name} (kiosk)"})
 
 
 def register_kiosk_callbacks(app: Dash) -> None:

@@ -26,7 +26,9 @@ def header() -> dbc.Navbar:
     ]
     return dbc.Navbar(dbc.Container([
         html.Div([
-            html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white"),
+            # data-page-title: the browser tab takes this heading's text (assets/eco_park.js)
+            html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white",
+                    **{"data-page-title": ""}),
             html.Div(id=ids.PARK_META, className="small text-white-50"),
         ], className="me-auto flex-shrink-1"),
         dbc.NavbarToggler(id=ids.NAV_TOGGLE, class_name="ms-2"),
@@ -127,8 +129,10 @@ def build_layout() -> html.Div:
             exchange_card(),
         ], fluid=True, tag="main"),
         dbc.Offcanvas(html.Div(id=ids.FIRM_PANEL_BODY), id=ids.FIRM_PANEL, placement="end", is_open=False,
-                      title="Firm", scrollable=True, class_name="firm-panel"),
-        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources")), dbc.ModalBody(id=ids.SOURCES_BODY)],
-                  id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True),
+                      title=html.Span("Firm", id=ids.FIRM_PANEL_TITLE), labelledby=ids.FIRM_PANEL_TITLE,
+                      scrollable=True, class_name="firm-panel"),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources", id=ids.SOURCES_TITLE)),
+                   dbc.ModalBody(id=ids.SOURCES_BODY)],
+                  id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True, labelledby=ids.SOURCES_TITLE),
         *storage_modals(),
     ], id=ids.PAGE)

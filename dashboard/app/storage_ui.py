@@ -28,7 +28,7 @@ MAX_UPLOAD_BYTES = int(float(os.environ.get("ECO_PARK_MAX_UPLOAD_MB", "10")) * 1
 
 def storage_modals() -> list:
     upload = dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Upload your park")),
+        dbc.ModalHeader(dbc.ModalTitle("Upload your park", id=ids.UPLOAD_TITLE)),
         dbc.ModalBody([
             html.P(["An Excel workbook (.xlsx), a zip of the CSV folder, or a JSON file, "
                     f"up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Start from the ",
@@ -47,9 +47,9 @@ def storage_modals() -> list:
             html.Div(id=ids.PARKS_MESSAGE, role="status", **{"aria-live": "polite"}),
             html.Div(id=ids.PARKS_BODY),
         ]),
-    ], id=ids.UPLOAD_MODAL, is_open=False, size="lg", scrollable=True)
+    ], id=ids.UPLOAD_MODAL, is_open=False, size="lg", scrollable=True, labelledby=ids.UPLOAD_TITLE)
     save = dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Save this scenario")),
+        dbc.ModalHeader(dbc.ModalTitle("Save this scenario", id=ids.SAVE_TITLE)),
         dbc.ModalBody([
             dbc.Label("Name", html_for=ids.SAVE_NAME),
             dbc.Input(id=ids.SAVE_NAME, type="text", maxlength=120, placeholder="e.g. Workshop 3: biogas and heat pump"),
@@ -60,9 +60,9 @@ def storage_modals() -> list:
             html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status", **{"aria-live": "polite"}),
         ]),
         dbc.ModalFooter(dbc.Button("Save", id=ids.SAVE_CONFIRM, color="primary")),
-    ], id=ids.SAVE_MODAL, is_open=False)
+    ], id=ids.SAVE_MODAL, is_open=False, labelledby=ids.SAVE_TITLE)
     listing = dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Saved scenarios of this park")),
+        dbc.ModalHeader(dbc.ModalTitle("Saved scenarios of this park", id=ids.SCENARIOS_TITLE)),
         dbc.ModalBody([
             html.Div(id=ids.SCENARIOS_MESSAGE, role="status", **{"aria-live": "polite"}),
             html.Div(id=ids.SCENARIOS_BODY),
@@ -72,7 +72,7 @@ def storage_modals() -> list:
             html.A("Compare selected", id=ids.COMPARE_LINK, href="#", className="btn btn-primary disabled",
                    **{"aria-disabled": "true"}),
         ]),
-    ], id=ids.SCENARIOS_MODAL, is_open=False, size="xl", scrollable=True)
+    ], id=ids.SCENARIOS_MODAL, is_open=False, size="xl", scrollable=True, labelledby=ids.SCENARIOS_TITLE)
     return [upload, save, listing, dcc.Store(id=ids.SCENARIOS_VERSION, data=0), dcc.Store(id=ids.PARKS_VERSION, data=0)]
 
 
@@ -100,14 +100,15 @@ def name_actions(name_type: str, rename_type: str, delete_type: str | None, key,
     actions = [
         html.Label([html.Span(f"New name for {name}", className="visually-hidden"),
                     dcc.Input(id={"type": name_type, "index": key}, type="text", placeholder="new name",
-                              className="form-control form-control-sm", maxLength=120)], className="mb-0"),
+                              className="form-control form-control-sm", maxLength=120, n_submit=0)],
+                   className="mb-0 rename-box"),
         html.Button("Rename", id={"type": rename_type, "index": key}, n_clicks=0,
                     className="btn btn-outline-secondary btn-sm"),
     ]
     if delete_type:
         actions.append(dcc.ConfirmDialogProvider(html.Button("Delete", className="btn btn-outline-danger btn-sm"),
                                                  id={"type": delete_type, "index": key}, message=delete_message))
-    return html.Div(actions, className="d-flex gap-1")
+    return html.Div(actions, className="d-flex align-items-center gap-1 name-actions")
 
 
 def outcome(action, success, colour: str = "success") -> tuple[dbc.Alert, bool]:
@@ -164,7 +165,14 @@ class StorageHandlers:
                          color="danger")
 
     def save(self, search: str | None, name: str | None, author: str | None, replace: bool):
-        park, active, _ = resolve_lenient(self.state, search)
+        """Save the scenario of the address exactly as it is: a link whose park is gone or that
+        names exchanges the park lacks is refused, not saved as something else."""
+        try:
+            park, active, _ = self.state.resolve(search)
+        except model.ParkError as error:
+            return dbc.Alert([html.Strong("Not saved: this link does not fit. "),
+                              "; ".join(p.message for p in error.problems),
+                              ". Reset to baseline or open the park again, then save."], color="danger"), False
         on, off = model.scenario_toggles(park, active)
         try:
             record = self.state.store.save_scenario(park.content_hash, name or "", on, off,
@@ -270,11 +278,13 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                   Input(ids.SAVE_CONFIRM, "n_clicks"),
                   Input({"type": ids.SCENARIO_RENAME, "index": ALL}, "n_clicks"),
                   Input({"type": ids.SCENARIO_DELETE, "index": ALL}, "submit_n_clicks"),
+                  Input({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "n_submit"),
                   State(ids.URL, "search"), State(ids.SAVE_NAME, "value"), State(ids.SAVE_AUTHOR, "value"),
                   State(ids.SAVE_REPLACE, "value"), State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "value"),
                   State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "id"), State(ids.SCENARIOS_VERSION, "data"),
                   prevent_initial_call=True)
-    def _change_scenarios(_save, _renames, _deletes, search, name, author, replace, new_names, name_ids, version):
+    def _change_scenarios(_save, _renames, _deletes, _submits, search, name, author, replace, new_names, name_ids,
+                          version):
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if len(ctx.triggered) == 1 else None
         bump = (version or 0) + 1
@@ -283,7 +293,7 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
             return message, no_update, bump if changed else no_update
         if not isinstance(trigger, dict) or not value:
             return no_update, no_update, no_update
-        if trigger["type"] == ids.SCENARIO_RENAME:
+        if trigger["type"] in (ids.SCENARIO_RENAME, ids.SCENARIO_NEW_NAME):  # the button, or Enter in the box
             wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
             message, changed = handlers.rename(trigger["index"], wanted)
         else:
@@ -298,14 +308,15 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
     @app.callback(Output(ids.PARKS_MESSAGE, "children"), Output(ids.PARKS_VERSION, "data"),
                   Input({"type": ids.PARK_RENAME, "index": ALL}, "n_clicks"),
                   Input({"type": ids.PARK_DELETE, "index": ALL}, "submit_n_clicks"),
+                  Input({"type": ids.PARK_NEW_NAME, "index": ALL}, "n_submit"),
                   State({"type": ids.PARK_NEW_NAME, "index": ALL}, "value"),
                   State({"type": ids.PARK_NEW_NAME, "index": ALL}, "id"), State(ids.PARKS_VERSION, "data"),
                   prevent_initial_call=True)
-    def _change_parks(_renames, _deletes, new_names, name_ids, version):
+    def _change_parks(_renames, _deletes, _submits, new_names, name_ids, version):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or len(ctx.triggered) != 1 or not ctx.triggered[0]["value"]:
             return no_update, no_update
-        if trigger["type"] == ids.PARK_RENAME:
+        if trigger["type"] in (ids.PARK_RENAME, ids.PARK_NEW_NAME):
             wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
             message, changed = handlers.rename_park(trigger["index"], wanted)
         else:
