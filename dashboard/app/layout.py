@@ -9,6 +9,9 @@ from dash import dcc, html
 from . import ids
 from .storage_ui import storage_modals
 
+DIMMED = {"visibility": "visible", "opacity": 0.55}
+"""How a view waiting for the server looks: its old content, dimmed, under the spinner."""
+
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -66,7 +69,7 @@ def views_row() -> dbc.Row:
                                   className="small text-muted")]),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
                                            clear_on_unhover=True),
-                                 delay_show=300, type="circle"), className="p-1"),
+                                 delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
     ], className="h-100")
     sankey = dbc.Card([
         dbc.CardHeader([
@@ -76,7 +79,7 @@ def views_row() -> dbc.Row:
                            label_checked_class_name="active"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
-                                 delay_show=300, type="circle"), className="p-1"),
+                                 delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
     ], className="h-100")
     return dbc.Row([dbc.Col(network, lg=7, className="mb-3"), dbc.Col(sankey, lg=5, className="mb-3")])
 
@@ -124,7 +127,11 @@ def build_layout() -> html.Div:
         dbc.Container([
             scenario_bar(),
             dbc.Alert(id=ids.ERROR_ALERT, is_open=False, color="warning", dismissable=True),
-            dbc.Row(id=ids.KPI_STRIP, className="kpi-strip"),
+            # A slow toggle (a very large park) dims the cards under a spinner; the old
+            # figures stay readable until the new ones arrive.
+            dcc.Loading(dbc.Row(id=ids.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
+                        overlay_style=DIMMED,
+                        target_components={ids.KPI_STRIP: "children"}),
             views_row(),
             exchange_card(),
         ], fluid=True, tag="main"),

@@ -196,7 +196,11 @@ class StorageHandlers:
                 html.Td([html.A(record.name, href="/" + link, className="fw-semibold"),
                          html.Div(toggles, className="small text-muted text-wrap")]),
                 html.Td(record.author),
-                html.Td(record.updated_at.strftime("%Y-%m-%d %H:%M UTC")),
+                html.Td([record.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                         html.Div(f"changed {record.updated_at.strftime('%Y-%m-%d %H:%M UTC')}",
+                                  className="small text-muted")
+                         if record.updated_at.replace(microsecond=0) != record.created_at.replace(microsecond=0)
+                         else None]),
                 html.Td(name_actions(ids.SCENARIO_NEW_NAME, ids.SCENARIO_RENAME, ids.SCENARIO_DELETE, record.id,
                                      record.name, f"Delete the saved scenario \u201c{record.name}\u201d? "
                                                   "This cannot be undone.")),

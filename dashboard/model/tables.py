@@ -337,7 +337,9 @@ def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            log.error(label, None, None, f"could not be opened as an Excel workbook ({type(exc).__name__})")
+            log.error(label, None, None, "could not be opened as an Excel workbook: it is damaged, or holds "
+                      "parts a park's workbook never needs (such as XML entities or links to other files); "
+                      f"save it again from Excel as .xlsx ({type(exc).__name__})")
             return RawPark(label, {}, settings_label)
         try:
             return _read_sheets(book, archive, label, log)

@@ -52,6 +52,23 @@ def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
     assert "\u25bc" in page.inner_text("#kpi-freshwater")  # a down arrow: less freshwater is better
 
 
+def test_two_toggles_in_one_instant_both_count(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    page.wait_for_selector("#exchange-table input[data-toggle]")
+    before = kpi_values(page)
+    page.evaluate("""() => ['tisso2_novozymes', 'heatpump_effluent_dh'].forEach(
+        id => document.querySelector('input[data-toggle="' + id + '"]').click())""")
+    page.wait_for_function("location.search.includes('heatpump_effluent_dh')")
+    assert page.url.endswith("?on=heatpump_effluent_dh,tisso2_novozymes") or \
+        page.url.endswith("?on=tisso2_novozymes,heatpump_effluent_dh")
+    expected = cli_kpis("--on", "tisso2_novozymes,heatpump_effluent_dh")
+    wait_for_kpis_to_change(page, before)
+    page.wait_for_function("""(want) => document.querySelector('#kpi-cost .kpi-value').dataset.value === want""",
+                           arg=repr(expected["cost"]), timeout=10_000)
+    assert kpi_values(page) == expected
+
+
 def test_scenario_url_shows_its_kpis_and_back_forward_work(server, page):
     scenario = "?on=biogas_novozymes_bioenergi,heatpump_effluent_dh&off=dh_asnaes_town"
     page.goto(server.url + "/" + scenario)
