@@ -206,12 +206,39 @@ def command_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cannot_write(out: Path, error: OSError | None = None) -> str:
+    """Why the report cannot be written to ``out``, in plain words, or "" if nothing is
+    seen against it. Asked before the report is made (so a PDF is not drawn for nothing)
+    and with ``error`` when writing failed."""
+    import errno
+
+    try:
+        if isinstance(error, PermissionError):
+            reason = "permission denied (a read-only folder or file?)"
+        elif error is not None and error.errno == errno.EROFS:
+            reason = "the file system is read-only"
+        elif isinstance(error, IsADirectoryError) or out.is_dir():
+            reason = "it is a folder; give a file name such as report.html"
+        elif not out.parent.exists():
+            reason = "the folder does not exist"
+        elif not out.parent.is_dir() or isinstance(error, NotADirectoryError):
+            reason = f"{out.parent} is not a folder"
+        else:
+            reason = error and (error.strerror or type(error).__name__)
+    except OSError as looking:  # the folder cannot even be looked at
+        reason = looking.strerror or type(looking).__name__
+    return f"cannot write {out}: {reason}" if reason else ""
+
+
 def command_report(args: argparse.Namespace) -> int:
     from dashboard import reports
 
     park = load_park(args.path)
     active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
     out = Path(args.out)
+    if problem := _cannot_write(out):
+        print(f"eco-park report: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         reports.write_report(park, active, out)
     except reports.OutputSuffixError as error:
@@ -220,6 +247,11 @@ def command_report(args: argparse.Namespace) -> int:
     except reports.ReportError as error:  # no browser for PDF or images, say
         print(f"eco-park report: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    except OSError as error:
+        if error.filename is not None and Path(error.filename) != out:
+            raise  # not the output file: unexpected
+        print(f"eco-park report: {_cannot_write(out, error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"wrote {out}")
     return EXIT_OK
 

@@ -148,3 +148,28 @@ def test_serve_refuses_a_bad_park_without_a_traceback(capsys, tmp_path, monkeypa
     folder = write_park(tmp_path / "bad", streams=STREAMS.replace("100", "-1"), exchanges=EXCHANGES)
     code, _, err = run(capsys, "serve", str(folder), "--port", "1")
     assert code == 2 and "cannot be loaded" in err and "cannot be negative" in err and "Traceback" not in err
+
+
+def test_report_into_a_missing_folder_says_so_and_exits_2(capsys, park_dir, tmp_path):
+    out = tmp_path / "nowhere" / "deeper" / "x.html"
+    code, printed, err = run(capsys, "report", str(park_dir), "--out", str(out))
+    assert (code, printed) == (2, "")
+    assert err == f"eco-park report: cannot write {out}: the folder does not exist\n"
+    assert not out.parent.exists()
+    code, _, err = run(capsys, "report", str(park_dir), "--out", str(tmp_path))
+    assert code == 2 and err == f"eco-park report: cannot write {tmp_path}: it is a folder; " \
+                                "give a file name such as report.html\n"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".xlsx", ".csv"])
+def test_report_to_a_read_only_place_says_so_and_exits_2(capsys, park_dir, tmp_path, monkeypatch, suffix):
+    out = tmp_path / f"x{suffix}"
+
+    def refuse(self, data):  # what writing into a read-only folder raises (tests may run as root)
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    code, printed, err = run(capsys, "report", str(park_dir), "--out", str(out))
+    assert (code, printed) == (2, "")
+    assert err == f"eco-park report: cannot write {out}: permission denied (a read-only folder or file?)\n"
+    assert "unexpected" not in err and "Traceback" not in err

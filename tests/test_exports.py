@@ -323,11 +323,13 @@ def test_xlsx_neutralises_text_never_writes_formulas_and_keeps_numeric_cells(hos
     firms = book["firms"]
     for row, text in enumerate(HOSTILE, start=2):
         cell = firms.cell(row=row, column=2)
-        # XML reads a carriage return back as a line feed; either way the quote leads
-        assert cell.value == "'" + text.replace("\r", "\n") and cell.data_type == "s"
-    assert firms["C2"].value == "'-sector"
+        # a text cell is inert: the text is kept exact, no ' added (XML reads a carriage
+        # return back as a line feed), and Excel's quote-prefix style keeps it text on editing
+        assert cell.value == text.replace("\r", "\n") and cell.data_type == "s" and cell.quotePrefix
+    assert firms["C2"].value == "-sector" and firms["C2"].quotePrefix
+    assert firms["B8"].value == park.firms[6].name and not firms["B8"].quotePrefix
     about = {r[0].value: r[1] for r in book["about"].iter_rows(min_row=2)}
-    assert about["park"].value == "'=HYPERLINK(\"http://x\")" and about["park"].data_type == "s"
+    assert about["park"].value == "=HYPERLINK(\"http://x\")" and about["park"].data_type == "s"
     sheet = book["exchanges"]
     header = [c.value for c in sheet[1]]
     columns = [i for i, c in enumerate(header, start=1) if c.startswith("marginal_")]
@@ -336,3 +338,40 @@ def test_xlsx_neutralises_text_never_writes_formulas_and_keeps_numeric_cells(hos
     assert any(c.value < 0 for c in cells)
     expected = [r[f"marginal_{k}"] for r in tables["exchanges"] for k in model.KPI_NAMES]
     assert [c.value for c in cells] == pytest.approx(expected, rel=1e-15, abs=1e-300)
+
+
+# -- numbers in CSV, text in XLSX ------------------------------------------------------------
+
+
+def test_csv_numbers_without_float_noise_and_still_numbers():
+    import math
+
+    rows = [{"noisy": 4160999.9999999995, "sum": 0.1 + 0.2, "negative": -6908999.999999999,
+             "third": 1 / 3, "real_digits": -93.33333333333333, "small": 0.0012345678912345,
+             "tiny": 1e-12, "whole": 4161000.0, "text": "-not a number"}]
+    line = read_csv_text(to_csv(rows, bom=False))[1]
+    # noise (a float 1 ulp from a short decimal) is written as that decimal; real digits stay
+    assert line == ["4161000.0", "0.3", "-6909000.0", "0.3333333333333333", "-93.33333333333333",
+                    "0.0012345678912345", "1e-12", "4161000.0", "'-not a number"]
+    for text, value in zip(line[:8], rows[0].values()):
+        assert abs(float(text) - value) <= 4 * math.ulp(value)  # full precision: within 4 ulp
+    assert [float(t) for t in line[3:8]] == list(rows[0].values())[3:8]  # exactly, where not noise
+
+
+def test_xlsx_keeps_formula_looking_text_exact_in_inert_text_cells(hostile):
+    import re
+
+    park, tables = hostile
+    data = to_xlsx(tables, park)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        firms = archive.read("xl/worksheets/sheet3.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+        every_sheet = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    # B2 holds the first firm's name as an inline string (text, never evaluated), not a formula
+    cell = re.search(r'<c r="B2"( [^>]*)>(.*?)</c>', firms)
+    assert 't="inlineStr"' in cell.group(1) and cell.group(2) == "<is><t>=cmd|' /C calc'!A0</t></is>"
+    assert not any(re.search(r"<f[ >]", xml) for xml in every_sheet)
+    # and with Excel's quote-prefix style, so editing the cell keeps it text
+    style = int(re.search(r's="(\d+)"', cell.group(1)).group(1))
+    xfs = re.findall(r"<xf [^>]*>", styles.split("<cellXfs", 1)[1])
+    assert 'quotePrefix="1"' in xfs[style]

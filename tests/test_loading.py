@@ -352,3 +352,23 @@ def test_column_reference_in_docs_is_current():
     committed = Path(__file__).resolve().parents[1] / "docs" / "data-format.md"
     assert committed.read_text(encoding="utf-8") == column_reference(), \
         "regenerate with: python -m dashboard.model.reference > docs/data-format.md"
+
+
+@pytest.mark.parametrize("name", ["kalundborg", "ulsan"])
+def test_written_shipped_park_loads_back_without_new_warnings(tmp_path, name):
+    from dashboard.paths import shipped_park
+
+    park = model.load_park(shipped_park(name))
+    original = [p.message for p in park.warnings]
+    (tmp_path / "park.json").write_text(park_json(park), encoding="utf-8")
+    for written in (tmp_path / "park.json", write_park_folder(park, tmp_path / "folder")):
+        again = model.load_park(written)
+        assert [p.message for p in again.warnings] == original, written
+        assert again.content_hash == park.content_hash
+    streams = {(s["firm"], s["kind"], s["resource"]): s for s in json.loads(park_json(park))["streams"]}
+    for stream in park.streams:  # only the prices that apply to the kind are written
+        row = streams[(stream.firm, stream.kind.value, stream.resource)]
+        if stream.kind is model.StreamKind.SUPPLY:
+            assert "virgin_price" not in row and "virgin_co2" not in row and row["fate"] == stream.fate.value
+        else:
+            assert "fate" not in row and "disposal_fee" not in row and "disposal_co2" not in row

@@ -299,3 +299,228 @@ def test_write_report_zip_has_report_figures_and_tables(tmp_path, park, active):
         assert b"<svg" in archive.read("figures/network.svg")[:200]
         cells = kpi_cells(archive.read("report.html").decode("utf-8"))
     assert cells[("scenario", "co2_t")]["value"] == model.views(park, active).scenario.kpis["co2_t"]
+
+
+# -- downloads of a park whose name is not Latin-1 -----------------------------------------
+
+DOWNLOADS = ["report.html", "results.xlsx", "results.zip", "figures-svg.zip"]
+
+
+@pytest.fixture(scope="module", params=[("울산 미포 산업단지", "park", "울산-미포-산업단지"),
+                                        ("Łódź park", "lodz-park", "łódź-park")],
+                ids=["korean", "polish"])
+def named_client(request, park, tmp_path_factory):
+    """A test client of the app serving the Kalundborg park under another name, with the
+    ASCII and the full file-name stem its downloads should carry."""
+    import dataclasses
+
+    from dashboard.app import create_app
+    from dashboard.storage import Store
+
+    name, plain, full_stem = request.param
+    folder = tmp_path_factory.mktemp("named")
+    app = create_app(dataclasses.replace(park, name=name), store=Store(f"sqlite:///{folder / 'db.sqlite3'}"))
+    return app.server.test_client(), plain, full_stem
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_downloads_of_a_park_with_a_non_latin1_name(named_client, name):
+    from werkzeug.http import parse_options_header
+
+    if name.startswith("figures") and (_browser() is None or not _has_kaleido()):
+        pytest.skip("needs Chromium and kaleido")
+    client, plain, full_stem = named_client
+    response = client.get(f"/download/{name}")
+    assert response.status_code == 200 and len(response.data) > 1000
+    header = response.headers["Content-Disposition"]
+    # the server sends headers as Latin-1; keep them ASCII, with the real name RFC 5987-encoded
+    assert header.isascii() and header.encode("latin-1")
+    assert f'filename="{plain}-{name}"' in header
+    disposition, options = parse_options_header(header)
+    assert disposition == ("inline" if name.endswith(".html") else "attachment")
+    assert options["filename"] == f"{full_stem}-{name}"  # what a browser saves it as
+
+
+def _has_kaleido() -> bool:
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_html_download_names_its_charset_once(named_client):
+    client, _, _ = named_client
+    assert client.get("/download/report.html").headers["Content-Type"] == "text/html; charset=utf-8"
+    refused = client.get("/download/report.html?on=nope")
+    assert refused.status_code == 400 and refused.headers["Content-Type"] == "text/plain; charset=utf-8"
+    xlsx = client.get("/download/results.xlsx").headers["Content-Type"]
+    assert xlsx == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_ascii_park_names_keep_a_plain_file_name():
+    from dashboard.app.downloads import content_disposition
+
+    assert content_disposition("attachment", "Kalundborg Symbiosis", "results.xlsx") == \
+        'attachment; filename="kalundborg-symbiosis-results.xlsx"'
+    assert content_disposition("inline", 'My "park"; x', "report.html") == 'inline; filename="my-park-x-report.html"'
+
+
+# -- the report's colours and the network's labels -----------------------------------------
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_formula():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert round(contrast("#8a8f94", "#ffffff"), 2) == 3.26  # the faded rows axe flagged
+
+
+def test_every_report_text_colour_meets_wcag_aa_on_every_report_background():
+    from dashboard.reports.page import _CSS
+
+    variables = dict(re.findall(r"--([\w-]+)\s*:\s*(#[0-9a-fA-F]{6})", _CSS))
+
+    def resolved(value: str) -> str | None:
+        value = value.strip()
+        if value.startswith("var("):
+            value = variables[value[4:-1].strip().removeprefix("--")]
+        return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value) else None
+
+    texts = {resolved(v) for v in re.findall(r"(?<![\w-])color\s*:\s*([^;}]+)", _CSS)} - {None}
+    grounds = {resolved(v) for v in re.findall(r"(?<![\w-])background(?:-color)?\s*:\s*([^;}]+)", _CSS)}
+    grounds = (grounds - {None}) | {"#ffffff"}
+    assert {"#5c636a", "#1a7f37", "#c62828", "#0b5cad"} <= texts and {"#f5f6f8", "#fffaf0"} <= grounds
+    low = [(t, g, round(contrast(t, g), 2)) for t in texts for g in grounds if contrast(t, g) < 4.5]
+    assert low == []
+    # no text is made paler than its colour says
+    assert not re.search(r"(?<![\w-])opacity\s*:", _CSS)
+
+
+def _axe_source() -> str | None:
+    """axe-core where the browser tests look for it (ECO_PARK_AXE, else .tools/ or node_modules/)."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    candidates = ([Path(os.environ["ECO_PARK_AXE"])] if os.environ.get("ECO_PARK_AXE") else []) + [
+        root / ".tools/node_modules/axe-core/axe.min.js", root / "node_modules/axe-core/axe.min.js"]
+    return next((c.read_text(encoding="utf-8") for c in candidates if c.is_file()), None)
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", ["kalundborg", "ulsan"])
+def test_report_passes_axe_contrast_and_keeps_network_labels_in_the_figure(tmp_path, name):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    axe = _axe_source()
+    if axe is None:
+        import os
+
+        if os.environ.get("ECO_PARK_REQUIRE_BROWSER") == "1":
+            pytest.fail("axe-core is required (ECO_PARK_REQUIRE_BROWSER=1)")
+        pytest.skip("axe-core is not installed (npm install --prefix .tools axe-core@4)")
+    park = model.load_park(shipped_park(name))
+    candidates = [e.id for e in park.exchanges if e.status is model.Status.CANDIDATE]
+    existing = [e.id for e in park.exchanges if e.status is model.Status.EXISTING]
+    active = model.scenario_active(park, on=candidates[:2], off=existing[-1:])  # rows of every kind
+    page_file = reports.write_report(park, active, tmp_path / "report.html", generated_at=WHEN)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_browser(), args=["--headless=new", "--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("#plot-0 .main-svg")
+            page.wait_for_timeout(300)
+            page.add_script_tag(content=axe)
+            found = page.evaluate("""async () => (await axe.run(document, {runOnly: ['color-contrast']}))
+                .violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary))""")
+            outside = page.evaluate("""() => {
+                const svg = document.querySelector('#plot-0 .main-svg').getBoundingClientRect();
+                return [...document.querySelectorAll('#plot-0 .scatterlayer text')]
+                  .map(t => [t.textContent, t.getBoundingClientRect()])
+                  .filter(([, b]) => b.width > 0 && (b.left < svg.left || b.right > svg.right
+                                                     || b.top < svg.top || b.bottom > svg.bottom))
+                  .map(([text]) => text); }""")
+            clipped = page.evaluate("""() => [...document.querySelectorAll('#plot-0 .scatterlayer .trace')]
+                .filter(t => t.querySelector('.textpoint') && t.closest('[clip-path]')).length""")
+        finally:
+            browser.close()
+    assert found == []
+    assert outside == []  # every firm label is inside the figure...
+    assert clipped == 0  # ...and not cut at the edge of the plot area either
+
+
+# -- figure images carry the park and the scenario ------------------------------------------
+
+
+def test_image_title_names_park_year_and_scenario(park, active):
+    from dashboard.reports.images import ImageTitle, titled
+
+    title = ImageTitle.of(park, active)
+    assert title.scenario == (
+        "Scenario: the baseline with switched on: Biogas plant: residues to bio-natural gas (2018), "
+        "Heat pump on treated wastewater to district heat (2018); "
+        "switched off: NovoGro biomass to farms as fertiliser (1976)")
+    assert ImageTitle.of(park, park.baseline_active).scenario == \
+        "Scenario: the baseline (existing exchanges on, candidates off)"
+    items = reports.report_figures(model.views(park, active).scenario)
+    before = [(i.figure.layout.title.text, i.figure.layout.margin.t) for i in items]
+    for item in items:
+        figure, height = titled(item, title)
+        text = figure.layout.title.text
+        assert text.startswith("<b>Kalundborg Symbiosis</b> \u00b7 data year 2008 \u00b7 ")
+        # the scenario's 172 characters on two lines; the drawing keeps its size
+        assert "(2018), Heat pump on treated wastewater to district heat (2018);</span><br>" in text
+        assert "switched off: NovoGro biomass to farms as fertiliser (1976)</span>" in text
+        band = height - item.height
+        assert band > 40 and figure.layout.margin.t == (item.figure.layout.margin.t or 0) + band
+    assert "Network" in titled(items[0], title)[0].layout.title.text
+    assert "Water (m3) a year" in titled(items[1], title)[0].layout.title.text  # the Sankey's own title kept
+    # the page's figures (and so the dashboard's) are left untitled
+    assert [(i.figure.layout.title.text, i.figure.layout.margin.t) for i in items] == before
+    assert before[0][0] is None
+    import dataclasses
+
+    odd = ImageTitle.of(dataclasses.replace(park, name="<b>A&B</b>", year=None), active)
+    text = titled(items[0], odd)[0].layout.title.text
+    assert text.startswith("<b>&lt;b&gt;A&amp;B&lt;/b&gt;</b> \u00b7 Network")  # shown, not drawn; no year
+
+
+def test_image_title_moves_a_legend_above_the_plot_under_itself():
+    import plotly.graph_objects as go
+
+    from dashboard.reports.images import ImageTitle, ReportFigure, titled
+
+    figure = go.Figure([go.Scatter(x=[1, 2], y=[1, 2])],
+                       layout={"legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                               "legend2": {"y": -0.1}})
+    copy, height = titled(ReportFigure("f", "F", figure, 400), ImageTitle("P", None, "Scenario: x"))
+    band = height - 400
+    assert (copy.layout.legend.yref, copy.layout.legend.yanchor) == ("container", "top")
+    assert copy.layout.legend.y == pytest.approx(1 - band / height)  # hangs from the title's band
+    assert copy.layout.legend2.y == -0.1 and copy.layout.legend2.yref is None  # below the plot: left
+    assert figure.layout.legend.y == 1.02 and figure.layout.legend.yref is None
+
+
+@needs_chromium
+def test_svg_figures_carry_the_park_and_scenario_title(park, active):
+    pytest.importorskip("kaleido")
+    images = reports.figure_images(park, active, fmt="svg")
+    for name, data in images.items():
+        root = ET.fromstring(data)
+        titles = [" ".join("".join(t.itertext()).split()) for t in root.iter()
+                  if t.tag.endswith("text") and "gtitle" in (t.get("class") or "")]
+        assert len(titles) == 1, name
+        assert titles[0].startswith("Kalundborg Symbiosis \u00b7 data year 2008 \u00b7 "), titles
+        assert "switched on: Biogas plant: residues to bio-natural gas (2018)" in titles[0]
+        assert "switched off: NovoGro biomass to farms as fertiliser (1976)" in titles[0]

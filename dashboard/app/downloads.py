@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import unicodedata
 import zipfile
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
@@ -33,7 +35,34 @@ def export_href(kind: str, search: str | None) -> str:
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:40] or "park"
+    """Letters and digits of ``text`` (any script), each run of anything else one dash;
+    at most 40 characters."""
+    slug = "".join(c if c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in slug.split("-") if part)[:40].strip("-") or "park"
+
+
+_ASCII_LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
+                                   "þ": "th", "ð": "d", "ı": "i", "ħ": "h"})
+"""Letters that NFKD does not split into an ASCII letter and a mark."""
+
+
+def _ascii_slug(text: str) -> str:
+    """``_slug`` in ASCII only (Łódź -> lodz), for the plain ``filename=`` of old clients."""
+    plain = unicodedata.normalize("NFKD", text.lower().translate(_ASCII_LOOKALIKES))
+    return _slug(plain.encode("ascii", "ignore").decode("ascii"))
+
+
+def content_disposition(disposition: str, park_name: str, name: str) -> str:
+    """The Content-Disposition of the download ``name`` of a park. HTTP headers are
+    Latin-1 (the server cannot send a Korean or Polish name as it is), so: an ASCII
+    ``filename=`` for every client and, when the name is not ASCII, the full name as
+    RFC 5987/6266 ``filename*=UTF-8''...``, which browsers prefer."""
+    plain = f"{_ascii_slug(park_name)}-{name}"
+    full = f"{_slug(park_name)}-{name}"
+    header = f'{disposition}; filename="{plain}"'
+    if full != plain:
+        header += f"; filename*=UTF-8''{quote(full, safe='')}"
+    return header
 
 
 BROWSER_KINDS = frozenset({"pdf", "png", "svg"})
@@ -51,7 +80,7 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
     def template():
         from dashboard.exports import template_workbook
 
-        return Response(template_workbook(), mimetype=FILES["results.xlsx"][0],
+        return Response(template_workbook(), content_type=FILES["results.xlsx"][0],
                         headers={"Content-Disposition": 'attachment; filename="eco-park-template.xlsx"'})
 
     @blueprint.get("/download/<name>")
@@ -62,25 +91,26 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
             park, active, _ = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
         except model.ParkError as error:
             return Response("This link does not fit the park:\n" + "\n".join(str(p) for p in error.problems),
-                            status=400, mimetype="text/plain; charset=utf-8")
+                            status=400, mimetype="text/plain")
         mimetype, kind = FILES[name]
         turn = browser_turns if kind in BROWSER_KINDS else None
         if turn is not None and not turn.acquire(timeout=wait_seconds):
             return Response("The server is busy making other exports; try again in a minute.", status=503,
-                            mimetype="text/plain; charset=utf-8", headers={"Retry-After": "60"})
+                            mimetype="text/plain", headers={"Retry-After": "60"})
         try:
             data = render(kind, park, active)
         except Exception as error:  # a missing browser for PDF/PNG, say: tell the person, no traceback
             logger.exception("export %s failed", name)
             return Response(f"This export could not be made here: {error}", status=503,
-                            mimetype="text/plain; charset=utf-8")
+                            mimetype="text/plain")
         finally:
             if turn is not None:
                 turn.release()
-        filename = f"{_slug(park.name)}-{name}"
         disposition = "inline" if kind == "html" else "attachment"
-        return Response(data, mimetype=mimetype,
-                        headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
+        # content_type, not mimetype: Flask adds "; charset=utf-8" to a text/* mimetype,
+        # and FILES already names the charset
+        return Response(data, content_type=mimetype,
+                        headers={"Content-Disposition": content_disposition(disposition, park.name, name),
                                  "Cache-Control": "no-store"})
 
     @blueprint.get("/healthz")

@@ -15,9 +15,26 @@ Units (every quantity per year):
   blank where the baseline is 0.
 
 Formula injection: a spreadsheet runs text that begins with ``=``, ``+``, ``-`` or ``@``
-(and may after a leading tab or line break) as a formula. Such text is written with a
-leading single quote, in CSV and XLSX alike; numbers are written as numbers (a negative
-number is a numeric cell, never text).
+(and may after a leading tab or line break) as a formula when it *parses* it, as it does
+every field of a CSV file. So in CSV such text is written with a leading single quote.
+An XLSX cell is not parsed on opening: a text cell (openpyxl data_type "s", saved as
+``<c t="inlineStr">``) is text whatever it says, only an ``<f>`` element is a formula,
+and the workbooks written here hold none. So in XLSX text is written exactly as it is,
+as a text cell, with the cell's "quote prefix" style set on text that looks like a
+formula: Excel then also keeps it text if someone edits the cell and presses Enter
+(where it would otherwise parse it), and shows no apostrophe.
+Numbers are written as numbers (a negative number is a numeric cell, never text).
+
+Numbers in CSV: a float is written as the shortest text that reads back as the same
+float (``repr``), except that a float within 4 units in the last place (ulp) of a decimal
+of at most 12 significant digits is written as that decimal: sums of money in the model
+give floats like 4160999.9999999995 (one ulp below 4161000.0), which a person reading
+the CSV takes for another number. That change is at most 4 ulp (< 9e-16 relative), below
+the rounding of the arithmetic that made the number, and a 12-digit decimal is thousands
+of ulp from the next, so a float with real digits to the 16th or 17th (-93.33333333333333,
+5.132731469395564) is written in full and reads back as the same float. (Rounding to a
+fixed number of decimals, 9 say, would lose the digits of small numbers.) XLSX cells
+hold the float itself: Excel shows 15 digits, so no noise there.
 """
 
 from __future__ import annotations
@@ -163,9 +180,10 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _safe(value: Any) -> Any:
-    """A value ready for a file: None, bool, int, finite float or neutralised text.
-    A number that is not finite becomes None (blank): spreadsheets cannot hold one."""
+def _safe(value: Any, text=neutralise) -> Any:
+    """A value ready for a file: None, bool, int, finite float or text passed through
+    ``text`` (default: neutralised). A number that is not finite becomes None (blank):
+    spreadsheets cannot hold one."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, numbers.Integral):
@@ -173,7 +191,20 @@ def _safe(value: Any) -> Any:
     if isinstance(value, numbers.Real):
         number = float(value)
         return number if math.isfinite(number) else None
-    return neutralise(str(value))
+    return text(str(value))
+
+
+_NOISE_ULPS = 4
+_NOISE_DIGITS = 12
+
+
+def number_text(number: float) -> str:
+    """``number`` as CSV text without float noise (see the module's doc): the shortest
+    repr of the float, or of the decimal of at most 12 significant digits within 4 ulp."""
+    clean = float(f"{number:.{_NOISE_DIGITS}g}")
+    if clean != number and abs(clean - number) <= _NOISE_ULPS * math.ulp(number):
+        return repr(clean)
+    return repr(number)  # shortest text that reads back as the same float
 
 
 def _csv_text(value: Any) -> str:
@@ -183,7 +214,7 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
+        return number_text(value)
     return str(value)
 
 
@@ -202,10 +233,11 @@ def _columns_of(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
 def to_csv(table: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, bom: bool = True) -> str:
     """One table as comma-separated text with a header row; ``columns`` picks and orders
     them (default: the rows' keys, in order). Numbers are written in full precision
-    with a decimal point, true/false as ``true``/``false``, blanks as empty cells, and
-    text neutralised against formula injection. With ``bom`` the text begins with
-    U+FEFF, so that encoded as UTF-8 it carries the byte-order mark Excel needs to read
-    it as UTF-8."""
+    with a decimal point and without float noise (see the module's doc), true/false as
+    ``true``/``false``, blanks as empty cells, and text neutralised against formula
+    injection (a CSV field is parsed when opened: the leading quote stays). With ``bom``
+    the text begins with U+FEFF, so that encoded as UTF-8 it carries the byte-order mark
+    Excel needs to read it as UTF-8."""
     names = _columns_of(table, columns)
     buffer = io.StringIO()
     if bom:
@@ -238,7 +270,8 @@ def to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park,
             generated_at: datetime | None = None) -> bytes:
     """An Excel workbook: one sheet per table (bold frozen header, filter, widths) and
     an ``about`` sheet (see ``about_rows``). Numbers are numeric cells in full
-    precision; text is neutralised and always stored as text, never as a formula."""
+    precision; text is kept exact and always stored as a text cell, never as a formula
+    (text that looks like one also gets Excel's quote-prefix style; see ``_put``)."""
     from openpyxl import Workbook  # imported here: only exports pay for it
 
     if "about" in tables:
@@ -275,15 +308,28 @@ def _write_sheet(sheet, columns: Sequence[str], rows: Sequence[Mapping[str, Any]
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows), 1) + 1}"
 
 
+def _xlsx_text(text: str) -> str:
+    """Text as an XLSX text cell holds it: without the control characters XML cannot
+    carry, and at most the characters Excel shows. No quote: see ``_put``."""
+    return _ILLEGAL_XML.sub("", text)[:_XLSX_MAX_TEXT]
+
+
 def _put(cell, value: Any):
-    """Store ``value`` in ``cell``: numbers as numbers, text always as text."""
-    value = _safe(value)
+    """Store ``value`` in ``cell``: numbers as numbers, text always as text.
+
+    Text is kept exact, even ``=cmd|...``: a cell of data_type "s" is saved as an inline
+    string, which Excel and LibreOffice show as text and never evaluate (only an ``<f>``
+    element is a formula; tests check the workbook has none). Text that looks like a
+    formula also gets the quote-prefix style, Excel's own mark of a cell typed with a
+    leading ', so it stays text if someone edits it; the ' is not part of the value."""
+    value = _safe(value, text=_xlsx_text)
     if value == "":
         value = None  # an empty text is a blank cell
     if isinstance(value, str):
-        value = value[:_XLSX_MAX_TEXT]
         cell.value = value
         cell.data_type = "s"  # never a formula, whatever the text
+        if value.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
     else:
         cell.value = value
     return cell

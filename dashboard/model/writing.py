@@ -56,14 +56,27 @@ _SUPPLY_ONLY = ("fate", "disposal_fee", "disposal_co2")
 _DEMAND_ONLY = ("virgin_price", "virgin_co2")
 
 
+def _not_applying(stream_row: dict) -> tuple[str, ...]:
+    """The stream columns that do not apply to the row's kind. A stream carries all four
+    prices (those of the other kind resolved from its resource), but the loader warns about
+    a value given for the other kind, and takes the same resource value when it is left
+    out, so a written park leaves them out and loads back alike, without warnings."""
+    return _DEMAND_ONLY if stream_row["kind"] == "supply" else _SUPPLY_ONLY
+
+
+def _park_dict(park: Park) -> dict:
+    """``park.to_dict()`` without the stream values that do not apply to the kind."""
+    document = park.to_dict()
+    for row in document["streams"]:
+        for column in _not_applying(row):
+            row.pop(column, None)
+    return document
+
+
 def table_csv(park: Park, table: str) -> str:
     """One of the four tables as CSV text, columns in the format's order."""
     spec = TABLE_SPECS[table]
-    rows = park.to_dict()[table]
-    if table == "streams":  # leave blank what does not apply to the stream's kind
-        for row in rows:
-            for column in (_DEMAND_ONLY if row["kind"] == "supply" else _SUPPLY_ONLY):
-                row[column] = None
+    rows = _park_dict(park)[table]  # stream columns of the other kind left blank
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(spec.names)
@@ -84,4 +97,4 @@ def write_park_folder(park: Park, folder: str | Path) -> Path:
 
 def park_json(park: Park) -> str:
     """The park as one JSON document (the ``.json`` data format)."""
-    return json.dumps(park.to_dict(), indent=1, ensure_ascii=False)
+    return json.dumps(_park_dict(park), indent=1, ensure_ascii=False)

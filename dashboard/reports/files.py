@@ -11,7 +11,7 @@ from pathlib import Path
 from dashboard import exports, model
 
 from .chromium import PDF_TIMEOUT, ReportError, html_to_pdf
-from .images import FORMATS, render_images, report_figures
+from .images import FORMATS, ImageTitle, render_images, report_figures
 from .page import report_html
 
 SUFFIXES: dict[str, str] = {
@@ -43,7 +43,8 @@ def report_zip(park: model.Park, active: Iterable[str] | None = None, generated_
     every Sankey, and ``tables/<table>.csv`` (kpis, exchanges, firms, sources, about)."""
     when = generated_at or datetime.now(UTC)
     seen = model.views(park, active)
-    images = render_images(report_figures(seen.scenario, font_size=14), FORMATS)
+    images = render_images(report_figures(seen.scenario, font_size=14), FORMATS,
+                           ImageTitle.of(park, seen.scenario.active))
     tables = exports.scenario_tables(park, seen.scenario.active)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

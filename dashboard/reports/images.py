@@ -15,6 +15,7 @@ import asyncio
 import math
 import os
 import re
+import textwrap
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,11 +27,16 @@ import plotly.graph_objects as go
 from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import sankey_figure, sankey_views
+from dashboard.figures.text import plain
 
 from .chromium import ReportError, find_browser
 
-NETWORK_HEIGHT = 620
-"""Height of the network, px (on the page and in images)."""
+NETWORK_HEIGHT = 560
+"""Height of the network, px (on the page and in images). The drawing keeps its aspect
+(x and y to scale), and the page gives it 968 px of width: at 620 px it was drawn so
+large that the label of a firm at the side ran out of the figure ("lborg Portland
+cement"); 560 px is close to the dashboard's proportions, which the figure is laid
+out for."""
 
 IMAGE_WIDTH = 1200
 """Width of the static images, CSS px; PNGs are drawn at ``PNG_SCALE`` times that."""
@@ -43,6 +49,15 @@ FORMATS = ("png", "svg")
 RENDER_TIMEOUT = 120.0
 """Seconds the whole drawing may take (starting Chromium included)."""
 
+TITLE_LINE = 150
+"""Characters of the scenario on one line of an image's title (1200 px at 12 px)."""
+
+LABEL_ROOM = 24
+"""Least left and right margin of the network in the report and its images, px. The
+firm labels are text of a fixed size beside points of a drawing that scales with the
+figure, so on a page narrower than the dashboard a label at the side can reach past the
+plot area, where plotly would cut it. The report lets labels draw outside the plot area
+(``cliponaxis`` off) and keeps this much room for them on each side."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,8 @@ def report_figures(scenario: model.Evaluation, font_size: int = 13) -> list[Repo
     """The network and one Sankey per ``sankey_views(park)`` for the evaluated
     scenario, light theme, quantities per year."""
     park = scenario.park
-    figures = [ReportFigure("network", "Network", network_figure(scenario, "light", font_size, click_hints=False),
+    figures = [ReportFigure("network", "Network", _room_for_labels(network_figure(scenario, "light", font_size,
+                                                                                  click_hints=False)),
                             NETWORK_HEIGHT)]
     used: set[str] = {"network"}
     for view in sankey_views(park):
@@ -82,6 +98,89 @@ def report_figures(scenario: model.Evaluation, font_size: int = 13) -> list[Repo
         figure = sankey_figure(scenario, view, "light", font_size)
         figures.append(ReportFigure(name, f"Sankey: {view.label}", figure, _sankey_height(figure)))
     return figures
+
+
+def _room_for_labels(figure: go.Figure) -> go.Figure:
+    """``figure`` (the report's own network figure) with its text free to use the side
+    margins, and those at least ``LABEL_ROOM`` px (see there)."""
+    figure = go.Figure(figure)  # a copy, whatever network_figure may share
+    figure.update_traces(cliponaxis=False, selector=lambda trace: "text" in (getattr(trace, "mode", "") or ""))
+    margin = figure.layout.margin
+    figure.update_layout(margin={"l": max(margin.l or 0, LABEL_ROOM), "r": max(margin.r or 0, LABEL_ROOM)})
+    return figure
+
+
+def _names(park: model.Park, ids: tuple[str, ...], most: int = 3, longest: int = 60) -> str:
+    names = [park.exchange[i].name for i in ids[:most]]
+    names = [n if len(n) <= longest else n[:longest - 1].rstrip() + "\u2026" for n in names]
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return ", ".join(names) + more
+
+
+def scenario_summary(park: model.Park, active: Iterable[str]) -> str:
+    """The scenario in one line of plain text: the baseline, or what is switched on
+    and off against it (exchange names, the first three of each)."""
+    on, off = model.scenario_toggles(park, active)
+    if not on and not off:
+        return "Scenario: the baseline (existing exchanges on, candidates off)"
+    parts = ([f"switched on: {_names(park, on)}"] if on else []) + ([f"switched off: {_names(park, off)}"] if off else [])
+    return "Scenario: the baseline with " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ImageTitle:
+    """What an exported image says above the figure: the park, its data year and the
+    scenario (plain text; made safe for plotly when drawn)."""
+
+    park: str
+    year: int | None
+    scenario: str
+
+    @classmethod
+    def of(cls, park: model.Park, active: Iterable[str]) -> ImageTitle:
+        return cls(park.name, park.year, scenario_summary(park, active))
+
+
+def _title_lines(scenario: str) -> list[str]:
+    lines = textwrap.wrap(scenario, TITLE_LINE, break_long_words=True) or [""]
+    if len(lines) > 3:
+        lines = lines[:2] + [lines[2][:TITLE_LINE - 1].rstrip() + "\u2026"]
+    return lines
+
+
+def titled(item: ReportFigure, title: ImageTitle | None) -> tuple[go.Figure, int]:
+    """A copy of ``item.figure`` for an image, white, with ``title`` above it (the
+    figure's own title, if any, after the park and year), and the image's height: the
+    figure's plus the title's, so the drawing keeps its size. A legend placed above the
+    plot area is moved under the title. The figure itself is left as it is: the page and
+    the dashboard draw it untitled."""
+    figure = go.Figure(item.figure)  # a copy
+    figure.update_layout(paper_bgcolor="#ffffff", plot_bgcolor="#ffffff")
+    if title is None:
+        return figure, item.height
+    size = figure.layout.font.size or 13
+    own = figure.layout.title.text or plain(item.title)  # a figure's title is plotly-safe already
+    year = f" \u00b7 data year {title.year}" if title.year else ""
+    lines = _title_lines(title.scenario)
+    small = max(size - 2, 9)
+    text = (f"<b>{plain(title.park)}</b>{year} \u00b7 {own}<br>"
+            + "<br>".join(f'<span style="font-size:{small}px">{plain(line)}</span>' for line in lines))
+    top = 10 + (size + 2)  # px down to the first line's baseline: plotly sets each line's y
+    # to the title's own, so "top" is where the first baseline goes, not the glyphs' top
+    band = int(top + 1.3 * (size + 2) * len(lines) + 14)  # px: lines 1.3 em of the title apart, a gap
+    height = item.height + band
+    margin = figure.layout.margin
+    figure.update_layout(
+        title={"text": text, "x": 0, "xref": "container", "xanchor": "left", "y": 1 - top / height,
+               "yref": "container", "yanchor": "top", "pad": {"l": 12}, "font": {"size": size + 2}},
+        margin={"t": (margin.t or 0) + band})
+    for name in [key for key in figure.layout if key.startswith("legend")]:
+        legend = figure.layout[name]
+        if (legend.yref or "paper") == "paper" and legend.y is not None and legend.y > 1:
+            # above the plot area its height would push into the same margin as the title
+            # (plotly takes the larger push, not the sum): hang it from the title instead
+            figure.layout[name].update(yref="container", y=1 - band / height, yanchor="top")
+    return figure, height
 
 
 def _formats(fmt: str | Iterable[str]) -> tuple[str, ...]:
@@ -104,11 +203,13 @@ def figure_images(park: model.Park, active: Iterable[str] | None = None,
     """
     formats = _formats(fmt)
     scenario = model.views(park, active).scenario
-    return render_images(report_figures(scenario, font_size=14), formats)
+    return render_images(report_figures(scenario, font_size=14), formats, ImageTitle.of(park, scenario.active))
 
 
-def render_images(figures: list[ReportFigure], formats: Iterable[str]) -> dict[str, bytes]:
-    """Draw ``figures`` in each of ``formats`` with one kaleido/Chromium session."""
+def render_images(figures: list[ReportFigure], formats: Iterable[str],
+                  title: ImageTitle | None = None) -> dict[str, bytes]:
+    """Draw ``figures`` in each of ``formats`` with one kaleido/Chromium session, each
+    with ``title`` above it (see ``titled``); the figures themselves are not changed."""
     formats = _formats(formats)
     try:
         import kaleido
@@ -120,11 +221,10 @@ def render_images(figures: list[ReportFigure], formats: Iterable[str]) -> dict[s
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     jobs = []
     for item in figures:
-        figure = go.Figure(item.figure)
-        figure.update_layout(paper_bgcolor="#ffffff", plot_bgcolor="#ffffff")
+        figure, height = titled(item, title)
         spec = figure.to_dict()
         for fmt in formats:
-            opts = {"format": fmt, "width": IMAGE_WIDTH, "height": item.height,
+            opts = {"format": fmt, "width": IMAGE_WIDTH, "height": height,
                     "scale": PNG_SCALE if fmt == "png" else 1}
             jobs.append((f"{item.name}.{fmt}", spec, opts))
 

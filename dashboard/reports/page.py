@@ -253,7 +253,7 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
             f'<td>{_e(bound_text(flow))}</td>' + "".join(cells) + "</tr>")
     return f"""<section id="exchanges" class="table-section">
 <h2>Exchanges</h2>
-<p class="note">One row per exchange in this scenario; candidates are marked and switched-off rows are faded.
+<p class="note">One row per exchange in this scenario; candidates are marked and switched-off rows are in grey italics.
 Carried: units per year of the resource carried. Limited by: what stopped it carrying more (capacity, the
 supply left, or the demand left). <strong>Marginal effect</strong>: the change of the park's KPI per year if that
 exchange alone were switched (on if off, off if on) from this scenario; negative is better.</p>
@@ -395,6 +395,9 @@ the receiver's cost and minus it on the supplier's. Firm figures add up to the p
 
 # -- the page ---------------------------------------------------------------------------
 
+# Every text colour here is at least 4.5:1 (WCAG AA) against every background here
+# (#fff, --soft and the candidates' #fffaf0); tests/test_reports.py checks each pair.
+# Faded rows are --muted and italic, not a paler grey or an opacity.
 _CSS = """
 :root { --text:#212529; --muted:#5c636a; --line:#dee2e6; --soft:#f5f6f8; --good:#1a7f37; --bad:#c62828;
   --water:#0072B2; --energy:#E69F00; --material:#009E73; }
@@ -437,8 +440,7 @@ table.data td.num { white-space: nowrap; }
 tr.candidate td:first-child { border-left: 4px dashed var(--energy); }
 tr.existing td:first-child { border-left: 4px solid var(--line); }
 tr.candidate { background: #fffaf0; }
-tr.off td { color: #8a8f94; }
-tr.off td.good, tr.off td.bad { opacity: .85; }
+tr.off td { color: var(--muted); font-style: italic; }
 td.state { white-space: nowrap; }
 td.route { min-width: 11em; } td.what { min-width: 9em; }
 td.changed { font-weight: 700; }
