@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .cells import MAX_MAGNITUDE
 from .schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
 from .tables import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_UNCOMPRESSED_BYTES
 
@@ -33,6 +34,8 @@ def column_reference() -> str:
         "either mark, `1.234` is read as 1234 and a warning says so. Surrounding spaces are ignored,",
         "blank optional cells take the default, unknown columns are reported as warnings and ignored.",
         "Quantities are per year. CSV may also be UTF-16 with its BOM (Excel's \"Unicode text\").",
+        f"A number may be at most {MAX_MAGNITUDE:,.0f} (10^15) in size, far past any park's yearly figure in any",
+        "currency (beyond it sums lose whole units); a cell holds at most 30 digits.",
         "",
         f"Limits, against damaged or hostile files: a table holds at most {MAX_TABLE_ROWS:,} rows and",
         f"{MAX_TABLE_COLUMNS} columns (a workbook sheet is read up to its {MAX_TABLE_COLUMNS}th column); a zip of",
