@@ -32,11 +32,9 @@ from dashboard.figures.text import plain
 from .chromium import ReportError, find_browser
 
 NETWORK_HEIGHT = 560
-"""Height of the network, px (on the page and in images). The drawing keeps its aspect
-(x and y to scale), and the page gives it 968 px of width: at 620 px it was drawn so
-large that the label of a firm at the side ran out of the figure ("lborg Portland
-cement"); 560 px is close to the dashboard's proportions, which the figure is laid
-out for."""
+"""Height of the network, px (on the page and in images): about the dashboard panel's
+proportions at the page's 968 px of width, which the drawing's label placement is
+judged in."""
 
 IMAGE_WIDTH = 1200
 """Width of the static images, CSS px; PNGs are drawn at ``PNG_SCALE`` times that."""
