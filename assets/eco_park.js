@@ -43,9 +43,13 @@
     return pendingSearch !== null ? pendingSearch : window.location.search;
   }
 
-  function setScenario(search) {
+  function proposed(search) {
     pendingSearch = search;
-    window.dash_clientside.set_props("url", { search: search });
+    return search;
+  }
+
+  function setScenario(search) {
+    window.dash_clientside.set_props("url", { search: proposed(search) });
   }
 
   /* -- the Sankey shown, in the address's fragment ------------------------------------ */
@@ -366,23 +370,23 @@
         const noUpdate = window.dash_clientside.no_update;
         const context = window.dash_clientside.callback_context;
         if (!park || !context.triggered || context.triggered.length === 0) { return noUpdate; }
-        const active = activeSet(search, park);
+        const active = activeSet(currentSearch(), park);  // the search state may lag a toggle just made
         const propId = context.triggered[0].prop_id;
         const source = propId.slice(0, propId.lastIndexOf("."));
         if (source === "reset-baseline") {
-          return searchFor(new Set(park.existing), park);
+          return proposed(searchFor(new Set(park.existing), park));
         }
         if (source === "all-candidates-on") {  // existing ones stay as they are
           const existing = new Set(park.existing);
           park.order.forEach((id) => { if (!existing.has(id)) { active.add(id); } });
-          return searchFor(active, park);
+          return proposed(searchFor(active, park));
         }
         if (source === "network-graph") {
           const point = clickData && clickData.points && clickData.points[0];
           if (!point || !point.customdata || point.customdata[0] !== "exchange") { return noUpdate; }
           const id = point.customdata[1];
           if (active.has(id)) { active.delete(id); } else { active.add(id); }
-          return searchFor(active, park);
+          return proposed(searchFor(active, park));
         }
         return noUpdate;
       },

@@ -15,7 +15,7 @@ from dashboard.storage import StorageError
 from . import ids
 from .components import change_text
 from .layout import GRAPH_CONFIG
-from .state import AppState, Scenario
+from .state import AppState, Scenario, scenario_number
 
 
 def compare_layout(state: AppState, query: str) -> html.Div:
@@ -71,10 +71,10 @@ def compare_layout(state: AppState, query: str) -> html.Div:
 def _load(state: AppState, query: str):
     raw = (parse_qs(query.lstrip("?")).get("s") or [""])[0]
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
-    # isdigit() alone admits '²' and other digits int() refuses; SQLite ids fit 18 digits.
-    if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in wanted):
+    parsed = [scenario_number(part) for part in wanted]
+    if None in parsed:
         raise ValueError("the link should list saved scenario numbers, e.g. /compare?s=3,5")
-    numbers = list(dict.fromkeys(int(part) for part in wanted))
+    numbers = list(dict.fromkeys(parsed))
     if not 2 <= len(numbers) <= 4:
         raise ValueError("pick two to four saved scenarios (Saved scenarios, then tick them)")
     if state.store is None:

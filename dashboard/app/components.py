@@ -209,7 +209,7 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
 
 def source_reference(park: model.Park, source_id: str):
     """A cited source as its citation (linked where it has a url), else its bare id."""
-    source = next((s for s in park.sources if s.id == source_id), None)
+    source = park.source.get(source_id)
     if source is None:
         return html.Code(source_id)
     citation = html.A(source.citation, href=source.url, target="_blank", rel="noopener noreferrer") \

@@ -22,7 +22,7 @@ from dashboard.storage import StorageError
 
 from . import ids
 from .components import ARROW_DOWN, ARROW_UP, change_class, scenario_summary
-from .state import AppState, Scenario, parse_search, resolve_lenient
+from .state import AppState, Scenario, parse_search, resolve_lenient, scenario_number
 
 DEFAULT_SECONDS = 15
 KIOSK_FONT = 22
@@ -65,10 +65,11 @@ def kiosk_scenario(state: AppState, query: str) -> tuple[model.Park, frozenset[s
     params = parse_qs(query.lstrip("?"))
     saved = (params.get("s") or [""])[0].strip()
     if saved:
-        if state.store is None or not (saved.isascii() and saved.isdigit() and len(saved) <= 18):
+        number = scenario_number(saved)
+        if state.store is None or number is None:
             raise model.ParkError.single(f"'{saved}' is not a saved scenario number")
         try:
-            record = state.store.get_scenario(int(saved))
+            record = state.store.get_scenario(number)
         except StorageError:
             raise model.ParkError.single(f"there is no saved scenario number {saved}; it may have been deleted") \
                 from None

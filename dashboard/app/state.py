@@ -48,6 +48,13 @@ def parse_search(search: str | None) -> Scenario:
     return Scenario(park, ids("on"), ids("off"))
 
 
+def scenario_number(text: str) -> int | None:
+    """A saved scenario's number as a link gives it (``/compare?s=3,5``, ``/kiosk?s=3``),
+    or None when ``text`` is not one. isdigit() alone admits '²' and other digits int()
+    refuses; SQLite ids fit 18 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 class _LRU:
     """A small thread-safe least-recently-used cache (values are immutable results)."""
 
