@@ -90,12 +90,16 @@ def _validations(sheet) -> dict[str, tuple[str, str]]:
     return found
 
 
+QUALITIES = "measured,calculated,estimated,assumed,derived"
+
+
 def test_template_drop_downs_sit_on_the_vocabulary_columns(template_book):
     expected = {
         "resources": {"category": "water,energy,material"},
-        "streams": {"kind": "supply,demand", "fate": "landfill,incineration,discharge,vent,external"},
+        "streams": {"kind": "supply,demand", "fate": "landfill,incineration,discharge,vent,external",
+                    "quality": QUALITIES},
         "exchanges": {"status": "existing,candidate", "mode": "pipeline,truck,rail,ship,conveyor,grid",
-                      "payer": "to,from"},
+                      "payer": "to,from", "quality": QUALITIES},
         "reported": {"kpi": "freshwater_m3,co2_t,landfill_t,cost"},
         "transport": {"mode": "pipeline,truck,rail,ship,conveyor,grid"},
         "firms": {}, "sources": {},

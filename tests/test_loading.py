@@ -372,3 +372,23 @@ def test_written_shipped_park_loads_back_without_new_warnings(tmp_path, name):
             assert "virgin_price" not in row and "virgin_co2" not in row and row["fate"] == stream.fate.value
         else:
             assert "fate" not in row and "disposal_fee" not in row and "disposal_co2" not in row
+
+
+def test_quality_is_read_and_a_word_outside_its_list_is_located(tmp_path):
+    streams = """\
+        firm,kind,resource,quantity,fate,quality
+        power,supply,fly_ash,100,landfill,measured
+        plaster,demand,gypsum,60,,
+        """
+    exchanges = """\
+        id,name,from_firm,resource,to_firm,replaces,status,quality
+        ash,Fly ash to plaster,power,fly_ash,plaster,gypsum,existing,derived
+        """
+    park = load(tmp_path / "good", streams=streams, exchanges=exchanges)
+    assert park.stream[("power", model.StreamKind.SUPPLY, "fly_ash")].quality is model.Quality.MEASURED
+    assert park.stream[("plaster", model.StreamKind.DEMAND, "gypsum")].quality is None
+    assert park.exchange["ash"].quality is model.Quality.DERIVED
+    written = write_park_folder(park, tmp_path / "written")
+    assert model.load_park(written).content_hash == park.content_hash
+    found = problems(tmp_path / "bad", streams=streams, exchanges=exchanges.replace("derived", "guessed"))
+    assert len(found) == 1 and found[0].startswith("exchanges.csv:2:quality:") and "guessed" in found[0]

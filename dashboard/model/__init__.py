@@ -29,7 +29,7 @@ from .scenario import (
     scenario_toggles,
     views,
 )
-from .vocabulary import Bound, Category, Fate, Mode, Payer, Status, StreamKind
+from .vocabulary import Bound, Category, Fate, Mode, Payer, Quality, Status, StreamKind
 
 __all__ = [
     "Contribution", "change_by_exchange", "contributions", "term_count",
@@ -38,5 +38,5 @@ __all__ = [
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Kpis",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "change", "relative_change", "scenario_active", "scenario_toggles",
-    "views", "Bound", "Category", "Fate", "Mode", "Payer", "Status", "StreamKind",
+    "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",
 ]

@@ -16,7 +16,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .kpis import Kpis
-from .vocabulary import Category, Fate, Mode, Payer, Status, StreamKind
+from .vocabulary import Category, Fate, Mode, Payer, Quality, Status, StreamKind
 
 UNLIMITED = math.inf
 """Capacity of an exchange with no capacity given."""
@@ -114,6 +114,7 @@ class Stream:
     disposal_fee: float = 0.0
     disposal_co2: float = 0.0
     source: str = ""
+    quality: Quality | None = None
 
     @property
     def key(self) -> StreamKey:
@@ -158,6 +159,7 @@ class Exchange:
     price_per_unit: float = 0.0
     source: str = ""
     derived_transport: bool = False
+    quality: Quality | None = None
 
     @property
     def supply_key(self) -> StreamKey:
@@ -265,6 +267,10 @@ class Park:
         exchanges = rows(self.exchanges)
         for row in exchanges:
             row.pop("derived_transport")
+        streams = rows(self.streams)
+        for row in (*streams, *exchanges):
+            if row["quality"] is None:
+                del row["quality"]  # parks that give no quality keep the hash they had
         return {
             "park": {
                 "name": self.name, "country": self.country, "currency": self.currency,
@@ -275,7 +281,7 @@ class Park:
             },
             "resources": rows(self.resources),
             "firms": firms,
-            "streams": rows(self.streams),
+            "streams": streams,
             "exchanges": exchanges,
         }
 

@@ -43,6 +43,13 @@ def column_reference() -> str:
         "must have its value saved (Excel saves it; some programs that write .xlsx do not); merged",
         "cells keep their value in the top-left cell only, and a warning says so.",
         "",
+        "Streams and exchanges may say how their figures were obtained in a `quality` column:",
+        "`measured` (metered or weighed), `calculated` (computed from measured figures: a mass or",
+        "energy balance, a design rating), `estimated` (an expert's or a source's estimate),",
+        "`assumed` (a placeholder where nothing is published) or `derived` (the residual of other",
+        "figures; the row's note says of which). Blank means not stated. The dashboard shows it",
+        "beside the row; it does not change any number.",
+        "",
     ]
     lines += _table(PARK_SETTINGS, "## `park.toml` (or the workbook's `park` sheet, or the JSON `park` object)")
     for spec in SETTINGS_SPECS.values():

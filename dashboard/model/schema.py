@@ -11,7 +11,7 @@ from typing import Any
 
 from . import cells
 from .cells import CellParser
-from .vocabulary import Category, Fate, Mode, Payer, Status, StreamKind
+from .vocabulary import Category, Fate, Mode, Payer, Quality, Status, StreamKind
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,11 @@ class TableSpec:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+
+def _quality() -> Column:
+    return Column("quality", cells.one_of(Quality),
+                  "how the row's figures were obtained: measured, calculated, estimated, assumed or derived")
 
 
 def _source() -> Column:
@@ -96,6 +101,7 @@ STREAMS = TableSpec("streams", "what each firm needs (demand) or gives off (supp
     Column("virgin_co2", cells.number, "demand only: overrides the resource's virgin_co2"),
     Column("disposal_fee", cells.number, "supply only: overrides the resource's disposal_fee"),
     Column("disposal_co2", cells.number, "supply only: overrides the resource's disposal_co2"),
+    _quality(),
     _source(),
 ))
 
@@ -118,6 +124,7 @@ EXCHANGES = TableSpec("exchanges", "links that carry part of a supply to meet a 
     Column("co2_per_unit", cells.number, "t CO2e per unit carried (blank: distance_km x the mode's co2_per_tkm where the unit is t, else 0)"),
     Column("payer", cells.one_of(Payer), "to or from: whose books carry the exchange's own cost and CO2e", default=Payer.TO),
     Column("price_per_unit", cells.number, "transfer price per unit carried the receiver pays the supplier", default=0.0),
+    _quality(),
     _source(),
 ))
 

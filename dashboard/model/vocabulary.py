@@ -55,6 +55,22 @@ class Payer(StrEnum):
     FROM = "from"
 
 
+class Quality(StrEnum):
+    """How a stream's or exchange's figures were obtained (docs/data-format.md).
+
+    measured: metered or weighed; calculated: computed from measured figures (a mass or
+    energy balance, a design rating); estimated: an expert's or a source's estimate;
+    assumed: a placeholder chosen where nothing is published; derived: the residual of
+    other figures (its note says of which).
+    """
+
+    MEASURED = "measured"
+    CALCULATED = "calculated"
+    ESTIMATED = "estimated"
+    ASSUMED = "assumed"
+    DERIVED = "derived"
+
+
 class Bound(StrEnum):
     """What stopped an exchange from carrying more (PARK_MODEL.md section 3)."""
 
