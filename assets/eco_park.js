@@ -22,7 +22,8 @@
     return active;
   }
 
-  function searchFor(active, park) {
+  /* The firms that leave (?without=) are kept as they are: a toggle changes exchanges only. */
+  function searchFor(active, park, keepFrom) {
     const existing = new Set(park.existing);
     const on = park.order.filter((id) => active.has(id) && !existing.has(id));
     const off = park.order.filter((id) => existing.has(id) && !active.has(id));
@@ -30,6 +31,9 @@
     if (park.key) { parts.push("park=" + encodeURIComponent(park.key)); }
     if (on.length) { parts.push("on=" + on.map(encodeURIComponent).join(",")); }
     if (off.length) { parts.push("off=" + off.map(encodeURIComponent).join(",")); }
+    const without = (new URLSearchParams(keepFrom || "").get("without") || "").split(",")
+      .map((s) => s.trim()).filter(Boolean);
+    if (without.length) { parts.push("without=" + without.map(encodeURIComponent).join(",")); }
     return parts.length ? "?" + parts.join("&") : "";
   }
 
@@ -192,7 +196,7 @@
     const active = activeSet(currentSearch(), current.park);
     const id = box.getAttribute("data-toggle");
     if (box.checked) { active.add(id); } else { active.delete(id); }
-    setScenario(searchFor(active, current.park));
+    setScenario(searchFor(active, current.park, currentSearch()));
   });
 
   document.addEventListener("click", (event) => {
@@ -379,14 +383,14 @@
         if (source === "all-candidates-on") {  // existing ones stay as they are
           const existing = new Set(park.existing);
           park.order.forEach((id) => { if (!existing.has(id)) { active.add(id); } });
-          return proposed(searchFor(active, park));
+          return proposed(searchFor(active, park, currentSearch()));
         }
         if (source === "network-graph") {
           const point = clickData && clickData.points && clickData.points[0];
           if (!point || !point.customdata || point.customdata[0] !== "exchange") { return noUpdate; }
           const id = point.customdata[1];
           if (active.has(id)) { active.delete(id); } else { active.add(id); }
-          return proposed(searchFor(active, park));
+          return proposed(searchFor(active, park, currentSearch()));
         }
         return noUpdate;
       },

@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard import model  # noqa: E402
 from dashboard.app.callbacks import Handlers  # noqa: E402
-from dashboard.app.state import AppState, Scenario  # noqa: E402
+from dashboard.app.state import AppState  # noqa: E402
+from dashboard.model import Scenario  # noqa: E402
 from dashboard.model.generate import generate_park  # noqa: E402
 from dashboard.paths import shipped_park  # noqa: E402
 
@@ -50,7 +51,7 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
     for i in range(repeat):
         search = Scenario("", (ids[i % len(ids)],) if park.exchange[ids[i % len(ids)]].status is model.Status.CANDIDATE
                           else (), () if park.exchange[ids[i % len(ids)]].status is model.Status.CANDIDATE
-                          else (ids[i % len(ids)],)).to_search()
+                          else (ids[i % len(ids)],)).to_query()
         firm = park.firms[0].id
         calls = {
             "kpis": lambda: handlers.render_kpis(search),

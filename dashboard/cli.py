@@ -98,16 +98,10 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
     views = model.views(park, active)
     marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
     exchanges = []
-    for flow in views.scenario.flows:
-        item = {
-            "id": flow.id, "name": flow.exchange.name, "status": flow.exchange.status.value,
-            "active": flow.active, "carried": flow.carried, "unit": flow.unit,
-            "bound": flow.bound.value, "bound_by": flow.bound_by,
-            "from_firm": flow.exchange.from_firm, "to_firm": flow.exchange.to_firm,
-            "resource": flow.exchange.resource, "replaces": flow.exchange.replaces,
-        }
+    for row in model.exchange_rows(park, views.scenario, marginal if with_marginal else None):
+        item = {key: value for key, value in row.record().items() if not key.startswith("marginal_")}
         if with_marginal:
-            item["marginal"] = marginal[flow.id].as_dict()
+            item["marginal"] = row.marginal.as_dict()
         exchanges.append(item)
     return {
         "park": park.name,

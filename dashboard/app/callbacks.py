@@ -12,7 +12,7 @@ from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
 
 from . import components, ids
 from .downloads import export_href
-from .state import AppState, resolve_lenient
+from .state import AppState
 
 
 class Handlers:
@@ -27,7 +27,7 @@ class Handlers:
         """Park title and facts, the Sankey diagrams this park needs, and the exchange ids
         the browser needs to edit the scenario. Which Sankey is shown is the browser's
         business (``eco.syncSankey``): it follows the address's fragment."""
-        park, _, _ = resolve_lenient(self.state, search)
+        park = self.state.read(search).park
         meta = " \u00b7 ".join(str(part) for part in (park.country, park.year, f"money in {park.currency}",
                                                        "per year") if part)
         options = [{"label": view.label, "value": view.key} for view in sankey_views(park)]
@@ -37,41 +37,42 @@ class Handlers:
 
     def render_kpis(self, search: str | None):
         """KPI cards, scenario summary, and the error state of a bad link."""
-        park, active, messages = resolve_lenient(self.state, search)
-        views = self.state.views(park, active)
+        request = self.state.read(search)
+        park, messages = request.park, request.messages
+        views = self.state.views(request)
         alert = components.problems_alert([model.Problem(None, None, None, m) for m in messages]) \
             if messages else None
-        return (components.kpi_strip(views, park.currency), components.scenario_summary(park, active),
+        return (components.kpi_strip(views, park.currency), model.scenario_summary(park, request.scenario),
                 alert, bool(messages))
 
     def render_network(self, search: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        return network_figure(self.state.evaluate(park, active))
+        return network_figure(self.state.scenario_evaluation(self.state.read(search)))
 
     def render_sankey(self, search: str | None, view_key: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        views = sankey_views(park)
+        request = self.state.read(search)
+        views = sankey_views(request.park)
         if not views:
             return no_update
         keys = [v.key for v in views]
         view = SankeyView.from_key(view_key) if view_key in keys else views[0]
-        return sankey_figure(self.state.evaluate(park, active), view)
+        return sankey_figure(self.state.scenario_evaluation(request), view)
 
     def render_table(self, search: str | None) -> dict:
         """The exchange list's rows for the scenario (the browser filters, sorts and draws)."""
-        park, active, _ = resolve_lenient(self.state, search)
-        return components.exchange_table_data(park, self.state.evaluate(park, active),
-                                              self.state.marginal(park, active), self.state.park_key(park))
+        request = self.state.read(search)
+        return components.exchange_table_data(request.park, self.state.scenario_evaluation(request),
+                                              self.state.marginal(request), self.state.park_key(request.park))
 
     def render_firm_panel(self, search: str | None, firm_id: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
+        request = self.state.read(search)
+        park = request.park
         if not firm_id or firm_id not in park.firm:
             return no_update, no_update
-        return components.firm_panel(park, firm_id, self.state.views(park, active)), park.firm[firm_id].name
+        return components.firm_panel(park, firm_id, self.state.views(request)), park.firm[firm_id].name
 
     def render_sources(self, search: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        return components.sources_view(park, self.state.views(park, active))
+        request = self.state.read(search)
+        return components.sources_view(request.park, self.state.views(request))
 
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:

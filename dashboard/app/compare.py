@@ -15,7 +15,7 @@ from dashboard.storage import StorageError
 from . import ids
 from .components import change_text
 from .layout import GRAPH_CONFIG
-from .state import AppState, Scenario, scenario_number
+from .state import AppState, scenario_number
 
 
 def compare_layout(state: AppState, query: str) -> html.Div:
@@ -30,8 +30,8 @@ def compare_layout(state: AppState, query: str) -> html.Div:
     evaluations = [(name, record, state.evaluate(park, active)) for name, record, active in named]
     first = evaluations[0][2]
     header = html.Tr([html.Th("KPI a year", scope="col"), html.Th("Baseline", scope="col", className="num")]
-                     + [html.Th([html.A(name, href="/" + (Scenario(state.park_key(park), tuple(record.on),
-                                                                   tuple(record.off)).to_search() or "")),
+                     + [html.Th([html.A(name, href="/" + (model.Scenario(state.park_key(park), tuple(record.on),
+                                                                   tuple(record.off)).to_query() or "")),
                                  html.Div(f"by {record.author}", className="small text-muted fw-normal")],
                                 scope="col", className="num") for name, record, _ in evaluations])
     rows = []
@@ -58,7 +58,7 @@ def compare_layout(state: AppState, query: str) -> html.Div:
                   for name, _, evaluation in evaluations]
     return _page(f"Compare scenarios \u00b7 {park.name}", [
         html.P([f"{park.name}, {park.year or ''}; money in {park.currency}; all figures per year. ",
-                html.A("\u2190 Back to the dashboard", href="/" + Scenario(state.park_key(park)).to_search())]),
+                html.A("\u2190 Back to the dashboard", href="/" + model.Scenario(state.park_key(park)).to_query())]),
         dbc.Card(dbc.CardBody(dbc.Table([html.Thead(header), html.Tbody(rows)], class_name="compare-table",
                                         responsive=True)), className="mb-3"),
         html.H2("Where the CO2e change comes from", className="h5"),

@@ -6,7 +6,6 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import model
-from dashboard.figures.network import bound_text
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
 
@@ -15,16 +14,9 @@ from . import ids
 ARROW_DOWN, ARROW_UP = "\u25bc", "\u25b2"
 
 
-def change_class(delta: float, scale: float) -> str:
-    """good (lower), bad (higher) or same, ignoring float noise relative to ``scale``."""
-    if abs(delta) <= 1e-9 * max(1.0, abs(scale)):
-        return "same"
-    return "good" if delta < 0 else "bad"
-
-
 def change_text(delta: float, unit: str, relative: float | None, scale: float) -> html.Span:
     """``▼ −1.2 kt CO2e (−3.4 %)``: arrow, sign, absolute and relative; lower is better."""
-    kind = change_class(delta, scale)
+    kind = model.direction(delta, scale).value
     if kind == "same":
         return html.Span("= no change", className="change same")
     arrow = ARROW_DOWN if kind == "good" else ARROW_UP
@@ -46,7 +38,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
     none = getattr(views.no_symbiosis.totals, kpi)
     vs_base = views.vs_baseline
     saved = getattr(views.scenario_savings, kpi)
-    if abs(saved) <= 1e-9 * max(1.0, abs(none)):
+    if model.direction(saved, none) is model.Direction.SAME:
         reference = "same as with no symbiosis"
     elif saved > 0:
         reference = f"symbiosis saves {si(saved, unit)} a year"
@@ -79,19 +71,6 @@ def kpi_strip(views: model.Views, currency: str) -> list:
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
 
 
-def scenario_summary(park: model.Park, active: frozenset[str]) -> str:
-    on, off = model.scenario_toggles(park, active)
-    if not on and not off:
-        return "Scenario: the baseline (existing exchanges on, candidates off)"
-    parts = []
-    if on:
-        parts.append(f"{len(on)} candidate{'s' if len(on) != 1 else ''} switched on" if all(
-            park.exchange[i].status is model.Status.CANDIDATE for i in on) else f"{len(on)} switched on")
-    if off:
-        parts.append(f"{len(off)} existing switched off")
-    return "Scenario: baseline with " + " and ".join(parts)
-
-
 # -- exchange table ------------------------------------------------------------------
 
 def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
@@ -101,23 +80,21 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
     components. Text is plain (the browser inserts it as text, never as HTML); numbers
     come with their formatted text so the browser does no formatting of its own."""
     rows = []
-    for flow in evaluation.flows:
-        exchange = flow.exchange
-        resource = park.resource[exchange.resource]
-        category = resource.category.value
-        effects = marginal[exchange.id]
+    for item in model.exchange_rows(park, evaluation, marginal):
+        flow, exchange = item.flow, item.exchange
+        category = item.category.value
         row = {
             "id": exchange.id, "name": exchange.name, "status": exchange.status.value, "active": flow.active,
-            "from": exchange.from_firm, "from_name": park.firm[exchange.from_firm].name,
-            "to": exchange.to_firm, "to_name": park.firm[exchange.to_firm].name,
-            "resource": resource.name, "category": category, "category_label": CATEGORY_LABELS[category],
+            "from": exchange.from_firm, "from_name": item.from_name,
+            "to": exchange.to_firm, "to_name": item.to_name,
+            "resource": item.resource_name, "category": category, "category_label": CATEGORY_LABELS[category],
             "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
             "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
-            "bound": bound_text(flow),
+            "bound": item.bound_words,
         }
         for kpi in model.KPI_NAMES:
-            value = getattr(effects, kpi)
-            kind = change_class(value, value)
+            value = item.marginal[kpi]
+            kind = model.direction(value, value).value
             row[kpi] = value
             row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
             row[f"{kpi}_class"] = kind
@@ -150,6 +127,10 @@ def table_headings(currency: str) -> dict[str, str]:
 def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
     """A firm's KPIs baseline vs scenario, its streams and its exchanges: who gains, who pays."""
     firm = park.firm[firm_id]
+    if firm_id not in views.scenario.park.firm:
+        return [html.P(firm.sector or "No sector given", className="text-muted"),
+                html.P(f"{firm.name} leaves the park in this scenario: its streams and every exchange to or "
+                       "from it are gone from the scenario's figures.", className="firm-left")]
     base, scen = views.baseline.firm_kpis[firm_id], views.scenario.firm_kpis[firm_id]
     kpi_rows = []
     for kpi in model.KPI_NAMES:

@@ -21,8 +21,8 @@ from dashboard.formatting import KPI_LABELS, kpi_unit, percent, si
 from dashboard.storage import StorageError
 
 from . import ids
-from .components import ARROW_DOWN, ARROW_UP, change_class, scenario_summary
-from .state import AppState, Scenario, parse_search, resolve_lenient, scenario_number
+from .components import ARROW_DOWN, ARROW_UP
+from .state import AppState, resolve_lenient, scenario_number
 
 DEFAULT_SECONDS = 15
 KIOSK_FONT = 22
@@ -45,7 +45,7 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
         value = getattr(views.scenario.totals, kpi)
         base = getattr(views.baseline.totals, kpi)
         saved = getattr(views.scenario_savings, kpi)
-        kind = change_class(value - base, base)
+        kind = model.direction(value - base, base).value
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \
             f"{si(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
@@ -74,14 +74,14 @@ def kiosk_scenario(state: AppState, query: str) -> tuple[model.Park, frozenset[s
             raise model.ParkError.single(f"there is no saved scenario number {saved}; it may have been deleted") \
                 from None
         park = state.park(record.park_hash)
-        search = Scenario(state.park_key(park), record.on, record.off).to_search()
+        search = model.Scenario(state.park_key(park), record.on, record.off).to_query()
         title = f"Scenario \u201c{record.name}\u201d by {record.author}"
     else:
         search = "?" + query.lstrip("?")
-        state.park(parse_search(search).park_key)  # an unknown park is an error, not the default park
+        state.park(model.Scenario.from_query(search).park_key)  # an unknown park is an error, not the default park
         title = ""
     park, active, notes = resolve_lenient(state, search)
-    return park, active, title or scenario_summary(park, active), notes
+    return park, active, title or model.scenario_summary(park, active), notes
 
 
 def kiosk_layout(state: AppState, query: str) -> html.Div:

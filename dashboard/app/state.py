@@ -1,13 +1,13 @@
 """What the app knows, handed to its callbacks: the parks it can show and a per-worker
 cache of evaluations. The scenario itself lives in the URL only, so any worker can
-answer any request: ``?on=ID,ID&off=ID`` (and ``park=HASH`` for an uploaded park)."""
+answer any request; ``model.Scenario`` reads and writes it."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from threading import Lock
-from urllib.parse import parse_qs, urlencode
 
 from dashboard import model
 from dashboard.storage import StorageError
@@ -16,36 +16,19 @@ DEFAULT_PARK_KEY = ""
 
 
 @dataclass(frozen=True)
-class Scenario:
-    """A park (by key: "" is the default park, else a content hash) and its toggles
-    against the baseline."""
+class Request:
+    """What one address asks for, resolved on the park it names: the park, the scenario
+    (with the park's key; what the park does not have dropped), and a message for each
+    thing dropped or not found."""
 
-    park_key: str = DEFAULT_PARK_KEY
-    on: tuple[str, ...] = ()
-    off: tuple[str, ...] = ()
+    park: model.Park
+    scenario: model.Scenario
+    messages: tuple[str, ...] = ()
 
-    def to_search(self) -> str:
-        """The URL query, ``?on=a,b&off=c`` (empty for the default park's baseline)."""
-        params = {}
-        if self.park_key:
-            params["park"] = self.park_key
-        if self.on:
-            params["on"] = ",".join(self.on)
-        if self.off:
-            params["off"] = ",".join(self.off)
-        return "?" + urlencode(params, safe=",") if params else ""
-
-
-def parse_search(search: str | None) -> Scenario:
-    """Read a scenario from a URL query; unknown keys are ignored."""
-    params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
-
-    def ids(name: str) -> tuple[str, ...]:
-        values = [part.strip() for value in params.get(name, []) for part in value.split(",")]
-        return tuple(dict.fromkeys(v for v in values if v))
-
-    park = (params.get("park") or [DEFAULT_PARK_KEY])[0].strip()
-    return Scenario(park, ids("on"), ids("off"))
+    @cached_property
+    def active(self) -> frozenset[str]:
+        """Ids of the exchanges on in the scenario (on the whole park)."""
+        return self.scenario.active(self.park)
 
 
 def scenario_number(text: str) -> int | None:
@@ -104,40 +87,56 @@ class AppState:
     def park_key(self, park: model.Park) -> str:
         return "" if park is self.default_park else park.content_hash
 
-    def resolve(self, search: str | None) -> tuple[model.Park, frozenset[str], Scenario]:
-        """Park and active set of a URL query; unknown exchange ids raise ParkError."""
-        scenario = parse_search(search)
+    def resolve(self, search: str | None) -> tuple[model.Park, frozenset[str], model.Scenario]:
+        """Park, active set and scenario of a URL query, strictly: an unknown park,
+        exchange or firm raises ParkError."""
+        scenario = model.Scenario.from_query(search)
         park = self.park(scenario.park_key)
-        active = model.scenario_active(park, scenario.on, scenario.off)
-        return park, active, scenario
+        return park, scenario.active(park), scenario
+
+    def read(self, search: str | None) -> Request:
+        """A URL query resolved leniently: an unknown park falls back to the default one,
+        unknown exchange and firm ids are dropped, and each comes back as a message."""
+        asked = model.Scenario.from_query(search)
+        messages: list[str] = []
+        try:
+            park = self.park(asked.park_key)
+        except model.ParkError as error:
+            messages += [p.message for p in error.problems]
+            park = self.default_park
+        scenario, dropped = asked.with_park_key(self.park_key(park)).lenient(park)
+        return Request(park, scenario, tuple(messages + dropped))
 
     def evaluate(self, park: model.Park, active: frozenset[str]) -> model.Evaluation:
         return self._evaluations.get_or_make((park.content_hash, active), lambda: model.evaluate(park, active))
 
-    def views(self, park: model.Park, active: frozenset[str]) -> model.Views:
+    def scenario_evaluation(self, request: Request) -> model.Evaluation:
+        """The scenario view of a request (firms that leave are gone from it)."""
+        if not request.scenario.without:
+            return self.evaluate(request.park, request.active)
+        key = (request.park.content_hash, request.active, request.scenario.without)
+        return self._evaluations.get_or_make(key, lambda: model.scenario_evaluation(request.park, request.scenario))
+
+    def views(self, park: model.Park | Request, active: frozenset[str] | None = None) -> model.Views:
+        """The three views of a request (or of a park and an active set)."""
+        request = park if isinstance(park, Request) else Request(park, model.Scenario.of(park, active))
+        park = request.park
+
         def make() -> model.Views:
             return model.Views(self.evaluate(park, frozenset()), self.evaluate(park, park.baseline_active),
-                               self.evaluate(park, active))
-        return self._views.get_or_make((park.content_hash, active), make)
+                               self.scenario_evaluation(request))
+        return self._views.get_or_make((park.content_hash, request.active, request.scenario.without), make)
 
-    def marginal(self, park: model.Park, active: frozenset[str]) -> dict[str, model.Kpis]:
+    def marginal(self, park: model.Park | Request, active: frozenset[str] | None = None) -> dict[str, model.Kpis]:
+        """Each exchange's marginal effect in the scenario view (only the exchanges it has)."""
+        request = park if isinstance(park, Request) else Request(park, model.Scenario.of(park, active))
+        base = self.scenario_evaluation(request)
         return self._marginals.get_or_make(
-            (park.content_hash, active), lambda: model.marginal_effects(park, active, base=self.evaluate(park, active)))
+            (request.park.content_hash, request.active, request.scenario.without),
+            lambda: model.marginal_effects(base.park, base.active, base=base))
 
 
 def resolve_lenient(state: AppState, search: str | None) -> tuple[model.Park, frozenset[str], list[str]]:
-    """Like ``AppState.resolve`` but never fails: an unknown park falls back to the default
-    one and unknown exchange ids are dropped; what was ignored comes back as messages."""
-    scenario = parse_search(search)
-    messages: list[str] = []
-    try:
-        park = state.park(scenario.park_key)
-    except model.ParkError as error:
-        messages += [p.message for p in error.problems]
-        park = state.default_park
-    known = park.exchange.keys()
-    unknown = [i for i in scenario.on + scenario.off if i not in known]
-    messages += [f"there is no exchange '{i}' in {park.name}; it was ignored" for i in unknown]
-    on = [i for i in scenario.on if i in known]
-    off = [i for i in scenario.off if i in known and i not in on]
-    return park, model.scenario_active(park, on, off), messages
+    """``AppState.read`` as (park, active set, messages)."""
+    request = state.read(search)
+    return request.park, request.active, list(request.messages)

@@ -18,7 +18,7 @@ from dashboard import model
 from dashboard.storage import StorageError
 
 from . import ids
-from .state import AppState, Scenario, resolve_lenient
+from .state import AppState, resolve_lenient
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class StorageHandlers:
                              "its link can be shared."]
                             + ([html.Div(f"{len(park.warnings)} warning(s), e.g.: {park.warnings[0]}",
                                          className="small")] if park.warnings else []), color="success")
-        return message, Scenario(self.state.park_key(park)).to_search()
+        return message, model.Scenario(self.state.park_key(park)).to_query()
 
     @staticmethod
     def _refuse(text: str) -> dbc.Alert:
@@ -188,7 +188,7 @@ class StorageHandlers:
             return html.P("No scenario of this park is saved yet. Use \u201cSave scenario\u201d to keep one.")
         rows = []
         for record in records:
-            link = Scenario(self.state.park_key(park), tuple(record.on), tuple(record.off)).to_search() or "?"
+            link = model.Scenario(self.state.park_key(park), tuple(record.on), tuple(record.off)).to_query() or "?"
             toggles = ", ".join([f"+{i}" for i in record.on] + [f"\u2212{i}" for i in record.off]) or "baseline"
             rows.append(html.Tr([
                 html.Td(dbc.Checkbox(id={"type": ids.SCENARIO_PICK, "index": record.id}, value=False,
@@ -225,8 +225,8 @@ class StorageHandlers:
         rows = []
         for record in self.state.store.list_parks():
             default = record.content_hash == self.state.default_park.content_hash
-            link = "/" + (Scenario(self.state.park_key(self.state.default_park) if default else record.content_hash)
-                          .to_search() or "")
+            link = "/" + (model.Scenario(self.state.park_key(self.state.default_park) if default else record.content_hash)
+                          .to_query() or "")
             rows.append(html.Tr([
                 html.Td([html.A(record.name, href=link, className="fw-semibold"),
                          html.Div(f"{record.filename} \u00b7 {record.format}" + (" \u00b7 default" if default else ""),

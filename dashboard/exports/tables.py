@@ -110,19 +110,8 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
             "pct_vs_baseline": None if relative is None else float(relative) * 100.0,
             "change_vs_no_symbiosis": float(getattr(vs_none.absolute, kpi)),
         })
-    exchanges = []
-    for flow in seen.scenario.flows:
-        exchange = flow.exchange
-        row = {
-            "id": exchange.id, "name": exchange.name, "status": exchange.status.value,
-            "active": bool(flow.active), "from_firm": exchange.from_firm, "to_firm": exchange.to_firm,
-            "resource": exchange.resource, "replaces": exchange.replaces,
-            "carried": float(flow.carried), "unit": flow.unit, "met": float(flow.met),
-            "demand_unit": flow.demand_unit, "bound": flow.bound.value, "bound_by": flow.bound_by,
-        }
-        effect = marginal[exchange.id]
-        row.update({f"marginal_{kpi}": float(getattr(effect, kpi)) for kpi in KPI_NAMES})
-        exchanges.append(row)
+    exchanges = [{column: row.record()[column] for column in TABLE_COLUMNS["exchanges"]}
+                 for row in model.exchange_rows(park, seen.scenario, marginal)]
     firms = []
     for firm in park.firms:
         row = {"id": firm.id, "name": firm.name, "sector": firm.sector}

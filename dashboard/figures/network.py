@@ -21,8 +21,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.formatting import full, si
-from dashboard.model import Evaluation, ExchangeFlow, Kpis, Park
-from dashboard.model.vocabulary import Bound, StreamKind
+from dashboard.model import Evaluation, ExchangeFlow, Kpis, Park, bound_text
+from dashboard.model.vocabulary import StreamKind
 
 from .palette import (
     CATEGORY_COLOURS,
@@ -78,17 +78,6 @@ node's edge then lands on the node."""
 _STATUS_GREY = VIRGIN_GREY
 
 
-def bound_text(flow: ExchangeFlow) -> str:
-    """What limits an exchange, in words: ``"demand"``, ``"supply (all taken by x)"``."""
-    if flow.bound is Bound.INACTIVE:
-        return "switched off"
-    text = flow.bound.value
-    if flow.bound_by:
-        text += f" (all taken by {plain(flow.bound_by)})"
-    return text
-
-
-
 def firm_throughput(park: Park) -> dict[str, float]:
     """A unit-free size for each firm: its stream quantities as a share of the park's
     total in each unit, summed over units (a firm with half the park's water and none
@@ -111,7 +100,7 @@ def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True) -> 
              f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}",
              f"{plain(resource.name)} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",
              f"carried: {full(flow.carried)} {flow.unit} a year" if flow.active else "switched off",
-             f"limited by: {bound_text(flow)}"]
+             f"limited by: {plain(bound_text(flow, park))}"]
     if exchange.replaces != exchange.resource:
         lines.insert(3, f"replaces {plain(park.resource[exchange.replaces].name)}: {full(flow.met)} {flow.demand_unit}")
     if exchange.source:

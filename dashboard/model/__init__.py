@@ -14,18 +14,23 @@ from .domain import UNLIMITED, Exchange, Firm, Park, Reported, Resource, Source,
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, ExchangeFlow, StreamFlow, evaluate
 from .finance import annual_capital_cost, capital_recovery_factor
-from .kpis import KPI_NAMES, Kpis
+from .kpis import KPI_NAMES, Direction, Kpi, Kpis, direction, kpi_named
 from .loading import load_park, load_park_bytes
 from .marginal import marginal_effects
 from .plan import net_benefit_per_unit, service_order
+from .rows import ExchangeRow, bound_text, exchange_rows
 from .scenario import (
     Change,
     ReportedSaving,
+    Scenario,
     Views,
     change,
+    park_without,
     relative_change,
     reported_savings,
     scenario_active,
+    scenario_evaluation,
+    scenario_summary,
     scenario_toggles,
     views,
 )
@@ -35,7 +40,8 @@ __all__ = [
     "Contribution", "change_by_exchange", "contributions", "term_count",
     "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
-    "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Kpis",
+    "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Direction", "Kpi", "Kpis",
+    "direction", "kpi_named", "ExchangeRow", "bound_text", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evaluation import Evaluation
-from .kpis import KPI_NAMES, Kpis
-from .plan import COST
+from .kpis import KPI_NAMES, Kpi, Kpis
 from .vocabulary import StreamKind
 
 
@@ -83,7 +82,7 @@ def _term_values(evaluation: Evaluation, kpi: str) -> np.ndarray:
     carried = np.asarray(run.carried)
     active = np.asarray(run.active, dtype=bool)
     own = np.where(active, carried * plan.own_rates[:, column], 0.0)
-    fixed = np.where(active, plan.fixed_cost, 0.0) if column == COST else np.zeros(len(carried))
+    fixed = np.where(active, plan.fixed_cost, 0.0) if column == Kpi.COST else np.zeros(len(carried))
     return np.concatenate([plan.firm_baselines[:, column], np.asarray(run.left) * plan.leftover_rates[:, column],
                            own, fixed])
 
@@ -105,7 +104,7 @@ def change_by_exchange(before: Evaluation, after: Evaluation) -> dict[str, Kpis]
         moved = after.run.carried[position] - before.run.carried[position]
         values = [moved * effect for effect in plan.unit_effect_rows[position]]
         switched = after.run.active[position] - before.run.active[position]
-        values[COST] += switched * float(plan.fixed_cost[position])
+        values[Kpi.COST] += switched * float(plan.fixed_cost[position])
         if any(values):
             result[exchange.id] = Kpis(*values)
     return {e.id: result[e.id] for e in before.park.exchanges if e.id in result}

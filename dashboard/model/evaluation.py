@@ -15,8 +15,8 @@ import numpy as np
 
 from .domain import Exchange, Park, Stream, StreamKey
 from .errors import ParkError, Problem
-from .kpis import Kpis
-from .plan import COST, ServicePlan, plan_for
+from .kpis import Kpi, Kpis
+from .plan import ServicePlan, plan_for
 from .vocabulary import Bound
 
 _CAPACITY, _SUPPLY, _DEMAND, _INACTIVE = 0, 1, 2, 3
@@ -147,7 +147,7 @@ class Evaluation:
         on = np.asarray(run.active, dtype=float)
         stream_terms = left[:, None] * plan.leftover_rates
         exchange_terms = carried[:, None] * plan.own_rates
-        exchange_terms[:, COST] += on * plan.fixed_cost
+        exchange_terms[:, Kpi.COST] += on * plan.fixed_cost
         self._stream_terms = stream_terms
         self._exchange_terms = exchange_terms
         total = plan.firm_baselines.sum(axis=0) + stream_terms.sum(axis=0) + exchange_terms.sum(axis=0)
@@ -164,14 +164,14 @@ class Evaluation:
         plan = self.plan
         n_firms = len(self.park.firms)
         result = plan.firm_baselines.copy()
-        for column in range(4):
+        for column in Kpi:
             result[:, column] += np.bincount(plan.stream_firm, weights=self._stream_terms[:, column],
                                              minlength=n_firms)
             result[:, column] += np.bincount(plan.payer_firm, weights=self._exchange_terms[:, column],
                                              minlength=n_firms)
         transfers = np.asarray(self.run.carried) * plan.price
-        result[:, COST] += np.bincount(plan.to_firm, weights=transfers, minlength=n_firms)
-        result[:, COST] -= np.bincount(plan.from_firm, weights=transfers, minlength=n_firms)
+        result[:, Kpi.COST] += np.bincount(plan.to_firm, weights=transfers, minlength=n_firms)
+        result[:, Kpi.COST] -= np.bincount(plan.from_firm, weights=transfers, minlength=n_firms)
         return result
 
     @cached_property

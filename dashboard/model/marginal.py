@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from .domain import Park
 from .evaluation import Evaluation, evaluate
-from .kpis import Kpis
-from .plan import COST, ServicePlan
+from .kpis import Kpi, Kpis
+from .plan import ServicePlan
 
 _TOLERANCE = 1e-12  # relative to the streams involved: above float noise, below any real flow
 
@@ -30,9 +30,9 @@ def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[fl
     supply_before, demand_before = run.supply_before, run.demand_before
     quantity = plan.quantity
 
-    delta = [0.0, 0.0, 0.0, 0.0]
+    delta = [0.0, 0.0, 0.0, 0.0]  # in Kpi column order, unrolled below for speed
     fixed = float(plan.fixed_cost[position])
-    delta[COST] += -fixed if active[position] else fixed
+    delta[Kpi.COST] += -fixed if active[position] else fixed
     shift: dict[int, float] = {}       # stream -> change of what is left, from replayed exchanges
     queued = {position}
     heap = [position]

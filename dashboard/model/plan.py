@@ -3,7 +3,7 @@ exchanges (PARK_MODEL.md section 3) and each stream's and exchange's per-unit ef
 on the four KPIs (section 4). Built once per park and cached on it.
 
 Positions (0..E-1) count exchanges in service order; stream indices (0..S-1) follow
-``park.streams``; KPI columns follow ``KPI_NAMES``.
+``park.streams``; KPI columns are the ``Kpi`` members.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import numpy as np
 
 from .domain import Exchange, Park
 from .finance import annual_capital_cost
+from .kpis import Kpi
 from .vocabulary import Fate, Status, StreamKind
-
-FRESH, CO2, LANDFILL, COST = range(4)
 
 
 def net_benefit_per_unit(park: Park, exchange: Exchange) -> float:
@@ -96,24 +95,26 @@ def build_plan(park: Park) -> ServicePlan:
     firm_index = {f.id: i for i, f in enumerate(park.firms)}
     stream_index = {s.key: i for i, s in enumerate(park.streams)}
     n_streams = len(park.streams)
-    rates = np.zeros((n_streams, 4))
+    rates = np.zeros((n_streams, len(Kpi)))  # KPI per unit left over (docs/accounting.md)
     for i, stream in enumerate(park.streams):
-        resource = park.resource[stream.resource]
-        if stream.kind is StreamKind.DEMAND:
-            rates[i] = (1.0 if resource.freshwater else 0.0, stream.virgin_co2, 0.0, stream.virgin_price)
-        else:
-            rates[i] = (0.0, stream.disposal_co2, 1.0 if stream.fate is Fate.LANDFILL else 0.0,
-                        stream.disposal_fee)
+        if stream.kind is StreamKind.DEMAND:  # unmet demand is bought new
+            rates[i, Kpi.FRESHWATER] = 1.0 if park.resource[stream.resource].freshwater else 0.0
+            rates[i, Kpi.CO2] = stream.virgin_co2
+            rates[i, Kpi.COST] = stream.virgin_price
+        else:  # unused supply goes to its fate
+            rates[i, Kpi.LANDFILL] = 1.0 if stream.fate is Fate.LANDFILL else 0.0
+            rates[i, Kpi.CO2] = stream.disposal_co2
+            rates[i, Kpi.COST] = stream.disposal_fee
     n = len(ordered)
     supply = [stream_index[e.supply_key] for e in ordered]
     demand = [stream_index[e.demand_key] for e in ordered]
     ratio = np.array([e.ratio for e in ordered], dtype=float)
-    own = np.zeros((n, 4))
-    own[:, CO2] = [e.co2_per_unit for e in ordered]
-    own[:, COST] = [e.cost_per_unit for e in ordered]
+    own = np.zeros((n, len(Kpi)))  # the exchange's own KPI per unit carried
+    own[:, Kpi.CO2] = [e.co2_per_unit for e in ordered]
+    own[:, Kpi.COST] = [e.cost_per_unit for e in ordered]
     # One more unit carried: one unit less of the supply left to its fate, `ratio` units
     # less of the demand bought new, plus the exchange's own per-unit cost and CO2e.
-    unit_effect = own - rates[supply] - ratio[:, None] * rates[demand] if n else np.zeros((0, 4))
+    unit_effect = own - rates[supply] - ratio[:, None] * rates[demand] if n else np.zeros((0, len(Kpi)))
     users: list[list[int]] = [[] for _ in range(n_streams)]
     for position in range(n):
         users[supply[position]].append(position)

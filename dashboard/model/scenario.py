@@ -1,28 +1,120 @@
-"""Scenarios: which exchanges are on, and the three views the dashboard compares."""
+"""Scenarios: which exchanges are on and which firms leave, their one URL encoding, and
+the three views the dashboard compares (docs/accounting.md, "Views")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from urllib.parse import parse_qs, urlencode
 
 from .domain import Park, Reported
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, evaluate
 from .kpis import KPI_NAMES, Kpis
 
+QUERY_KEYS = ("park", "on", "off", "without")
+"""The URL query keys of a scenario, in the order a link writes them."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What a user chose, as the dashboard's address carries it: a park (by key: "" is
+    the app's default park, else its content hash), the exchanges switched ``on`` and
+    ``off`` against the baseline, and the firms that leave the park (``without``).
+
+    The one encoding to and from a URL query is ``to_query`` / ``from_query``
+    (``?park=HASH&on=a,b&off=c&without=f``); ``active`` resolves it on a park strictly,
+    ``lenient`` drops what the park does not have and says what it dropped.
+    """
+
+    park_key: str = ""
+    on: tuple[str, ...] = ()
+    off: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+
+    # -- the URL ---------------------------------------------------------------------
+
+    def to_query(self) -> str:
+        """The URL query, ``?park=..&on=a,b&off=c&without=f`` ("" for the default park's
+        baseline). Ids are percent-encoded; commas separate them."""
+        params = {key: value for key, value in (
+            ("park", self.park_key), ("on", ",".join(self.on)), ("off", ",".join(self.off)),
+            ("without", ",".join(self.without))) if value}
+        return "?" + urlencode(params, safe=",") if params else ""
+
+    @classmethod
+    def from_query(cls, query: str | None) -> Scenario:
+        """Read a scenario from a URL query (with or without its ``?``). Unknown keys are
+        ignored, blank and repeated ids dropped, commas and repeated keys both separate ids."""
+        params = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+
+        def ids(name: str) -> tuple[str, ...]:
+            values = [part.strip() for value in params.get(name, []) for part in value.split(",")]
+            return tuple(dict.fromkeys(v for v in values if v))
+
+        park = (params.get("park") or [""])[0].strip()
+        return cls(park, ids("on"), ids("off"), ids("without"))
+
+    # -- building --------------------------------------------------------------------
+
+    @classmethod
+    def of(cls, park: Park, active: Iterable[str], without: Iterable[str] = (), park_key: str = "") -> Scenario:
+        """The shortest scenario that gives ``active`` on ``park``: the exchanges that
+        differ from the baseline, in the park's exchange order."""
+        on, off = scenario_toggles(park, active)
+        return cls(park_key, on, off, tuple(f.id for f in park.firms if f.id in set(without)))
+
+    def toggled(self, park: Park, exchange_id: str) -> Scenario:
+        """This scenario with one exchange switched the other way."""
+        active = self.active(park)
+        active = active - {exchange_id} if exchange_id in active else active | {exchange_id}
+        return Scenario.of(park, active, self.without, self.park_key)
+
+    def with_park_key(self, park_key: str) -> Scenario:
+        return replace(self, park_key=park_key)
+
+    @property
+    def is_baseline(self) -> bool:
+        """True where nothing is switched and no firm leaves."""
+        return not (self.on or self.off or self.without)
+
+    # -- resolving on a park ---------------------------------------------------------
+
+    def active(self, park: Park) -> frozenset[str]:
+        """The exchange ids on: the baseline with ``on`` switched on and ``off`` switched
+        off. Unknown exchange or firm ids, or an id both on and off, raise ParkError
+        naming each."""
+        on, off = list(self.on), list(self.off)
+        known = park.exchange.keys()
+        problems = [Problem(None, None, None, f"unknown exchange id '{i}'")
+                    for i in dict.fromkeys(on + off) if i not in known]
+        problems += [Problem(None, None, None, f"exchange '{i}' is asked to be both on and off")
+                     for i in dict.fromkeys(on) if i in set(off)]
+        problems += [Problem(None, None, None, f"unknown firm id '{i}'")
+                     for i in self.without if i not in park.firm]
+        if problems:
+            raise ParkError(problems)
+        return (park.baseline_active | frozenset(on)) - frozenset(off)
+
+    def lenient(self, park: Park) -> tuple[Scenario, list[str]]:
+        """This scenario with what ``park`` does not have dropped (an id both on and off
+        counts as on), and a message for each thing dropped."""
+        known = park.exchange.keys()
+        messages = [f"there is no exchange '{i}' in {park.name}; it was ignored"
+                    for i in self.on + self.off if i not in known]
+        messages += [f"there is no firm '{i}' in {park.name}; it was ignored"
+                     for i in self.without if i not in park.firm]
+        on = tuple(i for i in self.on if i in known)
+        off = tuple(i for i in self.off if i in known and i not in on)
+        without = tuple(i for i in self.without if i in park.firm)
+        return Scenario(self.park_key, on, off, without), messages
+
 
 def scenario_active(park: Park, on: Iterable[str] = (), off: Iterable[str] = ()) -> frozenset[str]:
-    """The baseline with the exchanges in ``on`` switched on and those in ``off`` switched off.
-    Unknown ids raise ParkError naming each; an id both on and off is an error too."""
-    on, off = list(on), list(off)
-    known = park.exchange.keys()
-    problems = [Problem(None, None, None, f"unknown exchange id '{i}'")
-                for i in dict.fromkeys(on + off) if i not in known]
-    problems += [Problem(None, None, None, f"exchange '{i}' is asked to be both on and off")
-                 for i in dict.fromkeys(on) if i in set(off)]
-    if problems:
-        raise ParkError(problems)
-    return (park.baseline_active | frozenset(on)) - frozenset(off)
+    """The baseline with the exchanges in ``on`` switched on and those in ``off`` switched off
+    (``Scenario.active``): unknown ids, or an id both on and off, raise ParkError."""
+    return Scenario(on=tuple(on), off=tuple(off)).active(park)
 
 
 def scenario_toggles(park: Park, active: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -33,6 +125,57 @@ def scenario_toggles(park: Park, active: Iterable[str]) -> tuple[tuple[str, ...]
     on = tuple(e.id for e in park.exchanges if e.id in active and e.id not in baseline)
     off = tuple(e.id for e in park.exchanges if e.id in baseline and e.id not in active)
     return on, off
+
+
+def _names(names: list[str], most: int, longest: int) -> str:
+    shown = [n if len(n) <= longest else n[:longest - 1].rstrip() + "\u2026" for n in names[:most]]
+    return ", ".join(shown) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def scenario_summary(park: Park, scenario: Scenario | Iterable[str], most: int = 3, longest: int = 60) -> str:
+    """The scenario in one line of plain text: the baseline, or what is switched on and off
+    against it and which firms leave, by name (the first ``most`` of each, names cut to
+    ``longest`` characters). ``scenario`` is a Scenario or the ids of the exchanges on."""
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario.of(park, scenario)
+    if scenario.is_baseline:
+        return "Scenario: the baseline (existing exchanges on, candidates off)"
+    parts = []
+    for words, names in (("switched on", [park.exchange[i].name for i in scenario.on if i in park.exchange]),
+                         ("switched off", [park.exchange[i].name for i in scenario.off if i in park.exchange]),
+                         ("firms leaving", [park.firm[i].name for i in scenario.without if i in park.firm])):
+        if names:
+            parts.append(f"{words}: {_names(names, most, longest)}")
+    return "Scenario: the baseline with " + "; ".join(parts)
+
+
+def park_without(park: Park, firms: Iterable[str]) -> Park:
+    """``park`` as if each firm in ``firms`` had been deleted from its files: its row, its
+    streams and every exchange to or from it (docs/accounting.md, "A firm leaves")."""
+    leaving = frozenset(firms)
+    if not leaving:
+        return park
+    return replace(
+        park,
+        firms=tuple(f for f in park.firms if f.id not in leaving),
+        streams=tuple(s for s in park.streams if s.firm not in leaving),
+        exchanges=tuple(e for e in park.exchanges if e.from_firm not in leaving and e.to_firm not in leaving))
+
+
+def scenario_evaluation(park: Park, scenario: Scenario) -> Evaluation:
+    """The scenario view: ``park`` without the firms that leave, with the scenario's
+    exchanges on (those of a leaving firm are gone with it). Strict, as ``Scenario.active``."""
+    active = scenario.active(park)
+    if not scenario.without:
+        return evaluate(park, active)
+    remaining = _remaining_park(park, frozenset(scenario.without))
+    return evaluate(remaining, active & remaining.exchange.keys())
+
+
+@lru_cache(maxsize=32)
+def _remaining_park(park: Park, leaving: frozenset[str]) -> Park:
+    # One object per (park, firms leaving), so the service plan built for it is reused.
+    return park_without(park, leaving)
 
 
 @dataclass(frozen=True)
@@ -102,8 +245,16 @@ def reported_savings(views: Views) -> tuple[ReportedSaving, ...]:
                  for item in views.baseline.park.reported)
 
 
-def views(park: Park, active: Iterable[str] | None = None) -> Views:
-    """Evaluate the three views; ``active`` None means the scenario is the baseline."""
+def views(park: Park, scenario: Scenario | Iterable[str] | None = None) -> Views:
+    """Evaluate the three views. ``scenario`` is a Scenario, or the ids of the exchanges on
+    (None: the baseline). Firms that leave are gone from the scenario view only: the
+    baseline and no-symbiosis views are the park as it is."""
     baseline = evaluate(park, None)
-    scenario = baseline if active is None or frozenset(active) == baseline.active else evaluate(park, active)
-    return Views(evaluate(park, ()), baseline, scenario)
+    if isinstance(scenario, Scenario):
+        chosen = scenario_evaluation(park, scenario) if scenario.without else None
+        active = scenario.active(park)
+    else:
+        chosen, active = None, scenario
+    if chosen is None:
+        chosen = baseline if active is None or frozenset(active) == baseline.active else evaluate(park, active)
+    return Views(evaluate(park, ()), baseline, chosen)

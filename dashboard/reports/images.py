@@ -108,23 +108,6 @@ def _room_for_labels(figure: go.Figure) -> go.Figure:
     return figure
 
 
-def _names(park: model.Park, ids: tuple[str, ...], most: int = 3, longest: int = 60) -> str:
-    names = [park.exchange[i].name for i in ids[:most]]
-    names = [n if len(n) <= longest else n[:longest - 1].rstrip() + "\u2026" for n in names]
-    more = f" and {len(ids) - most} more" if len(ids) > most else ""
-    return ", ".join(names) + more
-
-
-def scenario_summary(park: model.Park, active: Iterable[str]) -> str:
-    """The scenario in one line of plain text: the baseline, or what is switched on
-    and off against it (exchange names, the first three of each)."""
-    on, off = model.scenario_toggles(park, active)
-    if not on and not off:
-        return "Scenario: the baseline (existing exchanges on, candidates off)"
-    parts = ([f"switched on: {_names(park, on)}"] if on else []) + ([f"switched off: {_names(park, off)}"] if off else [])
-    return "Scenario: the baseline with " + "; ".join(parts)
-
-
 @dataclass(frozen=True)
 class ImageTitle:
     """What an exported image says above the figure: the park, its data year and the
@@ -136,7 +119,7 @@ class ImageTitle:
 
     @classmethod
     def of(cls, park: model.Park, active: Iterable[str]) -> ImageTitle:
-        return cls(park.name, park.year, scenario_summary(park, active))
+        return cls(park.name, park.year, model.scenario_summary(park, active))
 
 
 def _title_lines(scenario: str) -> list[str]:

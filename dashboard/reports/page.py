@@ -20,13 +20,12 @@ import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.figures.network import bound_text
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
 from dashboard.model import KPI_NAMES
 
@@ -35,7 +34,6 @@ from .images import ReportFigure, report_figures
 GENERATOR = f"eco-park {__version__}"
 """The ``<meta name="generator">`` of every report."""
 
-_TOLERANCE = 1e-9  # relative: a change smaller than this is float noise, shown as none
 
 
 def _e(value: object) -> str:
@@ -47,10 +45,6 @@ def _e(value: object) -> str:
 def _plotly_js() -> str:
     """plotly.min.js of the installed plotly, safe to put inside a <script> element."""
     return get_plotlyjs().replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-
-
-def _is_change(value: float, reference: float) -> bool:
-    return abs(value) > _TOLERANCE * max(1.0, abs(reference))
 
 
 def _signed_full(value: float) -> str:
@@ -67,9 +61,10 @@ def _signed_si(value: float, unit: str) -> str:
 
 def _direction(value: float, reference: float) -> tuple[str, str]:
     """(CSS class, arrow and word) of a change: every KPI is better lower."""
-    if not _is_change(value, reference):
-        return "same", "no change"
-    return ("good", "\u25bc lower") if value < 0 else ("bad", "\u25b2 higher")
+    kind = model.direction(value, reference)
+    words = {model.Direction.SAME: "no change", model.Direction.GOOD: "\u25bc lower",
+             model.Direction.BAD: "\u25b2 higher"}[kind]
+    return kind.value, words
 
 
 def _link(url: str) -> str:
@@ -85,17 +80,6 @@ def _link(url: str) -> str:
 # -- sections ---------------------------------------------------------------------------
 
 
-def share_query(on: Iterable[str], off: Iterable[str]) -> str:
-    """The dashboard's URL query of a scenario, ``?on=a,b&off=c`` (empty for the baseline)."""
-    params = {}
-    on, off = list(on), list(off)
-    if on:
-        params["on"] = ",".join(on)
-    if off:
-        params["off"] = ",".join(off)
-    return "?" + urlencode(params, safe=",") if params else ""
-
-
 def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
     on, off = model.scenario_toggles(park, seen.scenario.active)
     facts = [f"{len(park.firms)} firms", f"{len(park.streams)} streams",
@@ -108,7 +92,7 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
             return "none"
         return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>" for i in ids) + "</ul>"
 
-    query = share_query(on, off)
+    query = model.Scenario(on=on, off=off).to_query()
     scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off
                 else "the baseline with the changes below")
     return f"""<header>
@@ -221,20 +205,17 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
     head = "".join(f'<th scope="col" class="num">{_e(KPI_LABELS[k])}<span class="unit">{_e(u)}</span></th>'
                    for k, u in zip(KPI_NAMES, units))
     rows = []
-    for flow in scenario.flows:
-        exchange = flow.exchange
-        resource = park.resource[exchange.resource]
-        what = _e(resource.name)
+    for item in model.exchange_rows(park, scenario, marginal):
+        flow, exchange = item.flow, item.exchange
+        what = _e(item.resource_name)
         if exchange.replaces != exchange.resource:
-            replaced = park.resource[exchange.replaces]
-            what += (f'<span class="sub">replaces {_e(replaced.name)}: {_e(full(flow.met))} '
+            what += (f'<span class="sub">replaces {_e(item.replaces_name)}: {_e(full(flow.met))} '
                      f'{_e(flow.demand_unit)}</span>' if flow.active else
-                     f'<span class="sub">replaces {_e(replaced.name)}</span>')
-        effect = marginal[exchange.id]
+                     f'<span class="sub">replaces {_e(item.replaces_name)}</span>')
         cells = []
         for kpi, unit in zip(KPI_NAMES, units):
-            value = getattr(effect, kpi)
-            reference = getattr(scenario.totals, kpi)
+            value = item.marginal[kpi]
+            reference = scenario.totals[kpi]
             css, _ = _direction(value, reference)
             text = _signed_full(value) if css != "same" else "0"
             cells.append(f'<td class="num {css}" data-kpi="{kpi}" data-view="marginal" '
@@ -246,11 +227,11 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
             f'<td class="state">{"&#10003; on" if flow.active else "&ndash; off"}</td>'
             f'<td>{_e(exchange.name)}<span class="sub"><code>{_e(exchange.id)}</code></span></td>'
             f'<td>{_e(exchange.status.value)}</td>'
-            f'<td class="route">{_e(park.firm[exchange.from_firm].name)} &rarr; {_e(park.firm[exchange.to_firm].name)}</td>'
+            f'<td class="route">{_e(item.from_name)} &rarr; {_e(item.to_name)}</td>'
             f'<td class="what">{what}</td>'
             f'<td class="num" data-value="{float(flow.carried)!r}" title="{state}">'
             f'{_e(full(flow.carried))} {_e(flow.unit)}</td>'
-            f'<td>{_e(bound_text(flow))}</td>' + "".join(cells) + "</tr>")
+            f'<td>{_e(item.bound_words)}</td>' + "".join(cells) + "</tr>")
     return f"""<section id="exchanges" class="table-section">
 <h2>Exchanges</h2>
 <p class="note">One row per exchange in this scenario; candidates are marked and switched-off rows are in grey italics.
@@ -283,7 +264,7 @@ def _firm_table(park: model.Park, seen: model.Views) -> str:
         cells = []
         for kpi in KPI_NAMES:
             b, s = getattr(base, kpi), getattr(scen, kpi)
-            changed = " changed" if _is_change(s - b, b) else ""
+            changed = "" if model.direction(s - b, b) is model.Direction.SAME else " changed"
             cells.append(f'<td class="num" data-kpi="{kpi}" data-view="baseline" data-value="{float(b)!r}">'
                          f'{_e(full(b))}</td>')
             cells.append(f'<td class="num{changed}" data-kpi="{kpi}" data-view="scenario" '

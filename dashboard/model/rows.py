@@ -1,0 +1,91 @@
+"""One row per exchange in a scenario view: the one description of an exchange that the
+exchange list, the CLI, the exports and the report all show (each formats it its own way,
+none builds its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .domain import Exchange, Park
+from .evaluation import Evaluation, ExchangeFlow
+from .kpis import KPI_NAMES, Kpis
+from .vocabulary import Bound, Category
+
+
+def bound_text(flow: ExchangeFlow, park: Park | None = None) -> str:
+    """What limits an exchange, in words: ``"demand"``, ``"supply (all taken by Gypsum
+    to Gyproc)"`` (the exchange that took the last of the stream, by its name in ``park``
+    where given, else its id), ``"switched off"``. Plain text: escape it where markup is read."""
+    if flow.bound is Bound.INACTIVE:
+        return "switched off"
+    text = flow.bound.value
+    if flow.bound_by:
+        taker = park.exchange.get(flow.bound_by) if park is not None else None
+        text += f" (all taken by {taker.name if taker else flow.bound_by})"
+    return text
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    """An exchange as a list shows it in one scenario view.
+
+    ``carried`` is units per year of ``unit`` (the resource carried), ``met`` units per
+    year of ``demand_unit`` (the demand met); ``marginal`` is the change of the park's
+    KPIs per year if this exchange alone were switched from the scenario (negative is
+    better; None where not computed). Names are the park's own text, unescaped.
+    """
+
+    flow: ExchangeFlow
+    from_name: str
+    to_name: str
+    resource_name: str
+    replaces_name: str
+    category: Category
+    bound_words: str
+    marginal: Kpis | None = None
+
+    @property
+    def exchange(self) -> Exchange:
+        return self.flow.exchange
+
+    @property
+    def id(self) -> str:
+        return self.flow.exchange.id
+
+    def record(self) -> dict:
+        """The row as plain JSON-ready values (the CLI's ``--json`` and the export tables):
+        ids, names, status, ``active``, ``carried``/``unit``, ``met``/``demand_unit``,
+        ``bound`` and ``bound_by`` (ids), ``quality``, and ``marginal_<kpi>`` where computed."""
+        flow, exchange = self.flow, self.flow.exchange
+        record = {
+            "id": exchange.id, "name": exchange.name, "status": exchange.status.value,
+            "active": bool(flow.active), "from_firm": exchange.from_firm, "to_firm": exchange.to_firm,
+            "resource": exchange.resource, "replaces": exchange.replaces,
+            "carried": float(flow.carried), "unit": flow.unit, "met": float(flow.met),
+            "demand_unit": flow.demand_unit, "bound": flow.bound.value, "bound_by": flow.bound_by,
+            "quality": exchange.quality.value if exchange.quality else None,
+        }
+        if self.marginal is not None:
+            record.update({f"marginal_{kpi}": float(self.marginal[kpi]) for kpi in KPI_NAMES})
+        return record
+
+
+def exchange_rows(park: Park, evaluation: Evaluation,
+                  marginal: Mapping[str, Kpis] | None = None) -> tuple[ExchangeRow, ...]:
+    """One row per exchange of ``evaluation`` (the park's exchange order), with its
+    marginal effect where ``marginal`` (from ``marginal_effects``) is given. ``park`` gives
+    the names: the whole park, even where firms have left the evaluated view."""
+    rows = []
+    for flow in evaluation.flows:
+        exchange = flow.exchange
+        rows.append(ExchangeRow(
+            flow=flow,
+            from_name=park.firm[exchange.from_firm].name,
+            to_name=park.firm[exchange.to_firm].name,
+            resource_name=park.resource[exchange.resource].name,
+            replaces_name=park.resource[exchange.replaces].name,
+            category=park.resource[exchange.resource].category,
+            bound_words=bound_text(flow, park),
+            marginal=None if marginal is None else marginal[exchange.id]))
+    return tuple(rows)
