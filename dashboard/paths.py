@@ -32,5 +32,3 @@ def shipped_park(name: str = "kalundborg") -> Path:
     """The path of a shipped park; ``kalundborg`` is the default park."""
     return data_dir() / name
 
-
-DEFAULT_PARK = "kalundborg"

@@ -1,4 +1,4 @@
-"""The accounting rules of PARK_MODEL.md sections 3 and 4, each checked against numbers
+"""The accounting rules of docs/accounting.md, each checked against numbers
 computed by hand in the comments."""
 
 from __future__ import annotations

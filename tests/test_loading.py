@@ -1,4 +1,4 @@
-"""Loading a park: every error of PARK_MODEL.md section 5 is found, located (file, row as a
+"""Loading a park: every error of docs/data-format.md, "Errors" is found, located (file, row as a
 spreadsheet shows it, column) and reported together; the other formats load the same park."""
 
 from __future__ import annotations

@@ -98,3 +98,18 @@ def test_kpis_by_name_and_column():
     assert model.kpi_named("landfill_t") is model.Kpi.LANDFILL
     with pytest.raises(ValueError, match="freshwater_m3, co2_t, landfill_t, cost"):
         model.kpi_named("water")
+
+
+def test_frames_give_the_tables_and_results_as_dataframes(tmp_path):
+    park = competing(tmp_path, TWO_WAYS)
+    evaluation = model.evaluate(park, ["a_plaster", "b_cement"])
+    frames = model.frames(park, evaluation)
+    assert list(frames.firms.index) == ["power", "plaster", "cement"]
+    assert frames.streams.loc[("power", "supply", "fly_ash"), "quantity"] == 100
+    assert frames.exchanges.loc["b_cement", "status"] == "candidate"
+    # a carries 70 t to plaster first, b the 30 t left to cement (see test_evaluation)
+    assert frames.flows["carried"].to_dict() == {"a_plaster": 70, "b_cement": 30}
+    # switching b off from here: 30 t more landfilled, CO2e +30 x 0.11, cost +30 x 70
+    assert frames.flows.loc["b_cement", ["marginal_landfill_t", "marginal_co2_t", "marginal_cost"]].tolist() == \
+        pytest.approx([30, 3.3, 2100])
+    assert frames.firm_kpis.sum().to_dict() == pytest.approx(evaluation.kpis)

@@ -12,8 +12,6 @@ from threading import Lock
 from dashboard import model
 from dashboard.storage import StorageError
 
-DEFAULT_PARK_KEY = ""
-
 
 @dataclass(frozen=True)
 class Request:

@@ -1,4 +1,4 @@
-"""The Excel template a park manager fills in (the ``.xlsx`` format of PARK_MODEL.md section 2).
+"""The Excel template a park manager fills in (the ``.xlsx`` format of docs/data-format.md).
 
 Built from the schema (``TABLE_SPECS``, ``SETTINGS_SPECS``, ``PARK_SETTINGS``), so its
 columns, drop-down lists and the ``columns`` reference sheet cannot drift from what the

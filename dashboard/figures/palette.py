@@ -1,4 +1,4 @@
-"""Colours and shapes, chosen so colour is never the only cue (UI_BRIEF.md).
+"""Colours and shapes, chosen so colour is never the only cue (docs/screens.md).
 
 Categories use Okabe-Ito colours, safe for colour-blind readers; fates and virgin
 supply are greys. Sectors use Paul Tol's 'muted' scheme on the network's nodes.

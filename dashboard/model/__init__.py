@@ -14,6 +14,7 @@ from .domain import UNLIMITED, Exchange, Firm, Park, Reported, Resource, Source,
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, ExchangeFlow, StreamFlow, evaluate
 from .finance import annual_capital_cost, capital_recovery_factor
+from .frames import Frames, frames
 from .kpis import KPI_NAMES, Direction, Kpi, Kpis, direction, kpi_named
 from .loading import load_park, load_park_bytes
 from .marginal import marginal_effects
@@ -41,7 +42,7 @@ __all__ = [
     "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Direction", "Kpi", "Kpis",
-    "direction", "kpi_named", "ExchangeRow", "bound_text", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
+    "direction", "kpi_named", "Frames", "frames", "ExchangeRow", "bound_text", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",

@@ -1,4 +1,4 @@
-"""What makes up a KPI: every term of PARK_MODEL.md section 4, named, so each figure on
+"""What makes up a KPI: every term of docs/accounting.md, "The four KPIs", named, so each figure on
 screen can be traced to the streams, exchanges and reported baselines behind it."""
 
 from __future__ import annotations

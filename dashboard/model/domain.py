@@ -1,4 +1,4 @@
-"""Typed, immutable domain objects for a park (PARK_MODEL.md sections 1 and 2).
+"""Typed, immutable domain objects for a park (docs/data-format.md).
 
 Every quantity is per year. A resource's ``unit`` (m3, t, MWh, ...) is the unit of
 its streams' quantities and of the per-unit prices and CO2e factors that apply to it.
@@ -235,12 +235,8 @@ class Park:
         """An exchange's category is that of the resource it carries."""
         return self.resource[exchange.resource].category
 
-    def unit_of(self, exchange: Exchange) -> str:
-        """The unit of what an exchange carries."""
-        return self.resource[exchange.resource].unit
-
     def to_dict(self) -> dict:
-        """A plain, JSON-ready form of the park (the JSON data format of PARK_MODEL.md)."""
+        """A plain, JSON-ready form of the park (the JSON data format of docs/data-format.md)."""
         def clean(value, key: str = ""):
             if isinstance(value, float) and math.isinf(value):
                 return None

@@ -1,4 +1,4 @@
-"""Flows and KPIs of a park for one set of active exchanges (PARK_MODEL.md sections 3-4).
+"""Flows and KPIs of a park for one set of active exchanges (docs/accounting.md).
 
 ``evaluate`` is a pure, deterministic function of the park and the active set.
 Results are held as arrays; the per-exchange and per-firm objects are built on demand.
@@ -79,7 +79,7 @@ class RunState:
 
 
 def serve(plan: ServicePlan, active: list[bool]) -> RunState:
-    """Serve active exchanges one at a time in service order (PARK_MODEL.md section 3):
+    """Serve active exchanges one at a time in service order (docs/accounting.md, "Flows"):
     carried = min(capacity, supply left, demand left / ratio)."""
     left = list(plan.quantity)
     n = plan.size

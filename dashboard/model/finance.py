@@ -1,4 +1,4 @@
-"""Annualising an investment (PARK_MODEL.md section 4)."""
+"""Annualising an investment (docs/accounting.md, "The four KPIs")."""
 
 from __future__ import annotations
 

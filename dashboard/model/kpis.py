@@ -87,8 +87,6 @@ class Kpis:
 
 assert tuple(f.name for f in fields(Kpis)) == KPI_NAMES, "Kpis fields must follow the Kpi columns"
 
-ZERO = Kpis()
-
 
 class Direction(StrEnum):
     """Which way a KPI moved. Lower is better for all four KPIs, so a fall is good.

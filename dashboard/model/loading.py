@@ -1,5 +1,5 @@
 """Loading a park from disk or from uploaded bytes: read, validate, build, or raise
-one ParkError with every problem (PARK_MODEL.md section 5). Never half-loads."""
+one ParkError with every problem (docs/data-format.md, "Errors"). Never half-loads."""
 
 from __future__ import annotations
 

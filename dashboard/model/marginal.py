@@ -1,5 +1,5 @@
 """The marginal effect of each exchange: the change in the park's KPIs when that one
-exchange alone is toggled from the current scenario (PARK_MODEL.md section 4).
+exchange alone is toggled from the current scenario (docs/accounting.md, "The four KPIs").
 
 Re-evaluating the whole park once per exchange would cost E full runs. Toggling one
 exchange can only move the exchanges served after it that share a stream with it, and

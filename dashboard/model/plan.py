@@ -1,5 +1,5 @@
 """A park compiled into flat arrays for fast evaluation: the service order of the
-exchanges (PARK_MODEL.md section 3) and each stream's and exchange's per-unit effect
+exchanges (docs/accounting.md, "Flows") and each stream's and exchange's per-unit effect
 on the four KPIs (section 4). Built once per park and cached on it.
 
 Positions (0..E-1) count exchanges in service order; stream indices (0..S-1) follow

@@ -23,8 +23,16 @@ def column_reference() -> str:
         "# Park data format: column reference",
         "",
         "Generated from `dashboard/model/schema.py` (`python -m dashboard.model.reference > docs/data-format.md`).",
-        "The rules behind the numbers are in [accounting.md](accounting.md); the contract is",
-        "`PARK_MODEL.md`. A park is a folder with `park.toml` and four CSV files, one `.xlsx` workbook",
+        "The rules behind the numbers are in [accounting.md](accounting.md).",
+        "",
+        "A park is **firms** with **streams** (a `demand` stream is an input a firm needs; a `supply`",
+        "stream is an output it gives off) and **exchanges**: links that carry part of one firm's supply",
+        "stream to meet another firm's demand stream. Demand that no active exchange meets is bought new",
+        "(`virgin_price`, `virgin_co2` per unit); supply that no active exchange takes goes to its `fate`",
+        "(`disposal_fee`, `disposal_co2` per unit). An exchange is `existing` (on in the baseline) or a",
+        "`candidate` (off in the baseline). Every quantity is per year.",
+        "",
+        "A park is a folder with `park.toml` and four CSV files, one `.xlsx` workbook",
         "(a sheet per table, a `park` sheet of key/value rows, optional `sources`, `reported` and",
         "`transport` sheets), one `.json` object (`park` plus an array per table), or a `.zip` of the folder.",
         "",
@@ -59,6 +67,19 @@ def column_reference() -> str:
     spec: TableSpec
     for spec in TABLE_SPECS.values():
         lines += _table(spec.columns, f"## `{spec.name}.csv`: {spec.purpose}")
+    lines += [
+        "## Errors",
+        "",
+        "Loading never stops at the first problem and never half-loads: it reports every error at once,",
+        "each as `file:row:column: what is wrong` (the sheet for a workbook; the row as a spreadsheet",
+        "shows it, header = row 1; a JSON row by its item number from 1), in words a park manager",
+        "understands: an unknown firm or resource id, a duplicate id, a negative or non-numeric quantity,",
+        "an exchange with no matching supply or demand stream, units that differ with no `ratio`, a",
+        "missing required column, an empty table, a word outside its list. A park that fails to load",
+        "leaves the park already on screen, and every saved scenario, untouched. Warnings (an unknown",
+        "column, a price that does not apply to the stream's kind, a source not listed) do not stop a load.",
+        "",
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 

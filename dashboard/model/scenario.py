@@ -1,5 +1,5 @@
 """Scenarios: which exchanges are on and which firms leave, their one URL encoding, and
-the three views the dashboard compares (docs/accounting.md, "Views")."""
+the three views the dashboard compares (docs/accounting.md, "Scenarios")."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from .domain import Park, Reported
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, evaluate
 from .kpis import KPI_NAMES, Kpis
-
-QUERY_KEYS = ("park", "on", "off", "without")
-"""The URL query keys of a scenario, in the order a link writes them."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The columns of each table: type, default and meaning (PARK_MODEL.md section 2).
+"""The columns of each table: type, default and meaning (docs/data-format.md).
 
 This one description drives validation, the Excel template and the column
 reference in the docs, so they cannot drift apart.

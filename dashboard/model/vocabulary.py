@@ -1,4 +1,4 @@
-"""The fixed vocabularies of the park data format (PARK_MODEL.md section 2)."""
+"""The fixed vocabularies of the park data format (docs/data-format.md)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class Quality(StrEnum):
 
 
 class Bound(StrEnum):
-    """What stopped an exchange from carrying more (PARK_MODEL.md section 3)."""
+    """What stopped an exchange from carrying more (docs/accounting.md, "Flows")."""
 
     CAPACITY = "capacity"
     SUPPLY = "supply"
