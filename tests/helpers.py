@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
+
+import openpyxl
 
 from dashboard import model
 
@@ -55,3 +58,75 @@ def problems(folder: Path, **tables) -> list[str]:
     except model.ParkError as error:
         return [str(p).replace(f"{folder}/", "") for p in error.problems]
     raise AssertionError("the park loaded, but errors were expected")
+
+
+# -- small parks shared by several test modules --------------------------------------
+
+STREAMS = """\
+firm,kind,resource,quantity,fate
+power,supply,fly_ash,100,landfill
+plaster,demand,gypsum,60,
+"""
+EXCHANGES = """\
+id,name,from_firm,resource,to_firm,replaces,status
+ash,Fly ash to plaster,power,fly_ash,plaster,gypsum,existing
+"""
+
+
+def reference_park(tmp_path) -> model.Park:
+    return load(tmp_path / "csv", streams=STREAMS + "cement,demand,gypsum,50,\n",
+                exchanges=EXCHANGES + "more,More ash,power,fly_ash,cement,gypsum,candidate\n")
+
+
+def workbook_bytes(park: model.Park, mutate=None) -> bytes:
+    data = park.to_dict()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "park"
+    sheet.append(["key", "value"])
+    for key in ("name", "country", "currency", "year", "discount_rate"):
+        sheet.append([key, data["park"][key]])
+    for table in ("resources", "firms", "streams", "exchanges"):
+        sheet = book.create_sheet(table)
+        columns = list(data[table][0])
+        sheet.append(columns)
+        for row in data[table]:
+            sheet.append([row[c] for c in columns])
+    if mutate:
+        mutate(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+LOOP_STREAMS = """\
+firm,kind,resource,quantity,fate
+power,supply,wastewater,100,discharge
+plaster,demand,freshwater,80,
+plaster,supply,wastewater,90,discharge
+power,demand,freshwater,70,
+cement,demand,freshwater,10,
+"""
+LOOP_EXCHANGES = """\
+id,from_firm,resource,to_firm,replaces,status
+there,power,wastewater,plaster,freshwater,existing
+back,plaster,wastewater,power,freshwater,existing
+more,power,wastewater,cement,freshwater,candidate
+"""
+
+
+COMPETING_STREAMS = """\
+firm,kind,resource,quantity,fate
+power,supply,fly_ash,100,landfill
+plaster,demand,gypsum,70,
+cement,demand,gypsum,50,
+"""
+
+
+def competing(tmp_path, rows: str, toml: str = PARK_TOML):
+    header = "id,from_firm,resource,to_firm,replaces,status,cost_per_unit,co2_per_unit\n"
+    return load(tmp_path, toml=toml, streams=COMPETING_STREAMS, exchanges=header + rows)
+
+
+def kpis(result) -> tuple[float, float, float, float]:
+    return tuple(round(v, 9) for v in result.totals.values())

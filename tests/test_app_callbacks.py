@@ -25,11 +25,6 @@ from dashboard.paths import shipped_park
 from dashboard.storage import Store
 
 
-@pytest.fixture(scope="module")
-def kalundborg():
-    return model.load_park(shipped_park())
-
-
 @pytest.fixture
 def app(tmp_path, kalundborg):
     return create_app(kalundborg, store=Store(f"sqlite:///{tmp_path / 'test.sqlite3'}"))

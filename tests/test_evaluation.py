@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import model
-from tests.helpers import PARK_TOML, load
+from tests.helpers import COMPETING_STREAMS, PARK_TOML, competing, kpis, load
 
 ASH_TO_PLASTER = """\
 id,name,from_firm,resource,to_firm,replaces,status,capacity,capex,lifetime_years,opex_per_year
@@ -22,10 +22,6 @@ def ash_park(tmp_path, supply=100, demand=60, capacity="", capex="", lifetime=""
                 plaster,demand,gypsum,{demand},
                 """,
                 exchanges=ASH_TO_PLASTER.format(capacity=capacity, capex=capex, lifetime=lifetime, opex=opex))
-
-
-def kpis(result) -> tuple[float, float, float, float]:
-    return tuple(round(v, 9) for v in result.totals.values())
 
 
 def test_exchange_limited_by_demand(tmp_path):
@@ -98,19 +94,6 @@ def test_ratio_converts_units(tmp_path):
     assert (flow.unit, flow.demand_unit) == ("t", "MWh")
     # 25 t biomass to landfill: CO2e 25 x 0.05 = 1.25, cost 25 x 30 = 750
     assert kpis(result) == (0, 1.25, 25, 750)
-
-
-COMPETING_STREAMS = """\
-firm,kind,resource,quantity,fate
-power,supply,fly_ash,100,landfill
-plaster,demand,gypsum,70,
-cement,demand,gypsum,50,
-"""
-
-
-def competing(tmp_path, rows: str, toml: str = PARK_TOML):
-    header = "id,from_firm,resource,to_firm,replaces,status,cost_per_unit,co2_per_unit\n"
-    return load(tmp_path, toml=toml, streams=COMPETING_STREAMS, exchanges=header + rows)
 
 
 def carried(result) -> dict[str, float]:

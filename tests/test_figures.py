@@ -11,28 +11,7 @@ from dashboard.figures.network import network_figure
 from dashboard.figures.positions import firm_positions
 from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
 from dashboard.figures.waterfall import kpi_waterfall
-from dashboard.paths import shipped_park
-from tests.helpers import load
-
-LOOP_STREAMS = """\
-firm,kind,resource,quantity,fate
-power,supply,wastewater,100,discharge
-plaster,demand,freshwater,80,
-plaster,supply,wastewater,90,discharge
-power,demand,freshwater,70,
-cement,demand,freshwater,10,
-"""
-LOOP_EXCHANGES = """\
-id,from_firm,resource,to_firm,replaces,status
-there,power,wastewater,plaster,freshwater,existing
-back,plaster,wastewater,power,freshwater,existing
-more,power,wastewater,cement,freshwater,candidate
-"""
-
-
-@pytest.fixture(scope="module")
-def kalundborg():
-    return model.load_park(shipped_park())
+from tests.helpers import LOOP_EXCHANGES, LOOP_STREAMS, load
 
 
 def test_network_has_a_clickable_marker_per_exchange_and_a_node_per_firm(kalundborg):

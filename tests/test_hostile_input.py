@@ -13,8 +13,7 @@ from dashboard import model
 from dashboard.cli import main
 from dashboard.model import tables
 from dashboard.model.writing import park_json, write_park_folder
-from tests.helpers import FIRMS, PARK_TOML, write_park
-from tests.test_loading import EXCHANGES, STREAMS, reference_park, workbook_bytes
+from tests.helpers import EXCHANGES, FIRMS, PARK_TOML, STREAMS, reference_park, workbook_bytes, write_park
 
 
 def problems_of(name: str, data: bytes) -> list[str]:

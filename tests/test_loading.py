@@ -7,22 +7,22 @@ import io
 import json
 import zipfile
 
-import openpyxl
 import pytest
 
 from dashboard import model
 from dashboard.model.writing import park_json, write_park_folder
-from tests.helpers import FIRMS, PARK_TOML, RESOURCES, load, problems, write_park
-
-STREAMS = """\
-firm,kind,resource,quantity,fate
-power,supply,fly_ash,100,landfill
-plaster,demand,gypsum,60,
-"""
-EXCHANGES = """\
-id,name,from_firm,resource,to_firm,replaces,status
-ash,Fly ash to plaster,power,fly_ash,plaster,gypsum,existing
-"""
+from tests.helpers import (
+    EXCHANGES,
+    FIRMS,
+    PARK_TOML,
+    RESOURCES,
+    STREAMS,
+    load,
+    problems,
+    reference_park,
+    workbook_bytes,
+    write_park,
+)
 
 
 def test_valid_park_loads_with_typed_immutable_objects(tmp_path):
@@ -231,32 +231,6 @@ def test_unit_checks_still_run_when_the_resource_row_has_another_error(tmp_path)
     assert any(p.startswith("streams.csv:4:fate: is landfill but 'natural_gas' is measured in MWh") for p in found)
     assert any(p.startswith("exchanges.csv:3:ratio: is blank but 'fly_ash' is in t and 'natural_gas' in MWh")
                for p in found)
-
-
-def reference_park(tmp_path) -> model.Park:
-    return load(tmp_path / "csv", streams=STREAMS + "cement,demand,gypsum,50,\n",
-                exchanges=EXCHANGES + "more,More ash,power,fly_ash,cement,gypsum,candidate\n")
-
-
-def workbook_bytes(park: model.Park, mutate=None) -> bytes:
-    data = park.to_dict()
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "park"
-    sheet.append(["key", "value"])
-    for key in ("name", "country", "currency", "year", "discount_rate"):
-        sheet.append([key, data["park"][key]])
-    for table in ("resources", "firms", "streams", "exchanges"):
-        sheet = book.create_sheet(table)
-        columns = list(data[table][0])
-        sheet.append(columns)
-        for row in data[table]:
-            sheet.append([row[c] for c in columns])
-    if mutate:
-        mutate(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_workbook_loads_the_same_park(tmp_path):

@@ -20,8 +20,7 @@ from dashboard import model
 from dashboard.cli import main
 from dashboard.model import tables
 from dashboard.model.writing import park_json
-from tests.helpers import FIRMS, PARK_TOML, write_park
-from tests.test_loading import EXCHANGES, STREAMS, reference_park, workbook_bytes
+from tests.helpers import EXCHANGES, FIRMS, PARK_TOML, STREAMS, reference_park, workbook_bytes, write_park
 
 FORMULA_ADVICE = "with no saved value; open and save the workbook in Excel, or type the value"
 

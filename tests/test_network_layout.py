@@ -21,9 +21,7 @@ from dashboard.figures.network import LABEL_LIMIT, network_figure
 from dashboard.figures.palette import CATEGORY_SYMBOLS, sector_colours
 from dashboard.figures.positions import Frame, LabelScene, normalise, place_labels, separate
 from dashboard.model.generate import generate_park
-from dashboard.paths import shipped_park
-from tests.helpers import load
-from tests.test_figures import LOOP_EXCHANGES, LOOP_STREAMS
+from tests.helpers import LOOP_EXCHANGES, LOOP_STREAMS, load
 
 DESKTOP_PLOT = (1084, 420)
 """Plot area, px, of a 1100 x 520 desktop panel less margins and legends."""
@@ -31,16 +29,6 @@ NARROW_PLOT = (784, 460)
 """... of an 800 x 560 panel."""
 PHONE_PLOT = (344, 240)
 """... of a 360 x 380 phone panel (a little less than the layout assumes)."""
-
-
-@pytest.fixture(scope="module")
-def kalundborg():
-    return model.load_park(shipped_park())
-
-
-@pytest.fixture(scope="module")
-def ulsan():
-    return model.load_park(shipped_park("ulsan"))
 
 
 def _legend_only(trace) -> bool:

@@ -29,7 +29,10 @@ def _browser() -> str | None:
         return None
 
 
-needs_chromium = pytest.mark.skipif(_browser() is None, reason="needs Chromium (apt-get install chromium)")
+def needs_chromium(test):
+    """A test that starts a headless Chromium (PDF, kaleido images): a browser test."""
+    skip = pytest.mark.skipif(_browser() is None, reason="needs Chromium (apt-get install chromium)")
+    return pytest.mark.browser(skip(test))
 
 WHEN = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -323,7 +326,8 @@ def named_client(request, park, tmp_path_factory):
     return app.server.test_client(), plain, full_stem
 
 
-@pytest.mark.parametrize("name", DOWNLOADS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.browser) if n.startswith(("figures", "report.pdf"))
+                                  else n for n in DOWNLOADS])
 def test_downloads_of_a_park_with_a_non_latin1_name(named_client, name):
     from werkzeug.http import parse_options_header
 

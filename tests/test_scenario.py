@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import model
-from tests.helpers import FIRMS, load
-from tests.test_evaluation import COMPETING_STREAMS, competing, kpis
+from tests.helpers import COMPETING_STREAMS, FIRMS, competing, kpis, load
 
 TWO_WAYS = ("a_plaster,power,fly_ash,plaster,gypsum,existing,,\n"
             "b_cement,power,fly_ash,cement,gypsum,candidate,,\n")

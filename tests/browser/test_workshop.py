@@ -18,7 +18,7 @@ from dashboard.model.writing import park_json, write_park_folder
 from dashboard.paths import shipped_park
 from dashboard.storage import Store
 from tests.browser.conftest import kpi_values, wait_for_dashboard
-from tests.test_loading import workbook_bytes
+from tests.helpers import workbook_bytes
 
 CANDIDATE = "tisso2_novozymes"
 
