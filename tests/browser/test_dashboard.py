@@ -46,7 +46,8 @@ def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
     after = wait_for_kpis_to_change(page, before)
     assert after == cli_kpis("--on", CANDIDATE)
     assert page.url.endswith(f"?on={CANDIDATE}")
-    assert "1 candidate switched on" in page.inner_text("#scenario-summary")
+    name = model.load_park(shipped_park()).exchange[CANDIDATE].name
+    assert page.inner_text("#scenario-summary") == f"Scenario: the baseline with switched on: {name}"
     # the link offered for copying carries the scenario (dcc.Location's href does not follow it)
     assert page.input_value("#share-link") == page.url
     assert "\u25bc" in page.inner_text("#kpi-freshwater")  # a down arrow: less freshwater is better
