@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from dashboard import model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure
 from dashboard.paths import shipped_park
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -111,7 +111,10 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "kpis": {"no_symbiosis": views.no_symbiosis.kpis, "baseline": views.baseline.kpis,
                  "scenario": views.scenario.kpis},
         "reported": [{"kpi": r.reported.kpi, "value": r.reported.value, "year": r.reported.year,
-                      "source": r.reported.source, "model": r.modelled, "model_vs_reported": r.relative}
+                      "source": r.reported.source, "boundary": r.boundary, "firm": r.reported.firm,
+                      "exchanges": list(r.exchanges), "resources": list(r.reported.resources),
+                      "unit": reported_measure(r.reported.kpi, r.unit, park.currency)[1],
+                      "model": r.modelled, "model_vs_reported": r.relative}
                      for r in model.reported_savings(views)],
         "exchanges": exchanges,
         "firms": [{"id": firm.id, "name": firm.name,
@@ -135,7 +138,9 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
     print("Scenario: " + ("baseline" if not on and not off else
                           ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off])))
     print()
-    reported = {r["kpi"]: r for r in report["reported"]}
+    whole_park = [r for r in report["reported"] if r["kpi"] in model.KPI_NAMES and not r["firm"]
+                  and not r["resources"] and len(r["exchanges"]) == len(park.baseline_active)]
+    reported = {r["kpi"]: r for r in reversed(whole_park)}  # the first whole-park entry of each KPI
     rows = [["KPI", "unit", "no symbiosis", "baseline", "scenario", "vs baseline", "model saving", "reported saving"]]
     for name, label in KPI_LABELS.items():
         base, scen, none = kpis["baseline"][name], kpis["scenario"][name], kpis["no_symbiosis"][name]
@@ -149,6 +154,15 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
                      f"{full(scen - base)} ({percent(rel)})", full(none - base), rep_text])
     print_table(rows, right={2, 3, 4, 5, 6})
     print()
+    if report["reported"]:
+        print("Published figures and the model's, each on its own boundary (per year):")
+        rows = [["measure", "boundary", "unit", "reported", "model", "model vs reported", "year, source"]]
+        for rep in report["reported"]:
+            rows.append([reported_measure(rep["kpi"], rep["unit"], park.currency)[0], rep["boundary"], rep["unit"],
+                         full(rep["value"]), full(rep["model"]), percent(rep["model_vs_reported"]),
+                         f"{rep['year'] or 'n.d.'} {rep['source']}"])
+        print_table(rows, right={3, 4, 5})
+        print()
     ex_header = ["exchange", "status", "on", "carried", "unit", "bound"]
     if with_marginal:
         ex_header += [f"d {KPI_LABELS[k].split()[0].lower()}" for k in model.KPI_NAMES]

@@ -26,6 +26,14 @@ def kpi_unit(kpi: str, currency: str) -> str:
     return {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": currency}[kpi]
 
 
+def reported_measure(kpi: str, unit: str | None, currency: str) -> tuple[str, str]:
+    """(label, unit) of a published figure (a ``[[reported]]`` entry's ``kpi``): a KPI's
+    saving, or what exchanges delivered, in ``unit`` (the demands' unit it counts)."""
+    if kpi in KPI_LABELS:
+        return f"{KPI_LABELS[kpi]} saved", kpi_unit(kpi, currency)
+    return "Delivered by exchanges", unit or ""
+
+
 _PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 
 

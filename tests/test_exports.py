@@ -100,7 +100,7 @@ def test_template_drop_downs_sit_on_the_vocabulary_columns(template_book):
                     "quality": QUALITIES},
         "exchanges": {"status": "existing,candidate", "mode": "pipeline,truck,rail,ship,conveyor,grid",
                       "payer": "to,from", "quality": QUALITIES},
-        "reported": {"kpi": "freshwater_m3,co2_t,landfill_t,cost"},
+        "reported": {"kpi": "freshwater_m3,co2_t,landfill_t,cost,delivered"},
         "transport": {"mode": "pipeline,truck,rail,ship,conveyor,grid"},
         "firms": {}, "sources": {},
     }
@@ -124,7 +124,7 @@ def test_every_schema_column_is_in_the_columns_sheet(template_book):
         if (table, name) != ("reported", "kpi"):
             assert (allowed or "") == ", ".join(column.allowed)
     assert listed[("exchanges", "capacity")][2] == "unlimited"
-    assert listed[("reported", "kpi")][4] == "freshwater_m3, co2_t, landfill_t, cost"
+    assert listed[("reported", "kpi")][4] == "freshwater_m3, co2_t, landfill_t, cost, delivered"
 
 
 def test_template_example_rows_use_schema_columns_only():

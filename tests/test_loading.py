@@ -123,7 +123,7 @@ def test_park_settings_problems(tmp_path):
     assert "park.toml:name: is missing; a park needs a name" in found
     assert "park.toml:currency: is missing; a park needs a currency" in found
     assert "park.toml:discount_rate: is 6; give it as a fraction of 1, e.g. 0.06 for 6 %" in found
-    assert "park.toml[reported]:1:kpi: 'water' is not one of: freshwater_m3, co2_t, landfill_t, cost" in found
+    assert "park.toml[reported]:1:kpi: 'water' is not one of: freshwater_m3, co2_t, landfill_t, cost, delivered" in found
     assert "park.toml[reported]:1:source: source 'x' is not listed in [[sources]]" in found
 
 

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure, si
 
 from . import ids
 
@@ -205,9 +205,9 @@ def sources_view(park: model.Park, views: model.Views) -> list:
     reported_rows = []
     for saving in model.reported_savings(views):
         item, modelled, difference = saving.reported, saving.modelled, saving.relative
-        unit = kpi_unit(item.kpi, park.currency)
+        label, unit = reported_measure(item.kpi, saving.unit, park.currency)
         reported_rows.append(html.Tr([
-            html.Th(KPI_LABELS[item.kpi], scope="row"),
+            html.Th([label, html.Br(), html.Span(saving.boundary, className="small text-muted")], scope="row"),
             html.Td(f"{full(item.value)} {unit}", className="num"),
             html.Td(f"{full(modelled)} {unit}", className="num"),
             html.Td(percent(difference), className="num"),
@@ -219,9 +219,10 @@ def sources_view(park: model.Park, views: model.Views) -> list:
     return [
         html.P(park.description) if park.description else None,
         html.H3("Published savings and the model's", className="h6"),
-        html.P("The model's figure is no-symbiosis minus baseline: what the existing exchanges save each year.",
+        html.P("Each published figure is set beside the model's on the same boundary: what the existing "
+               "exchanges it covers save (or deliver) each year, for the park or the one firm it names.",
                className="small text-muted"),
-        html.Table([html.Thead(html.Tr([html.Th("KPI"), html.Th("Reported", className="num"),
+        html.Table([html.Thead(html.Tr([html.Th("Measure, boundary"), html.Th("Reported", className="num"),
                                         html.Th("Model", className="num"), html.Th("Model vs reported", className="num"),
                                         html.Th("Year, source"), html.Th("Note")])),
                     html.Tbody(reported_rows)], className="table table-sm") if reported_rows

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from dashboard.model import KPI_NAMES
+from dashboard.model import REPORTED_MEASURES
 from dashboard.model.schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, Column, TableSpec
 
 VALIDATED_ROWS = 1000
@@ -92,7 +92,7 @@ def allowed_values(table: str, column: Column) -> tuple[str, ...]:
     if column.allowed:
         return column.allowed
     if (table, column.name) == ("reported", "kpi"):
-        return KPI_NAMES
+        return REPORTED_MEASURES
     return ()
 
 

@@ -10,7 +10,19 @@ Pure Python (with NumPy); no Dash or plotly. Typical use::
 """
 
 from .breakdown import Contribution, change_by_exchange, contributions, term_count
-from .domain import UNLIMITED, Exchange, Firm, Park, Reported, Resource, Source, Stream, TransportMode
+from .domain import (
+    DELIVERED,
+    REPORTED_MEASURES,
+    UNLIMITED,
+    Exchange,
+    Firm,
+    Park,
+    Reported,
+    Resource,
+    Source,
+    Stream,
+    TransportMode,
+)
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, ExchangeFlow, StreamFlow, evaluate
 from .finance import annual_capital_cost, capital_recovery_factor
@@ -25,9 +37,12 @@ from .scenario import (
     ReportedSaving,
     Scenario,
     Views,
+    boundary_exchanges,
     change,
+    describe_boundary,
     park_without,
     relative_change,
+    reported_figure,
     reported_savings,
     scenario_active,
     scenario_evaluation,
@@ -39,11 +54,11 @@ from .vocabulary import Bound, Category, Fate, Mode, Payer, Quality, Status, Str
 
 __all__ = [
     "Contribution", "change_by_exchange", "contributions", "term_count",
-    "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
+    "DELIVERED", "REPORTED_MEASURES", "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Direction", "Kpi", "Kpis",
     "direction", "kpi_named", "Frames", "frames", "ExchangeRow", "bound_text", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
-    "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "change", "relative_change", "scenario_active", "scenario_toggles",
+    "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "reported_figure", "boundary_exchanges", "describe_boundary", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",
 ]

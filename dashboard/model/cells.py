@@ -133,6 +133,11 @@ def identifier(value: Any, decimal_comma: DecimalMark) -> str:
     return result
 
 
+def id_list(value: Any, decimal_comma: DecimalMark) -> tuple[str, ...]:
+    """Ids separated by commas ('a, b'); blank entries are dropped."""
+    return tuple(dict.fromkeys(part.strip() for part in text(value, decimal_comma).split(",") if part.strip()))
+
+
 _TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "wahr"}
 _FALSE = {"false", "no", "n", "0", "nej", "non", "falsch"}
 

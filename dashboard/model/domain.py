@@ -31,15 +31,39 @@ class Source:
     url: str = ""
 
 
+DELIVERED = "delivered"
+"""The measure of a ``[[reported]]`` figure that is not a KPI saving: the quantity the
+existing exchanges deliver to demands, in the unit of the demands named (docs/accounting.md)."""
+
+REPORTED_MEASURES: tuple[str, ...] = ("freshwater_m3", "co2_t", "landfill_t", "cost", DELIVERED)
+"""What a ``[[reported]]`` entry may measure: a KPI's saving, or what exchanges delivered."""
+
+
 @dataclass(frozen=True)
 class Reported:
-    """A saving the park has published: ``value`` per year of KPI ``kpi`` (positive = saved)."""
+    """A figure the park has published, per year, and the boundary it was measured on.
+
+    ``kpi`` is a KPI name (the figure is a saving, positive = saved, in the KPI's unit)
+    or ``delivered`` (the quantity existing exchanges deliver to demands, in the unit of
+    ``resources``). The boundary (docs/accounting.md, "Published figures"):
+
+    - ``exchanges``: the existing exchanges whose saving it is (empty: all of them);
+    - ``resources``: only the exchanges meeting a demand for one of these resources
+      (their ``replaces``; empty: any), required for ``delivered``;
+    - ``firm``: the figure is that firm's own (its KPIs; for ``delivered``, what the
+      exchanges to or from it carry), None for the whole park;
+    - ``boundary``: the same in words, as the publication puts it.
+    """
 
     kpi: str
     value: float
     year: int | None
     source: str
     note: str = ""
+    boundary: str = ""
+    firm: str | None = None
+    exchanges: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,7 +297,7 @@ class Park:
                 "year": self.year, "description": self.description,
                 "discount_rate": self.discount_rate, "carbon_price": self.carbon_price,
                 "transport": {m.value: asdict(t) for m, t in self.transport.items()},
-                "sources": rows(self.sources), "reported": rows(self.reported),
+                "sources": rows(self.sources), "reported": [_reported_row(r) for r in self.reported],
             },
             "resources": rows(self.resources),
             "firms": firms,
@@ -286,3 +310,13 @@ class Park:
         """SHA-256 of the park's content: equal data gives an equal hash."""
         text = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _reported_row(item: Reported) -> dict:
+    """A ``[[reported]]`` entry as the data format writes it: lists as comma-separated ids."""
+    row = asdict(item)
+    row["value"] = float(item.value)
+    row["exchanges"] = ", ".join(item.exchanges) or None
+    row["resources"] = ", ".join(item.resources) or None
+    row["boundary"] = item.boundary or None
+    return row

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import parse_qs, urlencode
 
-from .domain import Park, Reported
+from .domain import DELIVERED, Park, Reported
 from .errors import ParkError, Problem
 from .evaluation import Evaluation, evaluate
 from .kpis import KPI_NAMES, Kpis
@@ -225,21 +225,81 @@ class Views:
 
 @dataclass(frozen=True)
 class ReportedSaving:
-    """A saving the park has published beside the model's own figure for it (no-symbiosis
-    minus baseline, in the KPI's unit a year); ``relative`` is the model's figure against
-    the published one (None where that is 0)."""
+    """A figure the park has published beside the model's own figure on the same boundary
+    (docs/accounting.md, "Published figures"), per year: for a KPI, the saving of the
+    existing exchanges in the boundary (those switched off from the baseline, minus the
+    baseline; the firm's own KPIs where the entry names a firm), in the KPI's unit; for
+    ``delivered``, what those exchanges deliver to demands in the baseline, in ``unit``.
+    ``exchanges`` are the ids the boundary took; ``relative`` is the model's figure
+    against the published one (None where that is 0)."""
 
     reported: Reported
     modelled: float
     relative: float | None
+    exchanges: tuple[str, ...] = ()
+    unit: str | None = None
+
+    @property
+    def boundary(self) -> str:
+        """What the figure covers: the entry's own words, else a description of the boundary."""
+        return self.reported.boundary or describe_boundary(self.reported)
+
+
+def describe_boundary(item: Reported) -> str:
+    """The boundary of a ``[[reported]]`` entry in words, from its machine-readable parts."""
+    parts = ["what the exchanges deliver" if item.kpi == DELIVERED else "saving"]
+    parts.append(f"to or from {item.firm}" if item.kpi == DELIVERED and item.firm
+                 else f"of {item.firm}'s own figures" if item.firm else "of the whole park")
+    parts.append(f"by {', '.join(item.exchanges)}" if item.exchanges else "by all existing exchanges")
+    if item.resources:
+        parts.append(f"meeting demand for {', '.join(item.resources)}")
+    return " ".join(parts)
+
+
+def boundary_exchanges(park: Park, item: Reported) -> tuple[str, ...]:
+    """The existing exchanges inside a ``[[reported]]`` entry's boundary, in park order:
+    those it lists (all existing where it lists none) that meet a demand for one of its
+    ``resources`` (any, where it names none); for ``delivered`` with a firm, only those
+    to or from the firm."""
+    listed = set(item.exchanges)
+    chosen = []
+    for exchange in park.exchanges:
+        if exchange.id not in park.baseline_active or (listed and exchange.id not in listed):
+            continue
+        if item.resources and exchange.replaces not in item.resources:
+            continue
+        if item.kpi == DELIVERED and item.firm and item.firm not in (exchange.from_firm, exchange.to_firm):
+            continue
+        chosen.append(exchange.id)
+    return tuple(chosen)
+
+
+def reported_figure(item: Reported, baseline: Evaluation, no_symbiosis: Evaluation | None = None) -> float:
+    """The model's figure for one ``[[reported]]`` entry on its own boundary (per year)."""
+    park = baseline.park
+    chosen = boundary_exchanges(park, item)
+    if item.kpi == DELIVERED:
+        return float(sum(baseline.flow(i).met for i in chosen))
+    remaining = baseline.active - frozenset(chosen)
+    if no_symbiosis is not None and not remaining:
+        without = no_symbiosis
+    else:
+        without = evaluate(park, remaining)
+    if item.firm is not None:
+        return getattr(without.firm_kpis[item.firm] - baseline.firm_kpis[item.firm], item.kpi)
+    return getattr(without.totals - baseline.totals, item.kpi)
 
 
 def reported_savings(views: Views) -> tuple[ReportedSaving, ...]:
-    """Each of the park's ``[[reported]]`` savings with the model's figure beside it."""
-    savings = views.baseline_savings
-    return tuple(ReportedSaving(item, getattr(savings, item.kpi),
-                                relative_change(getattr(savings, item.kpi), item.value))
-                 for item in views.baseline.park.reported)
+    """Each of the park's ``[[reported]]`` figures with the model's beside it, on its boundary."""
+    park = views.baseline.park
+    result = []
+    for item in park.reported:
+        modelled = reported_figure(item, views.baseline, views.no_symbiosis)
+        unit = park.resource[item.resources[0]].unit if item.kpi == DELIVERED else None
+        result.append(ReportedSaving(item, modelled, relative_change(modelled, item.value),
+                                     boundary_exchanges(park, item), unit))
+    return tuple(result)
 
 
 def views(park: Park, scenario: Scenario | Iterable[str] | None = None) -> Views:

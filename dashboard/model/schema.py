@@ -33,7 +33,7 @@ class Column:
     def default_text(self) -> str:
         if self.required:
             return "required"
-        if self.default is None or self.default == "":
+        if self.default is None or self.default in ("", ()):
             return "blank"
         if self.default == float("inf"):
             return "unlimited"
@@ -136,11 +136,17 @@ SOURCES = TableSpec("sources", "publications and datasets that rows cite", (
     Column("url", cells.text, "where to read it", default=""),
 ))
 
-REPORTED = TableSpec("reported", "savings a park has published, shown beside the model's own figure", (
-    Column("kpi", cells.text, "freshwater_m3, co2_t, landfill_t or cost", required=True),
-    Column("value", cells.number, "the published saving per year (positive = saved)", required=True),
+REPORTED = TableSpec("reported", "figures a park has published, shown beside the model's own figure on the same boundary", (
+    Column("kpi", cells.text, "what it measures: the saving of freshwater_m3, co2_t, landfill_t or cost; "
+           "or delivered (what exchanges deliver to the demands in `resources`)", required=True),
+    Column("value", cells.number, "the published figure per year (a saving: positive = saved)", required=True),
     Column("year", cells.year, "the year the figure describes"),
     Column("source", cells.text, "a [[sources]] id", required=True),
+    Column("boundary", cells.text, "what the published figure covers, in words (e.g. groundwater only)", default=""),
+    Column("firm", cells.text, "a firm id: the figure is that firm's own (blank: the whole park)"),
+    Column("exchanges", cells.id_list, "existing exchange ids, comma-separated: the figure is theirs alone (blank: all existing)", default=()),
+    Column("resources", cells.id_list, "resource ids, comma-separated: only exchanges meeting a demand for these "
+           "(their `replaces`); required for delivered, one unit", default=()),
     Column("note", cells.text, "how the figure was read", default=""),
 ))
 

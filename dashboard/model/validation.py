@@ -11,12 +11,23 @@ from typing import Any
 
 from . import cells
 from .cells import CellError
-from .domain import Exchange, Firm, Park, Reported, Resource, Source, Stream, TransportMode
+from .domain import (
+    DELIVERED,
+    REPORTED_MEASURES,
+    Exchange,
+    Firm,
+    Park,
+    Reported,
+    Resource,
+    Source,
+    Stream,
+    TransportMode,
+)
 from .errors import ProblemLog
-from .kpis import KPI_NAMES, Kpis
+from .kpis import Kpis
 from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
 from .tables import RawPark, RawRow, RawTable, UnsavedFormula, with_article
-from .vocabulary import Fate, Mode, StreamKind
+from .vocabulary import Fate, Mode, Status, StreamKind
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -206,20 +217,46 @@ class ParkBuilder:
                 result.append(Source(row["id"], row["citation"], row["url"] or ""))
         return tuple(result)
 
-    def reported(self, source_ids: set[str]) -> tuple[Reported, ...]:
+    def reported(self, source_ids: set[str], resources: dict[str, Resource], firm_ids: set[str],
+                 exchanges: list[Exchange]) -> tuple[Reported, ...]:
+        """The [[reported]] entries, each boundary checked against the park it describes."""
         rows = self.settings_table("reported")
         label = self.settings_table_label("reported")
+        existing = {e.id for e in exchanges if e.status is Status.EXISTING}
+        candidates = {e.id for e in exchanges} - existing
         result = []
         for row in rows:
+            def bad(column: str, message: str, row: ParsedRow = row) -> None:
+                self.log.error(label, row.number, column, message)
+                row.ok = False
+
             kpi = row["kpi"]
-            if kpi is not None and kpi not in KPI_NAMES:
-                self.log.error(label, row.number, "kpi", f"'{kpi}' is not one of: {', '.join(KPI_NAMES)}")
-                row.ok = False
+            if kpi is not None and kpi not in REPORTED_MEASURES:
+                bad("kpi", f"'{kpi}' is not one of: {', '.join(REPORTED_MEASURES)}")
             if row["source"] is not None and row["source"] not in source_ids:
-                self.log.error(label, row.number, "source", f"source '{row['source']}' is not listed in [[sources]]")
-                row.ok = False
+                bad("source", f"source '{row['source']}' is not listed in [[sources]]")
+            firm = row["firm"]
+            if firm is not None and firm not in firm_ids:
+                bad("firm", f"firm '{firm}' is not in firms")
+            for exchange in row["exchanges"] or ():
+                if exchange in candidates:
+                    bad("exchanges", f"exchange '{exchange}' is a candidate: it is off in the baseline, "
+                        "so the park has no published saving of it to compare")
+                elif exchange not in existing and self._usable("exchanges", ("id",)):
+                    bad("exchanges", f"exchange '{exchange}' is not in exchanges")
+            listed = row["resources"] or ()
+            unknown = [r for r in listed if r not in resources and self._usable("resources", ("id",))]
+            for resource in unknown:
+                bad("resources", f"resource '{resource}' is not in resources")
+            units = {resources[r].unit for r in listed if r in resources}
+            if kpi == DELIVERED and not listed:
+                bad("resources", "is blank; a delivered figure needs the resources whose demand it counts "
+                    "(e.g. freshwater), all in one unit")
+            elif kpi == DELIVERED and len(units) > 1:
+                bad("resources", f"mixes units ({', '.join(sorted(units))}); a delivered figure adds up one unit")
             if row.ok:
-                result.append(Reported(kpi, row["value"], row["year"], row["source"], row["note"] or ""))
+                result.append(Reported(kpi, row["value"], row["year"], row["source"], row["note"] or "",
+                                       row["boundary"] or "", firm, tuple(row["exchanges"] or ()), tuple(listed)))
         return tuple(result)
 
     def transport(self) -> dict[Mode, TransportMode]:
@@ -423,7 +460,6 @@ class ParkBuilder:
         settings = self.settings()
         sources = self.sources()
         source_ids = {s.id for s in sources}
-        reported = self.reported(source_ids)
         transport = self.transport()
         resources = self.resources()
         firms = self.firms()
@@ -432,6 +468,7 @@ class ParkBuilder:
         streams = self.streams(resources, firm_ids, resource_ids)
         all_stream_rows = self._stream_keys()
         exchanges = self.exchanges(resources, firm_ids, resource_ids, set(streams), all_stream_rows, transport)
+        reported = self.reported(source_ids, resources, firm_ids, exchanges)
         if sources:
             self.check_citations(source_ids)
         if self.log.errors:

@@ -26,7 +26,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure, si
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -290,20 +290,21 @@ def _reported(park: model.Park, seen: model.Views, source_anchor: dict[str, str]
     rows = []
     for saving in model.reported_savings(seen):
         item, modelled, difference = saving.reported, saving.modelled, saving.relative
-        unit = kpi_unit(item.kpi, park.currency)
+        label, unit = reported_measure(item.kpi, saving.unit, park.currency)
         source = (f'<a href="#{source_anchor[item.source]}"><code>{_e(item.source)}</code></a>'
                   if item.source in source_anchor else f"<code>{_e(item.source)}</code>")
-        rows.append(f'<tr><th scope="row">{_e(KPI_LABELS.get(item.kpi, item.kpi))}</th>'
+        rows.append(f'<tr><th scope="row">{_e(label)}<br><span class="small">{_e(saving.boundary)}</span></th>'
                     f'<td class="num" data-value="{float(item.value)!r}">{_e(full(item.value))} {_e(unit)}</td>'
                     f'<td class="num" data-value="{float(modelled)!r}">{_e(full(modelled))} {_e(unit)}</td>'
                     f'<td class="num">{_e(percent(difference))}</td>'
                     f'<td>{_e(item.year or "")} {source}</td><td class="small">{_e(item.note)}</td></tr>')
     return f"""<section id="reported" class="table-section">
 <h2>Published savings and the model's</h2>
-<p class="note">What the park has published as saved each year, beside the model's own figure for the same
-thing: no symbiosis minus baseline, i.e. what the existing exchanges save. It does not depend on the scenario.</p>
+<p class="note">What the park has published each year, beside the model's own figure on the same boundary:
+what the existing exchanges the figure covers save (or deliver), for the park or the one firm it names.
+It does not depend on the scenario.</p>
 <table class="data">
-<thead><tr><th scope="col">KPI</th><th scope="col" class="num">Reported saving</th>
+<thead><tr><th scope="col">Measure, boundary</th><th scope="col" class="num">Reported saving</th>
 <th scope="col" class="num">Model saving</th><th scope="col" class="num">Model vs reported</th>
 <th scope="col">Year, source</th><th scope="col">Note</th></tr></thead>
 <tbody>
