@@ -139,6 +139,7 @@ class Stream:
     disposal_co2: float = 0.0
     source: str = ""
     quality: Quality | None = None
+    note: str = ""
 
     @property
     def key(self) -> StreamKey:
@@ -184,6 +185,7 @@ class Exchange:
     source: str = ""
     derived_transport: bool = False
     quality: Quality | None = None
+    note: str = ""
 
     @property
     def supply_key(self) -> StreamKey:
@@ -291,6 +293,8 @@ class Park:
         for row in (*streams, *exchanges):
             if row["quality"] is None:
                 del row["quality"]  # parks that give no quality keep the hash they had
+            if not row["note"]:
+                del row["note"]  # nor those that give no note
         return {
             "park": {
                 "name": self.name, "country": self.country, "currency": self.currency,

@@ -59,6 +59,11 @@ def _quality() -> Column:
                   "how the row's figures were obtained: measured, calculated, estimated, assumed or derived")
 
 
+def _note() -> Column:
+    return Column("note", cells.text, "how the row's figures were read or worked out (for a derived row: from what)",
+                  default="")
+
+
 def _source() -> Column:
     return Column("source", cells.text, "id of a [[sources]] entry the row's figures come from", default="")
 
@@ -102,6 +107,7 @@ STREAMS = TableSpec("streams", "what each firm needs (demand) or gives off (supp
     Column("disposal_fee", cells.number, "supply only: overrides the resource's disposal_fee"),
     Column("disposal_co2", cells.number, "supply only: overrides the resource's disposal_co2"),
     _quality(),
+    _note(),
     _source(),
 ))
 
@@ -125,6 +131,7 @@ EXCHANGES = TableSpec("exchanges", "links that carry part of a supply to meet a 
     Column("payer", cells.one_of(Payer), "to or from: whose books carry the exchange's own cost and CO2e", default=Payer.TO),
     Column("price_per_unit", cells.number, "transfer price per unit carried the receiver pays the supplier", default=0.0),
     _quality(),
+    _note(),
     _source(),
 ))
 

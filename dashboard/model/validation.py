@@ -375,7 +375,7 @@ class ParkBuilder:
                 prices = _stream_prices(row, kind, resources[resource])
                 result[key] = Stream(firm, kind, resource, row["quantity"],
                                      row["fate"] if kind is StreamKind.SUPPLY else None, *prices, row["source"],
-                                     row["quality"])
+                                     row["quality"], row["note"] or "")
         return result
 
     def exchanges(self, resources: dict[str, Resource], firm_ids: set[str], resource_ids: set[str],
@@ -445,7 +445,7 @@ class ParkBuilder:
                 row["id"], row["name"] or row["id"], from_firm, resource, to_firm, replaces, row["status"],
                 ratio, row["capacity"], row["distance_km"], mode, row["capex"], row["lifetime_years"],
                 row["opex_per_year"], cost_per_unit or 0.0, co2_per_unit or 0.0, row["payer"],
-                row["price_per_unit"], row["source"], derived, row["quality"]))
+                row["price_per_unit"], row["source"], derived, row["quality"], row["note"] or ""))
         return result
 
     def check_citations(self, source_ids: set[str]) -> None:
