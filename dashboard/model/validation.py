@@ -237,17 +237,17 @@ class ParkBuilder:
                 bad("source", f"source '{row['source']}' is not listed in [[sources]]")
             firm = row["firm"]
             if firm is not None and firm not in firm_ids:
-                bad("firm", f"firm '{firm}' is not in firms")
+                bad("firm", f"firm '{firm}' is not in the firms table")
             for exchange in row["exchanges"] or ():
                 if exchange in candidates:
                     bad("exchanges", f"exchange '{exchange}' is a candidate: it is off in the baseline, "
                         "so the park has no published saving of it to compare")
                 elif exchange not in existing and self._usable("exchanges", ("id",)):
-                    bad("exchanges", f"exchange '{exchange}' is not in exchanges")
+                    bad("exchanges", f"exchange '{exchange}' is not in the exchanges table")
             listed = row["resources"] or ()
             unknown = [r for r in listed if r not in resources and self._usable("resources", ("id",))]
             for resource in unknown:
-                bad("resources", f"resource '{resource}' is not in resources")
+                bad("resources", f"resource '{resource}' is not in the resources table")
             units = {resources[r].unit for r in listed if r in resources}
             if kpi == DELIVERED and not listed:
                 bad("resources", "is blank; a delivered figure needs the resources whose demand it counts "
