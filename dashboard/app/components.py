@@ -218,7 +218,7 @@ def sources_view(park: model.Park, views: model.Views) -> list:
                     for s in park.sources]
     return [
         html.P(park.description) if park.description else None,
-        html.H3("Published savings and the model's", className="h6"),
+        html.H3("Published figures and the model's", className="h6"),
         html.P("Each published figure is set beside the model's on the same boundary: what the existing "
                "exchanges it covers save (or deliver) each year, for the park or the one firm it names.",
                className="small text-muted"),

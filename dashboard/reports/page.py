@@ -115,7 +115,7 @@ def _contents(figures: list[ReportFigure], has_reported: bool) -> str:
     items = [("kpis", "Key figures")] + [(f"fig-{f.name}", f.title) for f in figures] + [
         ("exchanges", "Exchanges"), ("firms", "Firms")]
     if has_reported:
-        items.append(("reported", "Published savings and the model's"))
+        items.append(("reported", "Published figures and the model's"))
     items += [("sources", "About the data, and sources"), ("rules", "The model's rules in brief")]
     links = "".join(f'<li><a href="#{_e(anchor)}">{_e(title)}</a></li>' for anchor, title in items)
     return f'<nav class="contents" aria-label="Contents"><ol>{links}</ol></nav>'
@@ -299,7 +299,7 @@ def _reported(park: model.Park, seen: model.Views, source_anchor: dict[str, str]
                     f'<td class="num">{_e(percent(difference))}</td>'
                     f'<td>{_e(item.year or "")} {source}</td><td class="small">{_e(item.note)}</td></tr>')
     return f"""<section id="reported" class="table-section">
-<h2>Published savings and the model's</h2>
+<h2>Published figures and the model's</h2>
 <p class="note">What the park has published each year, beside the model's own figure on the same boundary:
 what the existing exchanges the figure covers save (or deliver), for the park or the one firm it names.
 It does not depend on the scenario.</p>
