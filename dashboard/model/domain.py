@@ -317,10 +317,13 @@ class Park:
 
 
 def _reported_row(item: Reported) -> dict:
-    """A ``[[reported]]`` entry as the data format writes it: lists as comma-separated ids."""
+    """A ``[[reported]]`` entry as the data format writes it: lists as comma-separated ids;
+    the boundary columns only where given, so parks that give none keep their hash."""
     row = asdict(item)
     row["value"] = float(item.value)
-    row["exchanges"] = ", ".join(item.exchanges) or None
-    row["resources"] = ", ".join(item.resources) or None
-    row["boundary"] = item.boundary or None
+    row["exchanges"] = ", ".join(item.exchanges)
+    row["resources"] = ", ".join(item.resources)
+    for key in ("boundary", "firm", "exchanges", "resources"):
+        if not row[key]:
+            del row[key]
     return row
