@@ -21,18 +21,16 @@ from .plan import ServicePlan
 _TOLERANCE = 1e-12  # relative to the streams involved: above float noise, below any real flow
 
 
-def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[float, float, float, float]:
-    """Change of the four park KPIs when the exchange at ``position`` is toggled."""
+def toggle_changes(plan: ServicePlan, base: Evaluation, position: int) -> list[tuple[int, float]]:
+    """What toggling the exchange at ``position`` changes: (position, change of carried)
+    for each exchange whose carried moves (the toggled one first), in service order."""
     run = base.run
     carried, active = run.carried, run.active
     supply, demand, ratio, capacity = plan.supply, plan.demand, plan.ratio, plan.capacity
-    unit_effect = plan.unit_effect_rows
     supply_before, demand_before = run.supply_before, run.demand_before
     quantity = plan.quantity
 
-    delta = [0.0, 0.0, 0.0, 0.0]  # in Kpi column order, unrolled below for speed
-    fixed = float(plan.fixed_cost[position])
-    delta[Kpi.COST] += -fixed if active[position] else fixed
+    changes: list[tuple[int, float]] = []
     shift: dict[int, float] = {}       # stream -> change of what is left, from replayed exchanges
     queued = {position}
     heap = [position]
@@ -61,15 +59,26 @@ def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[fl
         scale = _TOLERANCE * (1.0 + quantity[s] + quantity[d])
         if -scale <= change <= scale:
             continue
+        changes.append((pos, change))
+        touch(s, pos)
+        touch(d, pos)
+        shift[s] -= change
+        shift[d] -= r * change
+    return changes
+
+
+def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[float, float, float, float]:
+    """Change of the four park KPIs when the exchange at ``position`` is toggled."""
+    unit_effect = plan.unit_effect_rows
+    delta = [0.0, 0.0, 0.0, 0.0]  # in Kpi column order, unrolled below for speed
+    fixed = float(plan.fixed_cost[position])
+    delta[Kpi.COST] += -fixed if base.run.active[position] else fixed
+    for pos, change in toggle_changes(plan, base, position):
         effect = unit_effect[pos]
         delta[0] += change * effect[0]
         delta[1] += change * effect[1]
         delta[2] += change * effect[2]
         delta[3] += change * effect[3]
-        touch(s, pos)
-        touch(d, pos)
-        shift[s] -= change
-        shift[d] -= r * change
     return delta[0], delta[1], delta[2], delta[3]
 
 
