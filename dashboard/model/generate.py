@@ -168,3 +168,61 @@ def _quantity(rng: random.Random, unit: str) -> float:
 
 def _distance(a: tuple, b: tuple) -> float:
     return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def generate_contested_park(candidates: int, seed: int = 0) -> Park:
+    """A park whose ``candidates`` candidate links all compete: a few suppliers of fly
+    ash, each link joining one of them to a cement works that could use it, so links
+    share streams with each other (usually all in one chain). The hardest case for
+    choosing a portfolio: no link can be judged apart from the rest."""
+    rng = random.Random(seed)
+    resource = {r.id: r for r in RESOURCES}
+    routes = (ROUTES[5],)                      # fly ash -> clinker
+    firms, streams, made = [], {}, []
+    n_suppliers = max(1, candidates // 4)
+    for i in range(n_suppliers + candidates // 2 + 1):
+        firms.append(Firm(f"f{i:03d}", f"Firm {i}", rng.choice(SECTORS), x=round(rng.uniform(0, 5), 3),
+                          y=round(rng.uniform(0, 5), 3), source="synthetic"))
+    suppliers, receivers = firms[:n_suppliers], firms[n_suppliers:]
+    for firm in suppliers:
+        for route in routes:
+            res = resource[route.supply]
+            streams[(firm.id, route.supply)] = Stream(firm.id, StreamKind.SUPPLY, route.supply,
+                                                      _quantity(rng, res.unit), route.fate,
+                                                      disposal_fee=res.disposal_fee, disposal_co2=res.disposal_co2,
+                                                      source="synthetic")
+    for firm in receivers:
+        for route in routes:
+            res = resource[route.demand]
+            streams[(firm.id, route.demand)] = Stream(firm.id, StreamKind.DEMAND, route.demand,
+                                                      _quantity(rng, res.unit) / 2,
+                                                      virgin_price=res.virgin_price, virgin_co2=res.virgin_co2,
+                                                      source="synthetic")
+    pairs = set()
+    while len(made) < candidates:
+        route = routes[0]
+        supplier, receiver = rng.choice(suppliers), rng.choice(receivers)
+        if (supplier.id, receiver.id, route.supply) in pairs:
+            continue
+        pairs.add((supplier.id, receiver.id, route.supply))
+        distance = round(_distance((supplier.x, supplier.y), (receiver.x, receiver.y)), 2)
+        unit = resource[route.supply].unit
+        made.append(Exchange(
+            id=f"c{len(made):03d}", name=f"{resource[route.supply].name} {supplier.id} to {receiver.id}",
+            from_firm=supplier.id, resource=route.supply, to_firm=receiver.id, replaces=route.demand,
+            ratio=route.ratio, status=Status.CANDIDATE,
+            capacity=round(rng.uniform(0.2, 0.8) * SCALE[unit], 1), distance_km=distance, mode=route.mode,
+            capex=round(rng.uniform(0.2, 8.0) * 1e6, -3), lifetime_years=rng.choice((10.0, 15.0, 20.0)),
+            opex_per_year=round(rng.uniform(0, 80_000), -2),
+            cost_per_unit=round(distance * 0.12, 4) if unit == "t" else round(rng.uniform(0.0, 0.3), 4),
+            co2_per_unit=distance * DEFAULT_TRANSPORT_CO2_PER_TKM[route.mode] if unit == "t" else 0.0,
+            source="synthetic"))
+    used = {s.resource for s in streams.values()}
+    return Park(
+        name=f"Contested park ({candidates} candidates, seed {seed})", currency="EUR", year=2026,
+        description="Generated for tests and benchmarks: every candidate competes; not a real park.",
+        discount_rate=0.06, carbon_price=80.0,
+        transport={m: TransportMode(DEFAULT_TRANSPORT_CO2_PER_TKM[m], 0.12) for m in Mode},
+        sources=(Source("synthetic", "Synthetic data from eco-park generate", ""),),
+        resources=tuple(r for r in RESOURCES if r.id in used),
+        firms=tuple(firms), streams=tuple(streams.values()), exchanges=tuple(made))
