@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 from dashboard import model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, per_tonne, percent, price_range, reported_measure
+from dashboard.model.deal import deals
+from dashboard.model.macc import macc
+from dashboard.model.portfolio import best_portfolio, pareto_front, question
+from dashboard.model.worth import worth
 from dashboard.paths import shipped_park
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -34,6 +38,29 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument("--marginal", action="store_true",
                           help="add each exchange's marginal effect (that exchange alone toggled)")
+
+    macc = sub.add_parser("macc", help="the marginal abatement cost curve: which links cut CO2e, cheapest first")
+    macc.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    macc.add_argument("--on", action="append", default=[], metavar="ID", help="start with this exchange on")
+    macc.add_argument("--off", action="append", default=[], metavar="ID", help="start with this exchange off")
+    macc.add_argument("--json", action="store_true", help="machine-readable output")
+
+    optimise = sub.add_parser("optimise", aliases=["optimize"],
+                              help="the best set of candidate links for one KPI, or the Pareto front of two")
+    optimise.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    goal = optimise.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--minimise", "--minimize", metavar="KPI", choices=model.KPI_NAMES,
+                      help="the KPI to make as low as possible: " + ", ".join(model.KPI_NAMES))
+    goal.add_argument("--pareto", metavar="KPI,KPI", help="two KPIs to trade off, e.g. co2_t,cost")
+    optimise.add_argument("--budget", type=float, metavar="CAPEX",
+                          help="most capex the candidates switched on may cost together")
+    optimise.add_argument("--limit", action="append", default=[], metavar="KPI=VALUE",
+                          help="a KPI of the scenario must stay at or below VALUE a year (repeatable)")
+    optimise.add_argument("--on", action="append", default=[], metavar="ID", help="force this exchange on")
+    optimise.add_argument("--off", action="append", default=[], metavar="ID", help="force this exchange off")
+    optimise.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                          help="stop searching a large park after this long (default 60)")
+    optimise.add_argument("--json", action="store_true", help="machine-readable output")
 
     generate = sub.add_parser("generate", help="write a synthetic park of any size")
     generate.add_argument("--firms", type=int, required=True)
@@ -97,11 +124,16 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
     """The JSON document of ``eco-park evaluate --json``."""
     views = model.views(park, active)
     marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
+    values = worth(park, base=views.scenario, marginal=marginal) if with_marginal else {}
+    fair = deals(park, base=views.scenario) if with_marginal else {}
     exchanges = []
     for row in model.exchange_rows(park, views.scenario, marginal if with_marginal else None):
         item = {key: value for key, value in row.record().items() if not key.startswith("marginal_")}
         if with_marginal:
             item["marginal"] = row.marginal.as_dict()
+            item["value"] = values[row.id].as_dict()
+            deal = fair.get(row.id)
+            item["deal"] = deal.as_dict() if deal is not None else None
         exchanges.append(item)
     return {
         "park": park.name,
@@ -175,6 +207,18 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
             row += [full(item["marginal"][k]) for k in model.KPI_NAMES]
         rows.append(row)
     print_table(rows, right={3} | ({6, 7, 8, 9} if with_marginal else set()))
+    if with_marginal:
+        print()
+        print(f"What each link is worth (on against off, everything else as in the scenario; {park.currency}):")
+        rows = [["exchange", "saving a year", "payback", "NPV", "abatement cost", "fair price"]]
+        for item in report["exchanges"]:
+            value, deal = item["value"], item["deal"]
+            exchange = park.exchange[item["id"]]
+            rows.append([item["id"], full(value["operating_saving"]), payback(value["payback_years"]),
+                         full(value["npv"]), per_tonne(value["abatement_cost"], park.currency),
+                         "-" if exchange.status is model.Status.EXISTING else
+                         price_range(*(deal or {}).values() or (None, None), park.currency, item["unit"])])
+        print_table(rows, right={1, 2, 3, 4})
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
@@ -187,6 +231,112 @@ def command_evaluate(args: argparse.Namespace) -> int:
     else:
         print_evaluation(park, report, args.marginal)
     return EXIT_OK
+
+
+def command_macc(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
+    steps = macc(park, active)
+    if args.json:
+        json.dump({"currency": park.currency, "carbon_price": park.carbon_price,
+                   "steps": [step.as_dict() for step in steps]}, sys.stdout, indent=2, allow_nan=False)
+        print()
+        return EXIT_OK
+    print(f"{park.name}: links that cut CO2e, cheapest per tonne first, each measured on top of those before it")
+    print(f"Carbon price: {park.currency} {full(park.carbon_price)} /t CO2e")
+    if not steps:
+        print("No candidate link that is off cuts CO2e.")
+        return EXIT_OK
+    rows = [["step", "exchange", "CO2e cut (t/yr)", f"cost change ({park.currency}/yr)", "abatement cost",
+             "payback", "cumulative cut (t/yr)"]]
+    cumulative = 0.0
+    for number, step in enumerate(steps, 1):
+        cumulative += step.co2_cut
+        rows.append([str(number), step.id, full(step.co2_cut), full(step.cost_change),
+                     per_tonne(step.abatement_cost, park.currency), payback(step.payback_years), full(cumulative)])
+    print_table(rows, right={0, 2, 3, 4, 5, 6})
+    return EXIT_OK
+
+
+def parse_limits(texts: list[str]) -> dict[str, float]:
+    """``KPI=VALUE`` options as a dict; a bad one raises ParkError saying how to write it."""
+    limits, problems = {}, []
+    for text in texts:
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if not sep or name not in model.KPI_NAMES or number is None or number != number:
+            problems.append(model.Problem(None, None, "--limit",
+                                          f"'{text}' is not KPI=VALUE with KPI one of {', '.join(model.KPI_NAMES)}"))
+        else:
+            limits[name] = number
+    if problems:
+        raise model.ParkError(problems)
+    return limits
+
+
+def command_optimise(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    on, off = split_ids(args.on), split_ids(args.off)
+    active = model.scenario_active(park, on, off)
+    q = question(park, active, budget=args.budget, limits=parse_limits(args.limit), force_on=on, force_off=off)
+    if args.pareto is not None:
+        objectives = tuple(part.strip() for part in args.pareto.split(","))
+        if len(objectives) != 2:
+            raise model.ParkError.single(f"'{args.pareto}' is not two KPIs such as co2_t,cost", column="--pareto")
+        front = pareto_front(park, objectives, q, time_limit=args.time_limit)
+        if args.json:
+            json.dump(front.as_dict(), sys.stdout, indent=2, allow_nan=False)
+            print()
+        else:
+            print_front(park, front)
+        return EXIT_OK
+    best = best_portfolio(park, args.minimise, q, time_limit=args.time_limit)
+    if args.json:
+        json.dump(best.as_dict() | {"baseline": model.evaluate(park, active).kpis},
+                  sys.stdout, indent=2, allow_nan=False)
+        print()
+    else:
+        print_best(park, best, model.evaluate(park, active).totals)
+    return EXIT_OK
+
+
+def print_best(park: model.Park, best, before: model.Kpis) -> None:
+    label = KPI_LABELS[best.objective]
+    print(f"{park.name}: the candidate links that make {label} lowest")
+    if not best.feasible:
+        print(f"No portfolio works: {best.message}.")
+        return
+    portfolio = best.portfolio
+    print("Proven optimal: no other choice does better." if best.optimal else
+          "Best found (the park is too large to prove it optimal).")
+    print(f"Links on: {', '.join(portfolio.on) if portfolio.on else 'none'}")
+    print(f"Capex: {park.currency} {full(portfolio.capex)}")
+    rows = [["KPI", "unit", "scenario now", "with these links", "change"]]
+    for name, kpi_label in KPI_LABELS.items():
+        now, then = getattr(before, name), getattr(portfolio.kpis, name)
+        rows.append([kpi_label, kpi_unit(name, park.currency), full(now), full(then),
+                     f"{full(then - now)} ({percent(model.relative_change(then, now))})"])
+    print_table(rows, right={2, 3, 4})
+
+
+def print_front(park: model.Park, front) -> None:
+    first, second = front.objectives
+    print(f"{park.name}: choices no other choice beats on both {KPI_LABELS[first]} and {KPI_LABELS[second]}")
+    if not front.feasible:
+        print(f"No portfolio works: {front.message}.")
+        return
+    print("Proven: this is the whole front." if front.optimal else
+          "Best found (the park is too large to prove the front complete).")
+    rows = [[f"{KPI_LABELS[first]} ({kpi_unit(first, park.currency)})",
+             f"{KPI_LABELS[second]} ({kpi_unit(second, park.currency)})", f"capex ({park.currency})", "links on"]]
+    for point in front.points:
+        rows.append([full(getattr(point.kpis, first)), full(getattr(point.kpis, second)), full(point.capex),
+                     ", ".join(point.on) or "none"])
+    print_table(rows, right={0, 1, 2})
 
 
 def command_generate(args: argparse.Namespace) -> int:
@@ -276,7 +426,8 @@ def command_serve(args: argparse.Namespace) -> int:
     return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db)
 
 
-COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "generate": command_generate,
+COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "macc": command_macc,
+            "optimise": command_optimise, "optimize": command_optimise, "generate": command_generate,
             "template": command_template, "report": command_report, "serve": command_serve}
 
 

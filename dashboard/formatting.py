@@ -105,3 +105,27 @@ def percent(fraction: float | None) -> str:
     if 0 < abs(fraction) < 0.0005:
         return ("+" if fraction > 0 else "\u2212") + "<0.1 %"
     return f"{fraction * 100:+.1f} %".replace("-", "\u2212")
+
+
+def payback(years: float | None) -> str:
+    """A simple payback for people: ``never`` where there is none, ``at once`` for 0,
+    else years to one decimal (``3.5 years``)."""
+    if years is None:
+        return "never"
+    if years == 0:
+        return "at once"
+    return f"{years:,.1f} years" if years != 1 else "1.0 year"
+
+
+def per_tonne(value: float | None, currency: str) -> str:
+    """An abatement cost: ``DKK -2,104 /t CO2e``, or ``-`` where the link cuts no CO2e."""
+    if value is None:
+        return "-"
+    return f"{currency} {full(value, 0)} /t CO2e"
+
+
+def price_range(low: float | None, high: float | None, currency: str, unit: str) -> str:
+    """A fair-deal price range: ``DKK 0.00 to 198.93 per t``, or ``no price works``."""
+    if low is None or high is None:
+        return "no price works for both"
+    return f"{currency} {full(low, 2)} to {full(high, 2)} per {unit}"

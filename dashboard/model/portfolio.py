@@ -271,13 +271,30 @@ class _Search:
             dims.append(CAPEX)
         return dims
 
-    def infeasible_message(self) -> str:
-        """Why no portfolio meets the question, in words."""
+    def infeasible_message(self, options: list[tuple] | None = None, dims: list[str] | None = None) -> str:
+        """Why no portfolio meets the question, in words. With the exhaustive ``options``
+        it names each limit no choice can reach, with the lowest value there is."""
         q, park = self.q, self.park
         if q.budget is not None and self.forced_capex > q.budget + _tolerance(q.budget):
             return (f"the links forced on cost {park.currency} {self.forced_capex:,.0f}, "
                     f"more than the budget of {park.currency} {q.budget:,.0f}")
-        return "no choice of links meets every limit" + (" within the budget" if q.budget is not None else "")
+        within = " within the budget" if q.budget is not None else ""
+        if options is not None and dims is not None:
+            reasons = []
+            for name, limit in q.limits.items():
+                column = dims.index(name)
+                lowest = self.constant[KPI_NAMES.index(name)] + sum(float(v[:, column].min()) for v, _ in options)
+                if lowest > limit + _tolerance(limit):
+                    reasons.append(f"{name} can go no lower than {_plain(lowest)} a year "
+                                   f"(the limit is {_plain(limit)})")
+            if reasons:
+                return "; ".join(reasons)
+            return "each limit can be met, but not all of them at once" + within
+        return "no choice of links meets every limit" + within
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _tolerance(value: float) -> float:
@@ -390,7 +407,7 @@ def best_portfolio(park: Park, objective: str, q: Question | None = None, *, tim
         if combined is not None:
             values, links, picks = combined
             if not len(values):
-                return Best(objective, False, True, None, search.infeasible_message())
+                return Best(objective, False, True, None, search.infeasible_message(options, dims))
             order = np.lexsort((links, values[:, dims.index(objective)]))
             for index in order.tolist():
                 portfolio = search.portfolio(search.ids_of(options, picks[index]))
@@ -442,7 +459,7 @@ def pareto_front(park: Park, objectives: tuple[str, str], q: Question | None = N
             points = [p for p in points if search.feasible(p.kpis, p.capex)]
             points.sort(key=lambda p: (p.kpis.values()[first], p.kpis.values()[second]))
             if not points:
-                return Front(objectives, False, True, (), search.infeasible_message())
+                return Front(objectives, False, True, (), search.infeasible_message(options, dims))
             return Front(objectives, True, True, tuple(points))
     prefixes = _macc_prefixes(search, deadline)
     seen: dict[frozenset, Portfolio] = {}

@@ -54,13 +54,13 @@ def worth_of(park: Park, exchange: Exchange, delta: Kpis) -> Worth:
     """The four figures of ``exchange`` from ``delta`` (on minus off) in some scenario."""
     crf = capital_recovery_factor(park.discount_rate, exchange.lifetime_years)
     capex = exchange.capex
-    saving = -(delta.cost - capex * crf)
+    saving = -(delta.cost - capex * crf) + 0.0   # + 0.0: no signed zero
     if saving > 0.0:
         payback = capex / saving if capex else 0.0
     else:
         payback = None
     abatement = delta.cost / -delta.co2_t if delta.co2_t < 0.0 else None
-    return Worth(delta, saving, payback, -delta.cost / crf, abatement)
+    return Worth(delta, saving, payback, -delta.cost / crf + 0.0, abatement)
 
 
 def on_minus_off(evaluation: Evaluation, marginal: dict[str, Kpis]) -> dict[str, Kpis]:
