@@ -16,6 +16,7 @@ from dashboard.storage import Store
 from . import ids
 from .callbacks import register_callbacks
 from .compare import compare_layout
+from .decide import background_manager, decide_layout, register_decide_callbacks
 from .downloads import downloads_blueprint
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
@@ -35,6 +36,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     state = AppState(park, store=store)
     app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
+               background_callback_manager=background_manager(),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
@@ -43,6 +45,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     register_callbacks(app, state)
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
+    register_decide_callbacks(app, state)
     app.server.register_blueprint(downloads_blueprint(state))
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
@@ -87,10 +90,12 @@ def register_default_park(store: Store, park: model.Park | str | Path | None) ->
 
 
 def page_layout(state: AppState, pathname: str | None, search: str | None):
-    """The page for a path: the dashboard, /compare or /kiosk (query in ``search``)."""
+    """The page for a path: the dashboard, /compare, /kiosk or /decide (query in ``search``)."""
     path = (pathname or "/").rstrip("/")
     if path.endswith("/kiosk"):
         return kiosk_layout(state, search or "")
     if path.endswith("/compare"):
         return compare_layout(state, search or "")
+    if path.endswith("/decide"):
+        return decide_layout()
     return build_layout()

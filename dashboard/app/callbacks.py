@@ -9,6 +9,8 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
+from dashboard.model.deal import deal_in
+from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
 from .downloads import export_href
@@ -68,7 +70,14 @@ class Handlers:
         park = request.park
         if not firm_id or firm_id not in park.firm:
             return no_update, no_update
-        return components.firm_panel(park, firm_id, self.state.views(request)), park.firm[firm_id].name
+        views = self.state.views(request)
+        base = views.scenario      # a firm that leaves is gone from it, with its links
+        mine = [e.id for e in base.park.exchanges if firm_id in (e.from_firm, e.to_firm)]
+        marginal = self.state.marginal(request)
+        values = {i: worth_of(base.park, base.park.exchange[i], delta)
+                  for i, delta in on_minus_off(base, {i: marginal[i] for i in mine}).items()}
+        fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
+        return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
@@ -111,10 +120,12 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         ClientsideFunction(namespace="eco", function_name="shareLink"),
         Output(ids.SHARE_LINK, "value"), Input(ids.URL, "search"), Input(ids.URL, "hash"))
 
-    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK] + [Output(ids.KIOSK_LINK, "href")],
+    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK]
+                  + [Output(ids.KIOSK_LINK, "href"), Output(ids.DECIDE_LINK, "href")],
                   Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
     def _links(search, _page):
-        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or "")]
+        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
+                                                                           "/decide" + (search or "")]
 
     @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
     def _render_network(search, _page):

@@ -10,6 +10,7 @@ from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure, si
 
 from . import ids
+from .value import deal_bar, deal_summary, worth_lines
 
 ARROW_DOWN, ARROW_UP = "\u25bc", "\u25b2"
 
@@ -124,8 +125,11 @@ def table_headings(currency: str) -> dict[str, str]:
 
 # -- firm panel -----------------------------------------------------------------------
 
-def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
-    """A firm's KPIs baseline vs scenario, its streams and its exchanges: who gains, who pays."""
+def firm_panel(park: model.Park, firm_id: str, views: model.Views, values: dict | None = None,
+               fair: dict | None = None) -> list:
+    """A firm's KPIs baseline vs scenario, its streams and its exchanges: who gains, who pays.
+    With ``values`` (exchange id -> Worth) and ``fair`` (candidate id -> Deal), each
+    exchange also shows what it is worth and the price range both firms can accept."""
     firm = park.firm[firm_id]
     if firm_id not in views.scenario.park.firm:
         return [html.P(firm.sector or "No sector given", className="text-muted"),
@@ -170,6 +174,15 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views) -> list:
                                        html.Div(exchange.id, className="small text-muted font-monospace")]),
                               html.Td(f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
                               html.Td(f"costs on {payer}; {money}")]))
+        worth_here = (values or {}).get(exchange.id)
+        deal = (fair or {}).get(exchange.id)
+        if worth_here is not None or deal is not None:
+            extra = worth_lines(park, worth_here) if worth_here is not None else []
+            if deal is not None:
+                extra += [html.Div("Fair transfer price", className="small fw-semibold mt-1"),
+                          deal_bar(park, deal, flow.unit), *deal_summary(park, deal)]
+            links.append(html.Tr(html.Td(extra, colSpan=4, className="small firm-link-value"),
+                                 className="firm-link-value-row", **{"data-exchange": exchange.id}))
     return [
         html.P(firm.sector or "No sector given", className="text-muted"),
         html.H3("KPIs a year", className="h6"),

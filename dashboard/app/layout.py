@@ -43,6 +43,7 @@ def header() -> dbc.Navbar:
             dbc.Button("Upload park", id=ids.UPLOAD_BUTTON, **button),
             dbc.DropdownMenu(export_items, label="Export", id=ids.EXPORT_MENU, color="dark", size="sm",
                              align_end=True, toggle_class_name="border-light"),
+            dcc.Link("Decide", id=ids.DECIDE_LINK, href="/decide", className="btn btn-outline-light btn-sm"),
             html.A("Kiosk", id=ids.KIOSK_LINK, href="/kiosk", className="btn btn-outline-light btn-sm",
                    target="_blank", rel="noopener"),
             html.Span(id=ids.SHARE_STATUS, className="small text-white ms-1", role="status"),
