@@ -215,8 +215,9 @@ class DecideHandlers:
 
     def answer(self, park: model.Park, active: frozenset[str], best: Best):
         if not best.feasible:
-            return dbc.Alert([html.Strong("No set of links works. "), best.message[:1].upper() + best.message[1:] + "."],
-                             color="warning", className="mb-0", **{"data-feasible": "false"})
+            return html.Div(dbc.Alert([html.Strong("No set of links works. "),
+                                       best.message[:1].upper() + best.message[1:] + "."],
+                                      color="warning", className="mb-0"), **{"data-feasible": "false"})
         portfolio = best.portfolio
         baseline = self.state.evaluate(park, park.baseline_active).totals
         rows = []

@@ -1,0 +1,100 @@
+"""The Decide page without a server: its figures as data and plotly, and its handlers'
+answers for a URL, checked against tests/test_decide.py's hand-computed park."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import model
+from dashboard.app.callbacks import Handlers
+from dashboard.app.decide import DecideHandlers, decide_layout
+from dashboard.app.state import AppState
+from dashboard.figures.decide import front_figure, macc_bars, macc_figure
+from dashboard.model.macc import macc
+from dashboard.model.portfolio import pareto_front
+from tests.helpers import PARK_TOML, load
+from tests.test_app_callbacks import find_all, text_of
+from tests.test_decide import COMPETING, STREAMS
+
+TOML = PARK_TOML + "carbon_price = 100\n"
+
+
+@pytest.fixture
+def park(tmp_path):
+    return load(tmp_path, toml=TOML, streams=STREAMS, exchanges=COMPETING.format(capex=7700, price=0))
+
+
+@pytest.fixture
+def handlers(park):
+    return DecideHandlers(AppState(park))
+
+
+def test_macc_bars_sit_side_by_side_in_kt(park):
+    steps = macc(park)
+    # with a carbon price of 100 the order is unchanged: c2 (-3250 - 550 = -3800 for 5.5 t),
+    # then c1; widths 5.5 t = 0.0055 kt each
+    bars = macc_bars(park, steps, frozenset({"c2"}))
+    assert [b.id for b in bars] == ["c2", "c1"]
+    assert [b.left for b in bars] == pytest.approx([0, 0.0055]) and [b.width for b in bars] == pytest.approx([0.0055] * 2)
+    assert [b.on for b in bars] == [True, False] and bars[0].category == "material"
+    assert bars[0].height == pytest.approx(steps[0].abatement_cost)
+
+
+def test_macc_figure_has_category_bars_and_the_carbon_price(park):
+    figure = macc_figure(park, macc(park), frozenset())
+    (trace,) = figure.data
+    assert trace.type == "bar" and trace.name == "Materials"
+    assert list(trace.x) == pytest.approx([0.00275, 0.00825]) and list(trace.width) == pytest.approx([0.0055] * 2)
+    assert [row[0] for row in trace.customdata] == [0, 1]      # the index a click maps to a scenario
+    (line,) = figure.layout.shapes
+    assert line.y0 == line.y1 == 100 and line.line.dash == "dash"
+    assert "payback" in trace.hovertemplate
+
+
+def test_front_figure_marks_the_scenario(park):
+    front = pareto_front(park, ("co2_t", "cost"))
+    current = model.evaluate(park).totals
+    figure = front_figure(park, front.points, ("co2_t", "cost"), current)
+    points, star = figure.data
+    assert list(points.x) == [p.kpis.co2_t for p in front.points]
+    assert star.x[0] == current.co2_t and star.marker.symbol == "star"
+
+
+def test_bar_and_point_queries_apply_a_portfolio(handlers):
+    _, queries, note = handlers.render_macc("")
+    assert queries == ["?on=c2", "?on=c1,c2"] and "2 links cut CO2e" in note
+    _, queries, text = handlers.render_front("", "co2_t", "cost")
+    assert queries == ["?on=c1,c2"] and "Proven" in text
+
+
+def test_optimiser_answer_and_infeasible_message(handlers):
+    answer = handlers.run("", "cost", 5000, {}, [], [])
+    # c1 (7,700) is over budget: c2 alone, cost 7400 - 3250 = 4150 (CO2e is not priced
+    # into the KPI itself)
+    values = {c.to_plotly_json()["props"]["data-kpi"]: float(c.to_plotly_json()["props"]["data-value"])
+              for c in find_all(answer, lambda c: "data-kpi" in c.to_plotly_json()["props"])}
+    assert values["cost"] == pytest.approx(4150) and values["co2_t"] == pytest.approx(7.5)
+    (apply,) = find_all(answer, lambda c: getattr(c, "id", None) == "decide-apply")
+    assert apply.href == "/decide?on=c2"
+    assert "proven optimal" in text_of(answer)
+    blocked = handlers.run("", "cost", 5000, {"co2_t": "6"}, [], [])
+    # CO2e at most 6 needs c1, which the budget excludes
+    assert "No set of links works" in text_of(blocked) and "not all of them at once within the budget" in text_of(blocked)
+
+
+def test_deals_table_names_each_candidate(handlers):
+    table = handlers.render_deals("")
+    text = text_of(table)
+    assert "EUR -50.00 to 9.00 per t" in text and "Power station (supplier) gains" in text
+
+
+def test_firm_panel_shows_value_and_fair_price(park):
+    panel, _ = Handlers(AppState(park)).render_firm_panel("", "plaster")
+    text = text_of(panel)
+    assert "Payback" in text and "EUR -50.00 to 9.00 per t" in text and "pays for itself" in text
+
+
+def test_layout_has_the_form_and_both_figures():
+    layout = decide_layout()
+    wanted = {"decide-macc", "decide-front", "decide-run", "decide-cancel", "decide-objective", "decide-budget"}
+    assert wanted <= {getattr(c, "id", None) for c in find_all(layout, lambda c: True)}
