@@ -36,7 +36,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     state = AppState(park, store=store)
     app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
-               background_callback_manager=background_manager(),
+               background_callback_manager=background_manager(store.url),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])

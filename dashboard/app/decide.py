@@ -40,13 +40,19 @@ QUESTIONS = {
 }
 
 
-def background_manager():
-    """Dash's DiskcacheManager on a folder every worker of this server shares
-    (``ECO_PARK_CACHE``, else one in the system's temporary folder)."""
+def background_manager(shared_by: str = ""):
+    """Dash's DiskcacheManager on a folder every worker of this server shares:
+    ``ECO_PARK_CACHE``, else one in the system's temporary folder named after
+    ``shared_by`` (the database URL), so two servers on one machine never pick up each
+    other's results."""
+    import hashlib
+
     import diskcache
     from dash import DiskcacheManager
 
-    folder = os.environ.get("ECO_PARK_CACHE") or os.path.join(tempfile.gettempdir(), f"eco-park-jobs-{os.getuid()}")
+    tag = hashlib.sha256(shared_by.encode()).hexdigest()[:12]
+    folder = os.environ.get("ECO_PARK_CACHE") or os.path.join(tempfile.gettempdir(),
+                                                                f"eco-park-jobs-{os.getuid()}-{tag}")
     return DiskcacheManager(diskcache.Cache(folder))
 
 
