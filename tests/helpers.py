@@ -130,3 +130,55 @@ def competing(tmp_path, rows: str, toml: str = PARK_TOML):
 
 def kpis(result) -> tuple[float, float, float, float]:
     return tuple(round(v, 9) for v in result.totals.values())
+
+
+# -- Dash component trees ------------------------------------------------------------
+
+def find_all(component, predicate):
+    """Every component in a Dash tree for which predicate(component) holds."""
+    found = []
+
+    def visit(item):
+        if isinstance(item, (list, tuple)):
+            for child in item:
+                visit(child)
+            return
+        if item is None or isinstance(item, (str, int, float)):
+            return
+        if predicate(item):
+            found.append(item)
+        visit(getattr(item, "children", None))
+        visit(getattr(item, "label", None))
+
+    visit(component)
+    return found
+
+
+def by_id(component, wanted):
+    return find_all(component, lambda c: getattr(c, "id", None) == wanted)
+
+
+def text_of(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+# -- deciding: two candidates compete for the ash (tests/test_decide.py computes it) -
+
+DECIDE_EXCHANGES = """\
+id,name,from_firm,resource,to_firm,replaces,status,capex,lifetime_years,cost_per_unit,price_per_unit
+c1,Ash to plaster,power,fly_ash,plaster,gypsum,candidate,{capex},10,0,{price}
+c2,Ash to cement,power,fly_ash,cement,gypsum,candidate,0,10,5,0
+"""
+"""c1 (capex over 10 years, no discounting) and c2 (5 EUR/t to carry, so served after
+c1) compete for the 100 t of ash of COMPETING_STREAMS."""
+
+
+def decide_park(tmp_path, capex: float = 7700, price: float = 0, toml: str = PARK_TOML) -> model.Park:
+    return load(tmp_path, toml=toml, streams=COMPETING_STREAMS,
+                exchanges=DECIDE_EXCHANGES.format(capex=capex, price=price))

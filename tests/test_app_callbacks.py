@@ -23,6 +23,7 @@ from dashboard.model import Scenario
 from dashboard.model.writing import park_json
 from dashboard.paths import shipped_park
 from dashboard.storage import Store
+from tests.helpers import by_id, find_all, text_of
 
 
 @pytest.fixture
@@ -33,40 +34,6 @@ def app(tmp_path, kalundborg):
 @pytest.fixture
 def state(app):
     return app.server.config["ECO_PARK_STATE"]
-
-
-def find_all(component, predicate):
-    """Every component in a Dash tree for which predicate(component) holds."""
-    found = []
-
-    def visit(item):
-        if isinstance(item, (list, tuple)):
-            for child in item:
-                visit(child)
-            return
-        if item is None or isinstance(item, (str, int, float)):
-            return
-        if predicate(item):
-            found.append(item)
-        visit(getattr(item, "children", None))
-        visit(getattr(item, "label", None))
-
-    visit(component)
-    return found
-
-
-def by_id(component, wanted):
-    return find_all(component, lambda c: getattr(c, "id", None) == wanted)
-
-
-def text_of(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return "".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def test_url_round_trip():

@@ -1,6 +1,6 @@
 """The deciding commands of the command line: evaluate --marginal's value and deal,
 macc and optimise, their JSON shape and numbers (hand-computed in tests/test_decide.py's
-parks) and their plain output."""
+parks, tests/helpers.decide_park) and their plain output."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import json
 import pytest
 
 from dashboard.cli import main
+from tests.helpers import COMPETING_STREAMS as STREAMS
+from tests.helpers import DECIDE_EXCHANGES as COMPETING
 from tests.helpers import write_park
-from tests.test_decide import COMPETING, STREAMS
 
 
 @pytest.fixture

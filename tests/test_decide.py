@@ -16,32 +16,20 @@ from dashboard.model.generate import generate_park
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import best_portfolio, pareto_front, question
 from dashboard.model.worth import worth
-from tests.helpers import load
+from tests.helpers import COMPETING_STREAMS as STREAMS
+from tests.helpers import decide_park, load
 
 # Ash (disposal 50 EUR/t, 0.01 t CO2e/t) replaces gypsum (20 EUR/t, 0.1 t CO2e/t);
-# no discounting (CRF = 1 / lifetime).
-STREAMS = """\
-firm,kind,resource,quantity,fate
-power,supply,fly_ash,100,landfill
-plaster,demand,gypsum,70,
-cement,demand,gypsum,50,
-"""
+# no discounting (CRF = 1 / lifetime). STREAMS: power's 100 t of ash; plaster needs
+# 70 t of gypsum, cement 50 t.
 ONE_CANDIDATE = """\
 id,name,from_firm,resource,to_firm,replaces,status,capex,lifetime_years,opex_per_year
 a_plaster,Ash to plaster,power,fly_ash,plaster,gypsum,existing,,,
 b_cement,Ash to cement,power,fly_ash,cement,gypsum,candidate,1000,10,100
 """
-# c1 (capex 7,700 over 10 years: 770 a year) and c2 (5 EUR/t to carry, served after c1
-# for its lower net benefit) compete for the 100 t of ash.
-COMPETING = """\
-id,name,from_firm,resource,to_firm,replaces,status,capex,lifetime_years,cost_per_unit,price_per_unit
-c1,Ash to plaster,power,fly_ash,plaster,gypsum,candidate,{capex},10,0,{price}
-c2,Ash to cement,power,fly_ash,cement,gypsum,candidate,0,10,5,0
-"""
-
-
-def competing(tmp_path, capex=7700, price=0):
-    return load(tmp_path, streams=STREAMS, exchanges=COMPETING.format(capex=capex, price=price))
+# decide_park: c1 (capex 7,700 over 10 years: 770 a year) and c2 (5 EUR/t to carry,
+# served after c1 for its lower net benefit) compete for the 100 t of ash.
+competing = decide_park
 
 
 def test_worth_of_a_candidate_by_hand(tmp_path):

@@ -12,16 +12,14 @@ from dashboard.app.state import AppState
 from dashboard.figures.decide import front_figure, macc_bars, macc_figure
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import pareto_front
-from tests.helpers import PARK_TOML, load
-from tests.test_app_callbacks import find_all, text_of
-from tests.test_decide import COMPETING, STREAMS
+from tests.helpers import PARK_TOML, decide_park, find_all, text_of
 
 TOML = PARK_TOML + "carbon_price = 100\n"
 
 
 @pytest.fixture
 def park(tmp_path):
-    return load(tmp_path, toml=TOML, streams=STREAMS, exchanges=COMPETING.format(capex=7700, price=0))
+    return decide_park(tmp_path, toml=TOML)
 
 
 @pytest.fixture

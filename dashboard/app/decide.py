@@ -26,7 +26,7 @@ from dashboard.model.portfolio import Best, Front, best_portfolio, pareto_front,
 from . import ids
 from .components import change_text, kpi_strip
 from .layout import GRAPH_CONFIG
-from .state import AppState, Scenario, resolve_lenient
+from .state import AppState, Request
 from .value import deal_bar, deal_summary
 
 PAGE_TIME_LIMIT = 30.0
@@ -151,54 +151,67 @@ class DecideHandlers:
     def __init__(self, state: AppState):
         self.state = state
 
-    def start(self, park: model.Park, active: frozenset[str]) -> frozenset[str]:
-        """Where the curve starts: the scenario's existing links, every candidate off."""
-        return frozenset(i for i in active if park.exchange[i].status is model.Status.EXISTING)
+    def view(self, search: str | None) -> tuple[Request, model.Evaluation]:
+        """The request of an address and its scenario view (a firm that leaves is gone from
+        it with its links, so every figure here is of the park without it)."""
+        request = self.state.read(search)
+        return request, self.state.scenario_evaluation(request)
 
-    def query(self, park: model.Park, active: frozenset[str], on) -> str:
-        """The URL query of the scenario with exactly the candidates ``on`` switched on
-        and the existing links as in ``active``."""
-        _, off = model.scenario_toggles(park, active)
-        order = [e.id for e in park.exchanges if e.id in set(on)]
-        return Scenario(self.state.park_key(park), tuple(order), off).to_search()
+    @staticmethod
+    def start(base: model.Evaluation) -> frozenset[str]:
+        """Where the curve starts: the scenario's existing links, every candidate off."""
+        park = base.park
+        return frozenset(i for i in base.active if park.exchange[i].status is model.Status.EXISTING)
+
+    @staticmethod
+    def query(request: Request, on) -> str:
+        """The URL query of the request's scenario with exactly the candidates ``on``
+        switched on (existing links and firms that leave as they were)."""
+        park, wanted = request.park, set(on)
+        order = tuple(e.id for e in park.exchanges if e.id in wanted)
+        off = tuple(i for i in request.scenario.off if park.exchange[i].status is model.Status.EXISTING)
+        return model.Scenario(request.scenario.park_key, order, off, request.scenario.without).to_query() or "?"
 
     def render_top(self, search: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        views = self.state.views(park, active)
+        request, _ = self.view(search)
+        park = request.park
+        views = self.state.views(request)
         candidates = [{"label": f"{e.name} ({e.id})", "value": e.id}
                       for e in park.exchanges if e.status is model.Status.CANDIDATE]
         return (f"Decide \u00b7 {park.name}", "/" + (search or "").lstrip("/"),
                 kpi_strip(views, park.currency), candidates, candidates)
 
     def render_macc(self, search: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        steps = macc(park, self.start(park, active))
-        queries = [self.query(park, active, [s.id for s in steps[:n + 1]]) for n in range(len(steps))]
+        request, base = self.view(search)
+        steps = macc(base.park, self.start(base))
+        queries = [self.query(request, [s.id for s in steps[:n + 1]]) for n in range(len(steps))]
         cut = sum(s.co2_cut for s in steps)
         note = (f"{len(steps)} link{'s' if len(steps) != 1 else ''} cut CO2e, {si(cut, 't CO2e')} a year "
                 "together; solid bars are on in the scenario shown.") if steps else \
             "No candidate link cuts CO2e from the existing links."
-        return macc_figure(park, steps, active), queries, note
+        return macc_figure(base.park, steps, base.active), queries, note
 
     def render_front(self, search: str | None, x: str, y: str, progress=None):
-        park, active, _ = resolve_lenient(self.state, search)
+        request, base = self.view(search)
         if x == y:
             return no_update, [], "Pick two different KPIs."
-        front = pareto_front(park, (x, y), question(park, active), time_limit=PAGE_TIME_LIMIT, progress=progress)
-        queries = [self.query(park, active, point.on) for point in front.points]
-        figure = front_figure(park, front.points, (x, y), self.state.evaluate(park, active).totals)
+        park = base.park
+        front = pareto_front(park, (x, y), question(park, base.active), time_limit=PAGE_TIME_LIMIT,
+                             progress=progress)
+        queries = [self.query(request, point.on) for point in front.points]
+        figure = front_figure(park, front.points, (x, y), base.totals)
         return figure, queries, front_note(front)
 
     def render_deals(self, search: str | None):
-        park, active, _ = resolve_lenient(self.state, search)
-        evaluation = self.state.evaluate(park, active)
+        _, base = self.view(search)
+        park = base.park
         rows = []
-        for exchange_id, deal in deals(park, base=evaluation).items():
+        for exchange_id, deal in deals(park, base=base).items():
             exchange = park.exchange[exchange_id]
             rows.append(html.Tr([
                 html.Td([exchange.name, html.Div(exchange_id, className="small text-muted font-monospace")]),
                 html.Td(deal_summary(park, deal)),
-                html.Td(deal_bar(park, deal, park.unit_of(exchange)), className="deal-cell"),
+                html.Td(deal_bar(park, deal, park.resource[exchange.resource].unit), className="deal-cell"),
             ], **{"data-exchange": exchange_id}))
         if not rows:
             return html.P("This park has no candidate links.")
@@ -208,23 +221,25 @@ class DecideHandlers:
 
     def run(self, search: str | None, objective: str, budget, limits: dict, force_on, force_off, progress=None):
         """The optimiser's answer as components."""
-        park, active, _ = resolve_lenient(self.state, search)
+        request, base = self.view(search)
+        park = base.park
         try:
-            q = question(park, active, budget=_number(budget),
+            q = question(park, base.active, budget=_number(budget),
                          limits={k: _number(v) for k, v in limits.items() if _number(v) is not None},
                          force_on=[i for i in force_on or () if i in park.exchange],
                          force_off=[i for i in force_off or () if i in park.exchange])
             best = best_portfolio(park, objective, q, time_limit=PAGE_TIME_LIMIT, progress=progress)
         except model.ParkError as error:
             return dbc.Alert("; ".join(p.message for p in error.problems), color="warning")
-        return self.answer(park, active, best)
+        return self.answer(request, best)
 
-    def answer(self, park: model.Park, active: frozenset[str], best: Best):
+    def answer(self, request: Request, best: Best):
         if not best.feasible:
             return html.Div(dbc.Alert([html.Strong("No set of links works. "),
                                        best.message[:1].upper() + best.message[1:] + "."],
                                       color="warning", className="mb-0"), **{"data-feasible": "false"})
         portfolio = best.portfolio
+        park = request.park
         baseline = self.state.evaluate(park, park.baseline_active).totals
         rows = []
         for kpi in model.KPI_NAMES:
@@ -239,7 +254,7 @@ class DecideHandlers:
         proof = dbc.Badge("proven optimal", color="success") if best.optimal else \
             dbc.Badge("best found, not proven", color="secondary",
                       title="The park is too large to try every set; this is the best found in the time")
-        target = "/decide" + self.query(park, active, portfolio.on)
+        target = "/decide" + self.query(request, portfolio.on)
         return html.Div([
             html.Div([proof, html.Span(f" capex {si(portfolio.capex, park.currency)}", className="small")]),
             dbc.Table([html.Thead(html.Tr([html.Th("A year"), html.Th("With this set", className="num"),

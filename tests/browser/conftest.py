@@ -7,6 +7,7 @@ or axe-core is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from dashboard.paths import shipped_park
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,3 +230,10 @@ def click_point(page, graph_id: str, kind: str, ref: str) -> None:
     page.mouse.move(x, y)
     page.wait_for_timeout(250)
     page.mouse.click(x, y)
+
+
+def cli_kpis(*args: str) -> dict[str, float]:
+    """What `eco-park evaluate --json` says the scenario's KPIs are."""
+    done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
+                          capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(done.stdout)["kpis"]["scenario"]

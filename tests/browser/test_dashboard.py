@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +11,9 @@ from playwright.sync_api import expect
 
 from dashboard import model
 from dashboard.paths import shipped_park
-from tests.browser.conftest import click_point, kpi_values, wait_for_dashboard, wait_for_kpis_to_change
+from tests.browser.conftest import cli_kpis, click_point, kpi_values, wait_for_dashboard, wait_for_kpis_to_change
 
 CANDIDATE = "tisso2_novozymes"
-
-
-def cli_kpis(*args: str) -> dict[str, float]:
-    """What `eco-park evaluate --json` says the scenario's KPIs are."""
-    done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
-                          capture_output=True, text=True, check=True, timeout=60)
-    return json.loads(done.stdout)["kpis"]["scenario"]
 
 
 def test_page_loads_with_header_cards_and_views(server, page):

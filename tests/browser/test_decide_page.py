@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import ids
-from tests.browser.conftest import kpi_values
-from tests.browser.test_dashboard import cli_kpis
+from tests.browser.conftest import cli_kpis, kpi_values
 
 BOTH_BIOGAS = "?on=biogas_novozymes_bioenergi,biogas_reactor_wastewater"
 
