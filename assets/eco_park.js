@@ -78,6 +78,7 @@
   /* -- the exchange list ------------------------------------------------------------- */
 
   const KPIS = ["freshwater_m3", "co2_t", "landfill_t", "cost"];
+  const VALUE_COLUMNS = ["payback", "npv", "abatement"];
   const PAGE_SIZE = 25;
   let current = null;  // the last table data, for the event handlers
   let currentSort = {};
@@ -148,6 +149,10 @@
         const arrow = kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
         cells.push(element("td", { class: "num change " + kind, title: row[kpi + "_title"] },
           [element("span", { "aria-hidden": "true", text: arrow }), row[kpi + "_text"]]));
+      });
+      VALUE_COLUMNS.forEach((column) => {  // what the link is worth: payback, NPV, cost per t CO2e
+        cells.push(element("td", { class: "num " + (row[column + "_class"] || ""), title: row[column + "_title"],
+          text: row[column + "_text"] }));
       });
       body.appendChild(element("tr", { class: candidate ? "candidate-row" : "", "data-exchange": row.id }, cells));
     });

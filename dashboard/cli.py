@@ -10,10 +10,8 @@ from pathlib import Path
 
 from dashboard import model
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, per_tonne, percent, price_range, reported_measure
-from dashboard.model.deal import deals
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import best_portfolio, pareto_front, question
-from dashboard.model.worth import worth
 from dashboard.paths import shipped_park
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -120,20 +118,20 @@ def command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_NESTED = ("marginal_", "value_", "deal_")  # flat record columns the JSON nests instead
+
+
 def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: bool) -> dict:
     """The JSON document of ``eco-park evaluate --json``."""
     views = model.views(park, active)
     marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
-    values = worth(park, base=views.scenario, marginal=marginal) if with_marginal else {}
-    fair = deals(park, base=views.scenario) if with_marginal else {}
     exchanges = []
     for row in model.exchange_rows(park, views.scenario, marginal if with_marginal else None):
-        item = {key: value for key, value in row.record().items() if not key.startswith("marginal_")}
+        item = {key: value for key, value in row.record().items() if not key.startswith(_NESTED)}
         if with_marginal:
             item["marginal"] = row.marginal.as_dict()
-            item["value"] = values[row.id].as_dict()
-            deal = fair.get(row.id)
-            item["deal"] = deal.as_dict() if deal is not None else None
+            item["value"] = row.value.as_dict()
+            item["deal"] = row.deal.as_dict() if row.deal is not None else None
         exchanges.append(item)
     return {
         "park": park.name,

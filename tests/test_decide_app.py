@@ -96,3 +96,33 @@ def test_layout_has_the_form_and_both_figures():
     layout = decide_layout()
     wanted = {"decide-macc", "decide-front", "decide-run", "decide-cancel", "decide-objective", "decide-budget"}
     assert wanted <= {getattr(c, "id", None) for c in find_all(layout, lambda c: True)}
+
+
+def test_exchange_list_rows_carry_the_value_columns(park):
+    from dashboard.app.components import NEVER, exchange_table_data, value_cells
+
+    data = exchange_table_data(park, model.evaluate(park), model.marginal_effects(park), "")
+    rows = {row["id"]: row for row in data["rows"]}
+    # c1 alone: saving -(-4130 - 770) = 4900 a year: 7700 / 4900 = 1.57 years; NPV 41,300
+    assert rows["c1"]["payback"] == pytest.approx(7700 / 4900) and rows["c1"]["payback_text"] == "1.6 years"
+    assert rows["c1"]["npv_text"] == "\u2713 41,300" and rows["c1"]["npv_class"] == "pays"
+    assert rows["c1"]["abatement_text"] == "-536"             # -4130 / 7.7 (carbon priced at 100 here)
+    assert {"payback", "npv", "abatement"} <= set(data["columns"]) and "EUR/t" in data["columns"]["abatement"]
+    # a link whose saving never repays it sorts after every real payback, in grey
+    from dashboard.model.worth import Worth
+    never = Worth(model.Kpis(), -100.0, None, -2000.0, None)
+    cells = value_cells(never, "EUR")
+    assert cells["payback"] == NEVER and cells["payback_text"] == "never" and cells["payback_class"] == "never"
+    assert cells["abatement"] == NEVER and cells["npv_class"] == ""
+
+
+def test_exports_and_report_carry_value_and_deal(park):
+    from dashboard import reports
+    from dashboard.exports.tables import scenario_tables
+
+    rows = {row["id"]: row for row in scenario_tables(park)["exchanges"]}
+    assert rows["c1"]["value_payback_years"] == pytest.approx(7700 / 4900)
+    assert rows["c1"]["value_npv"] == pytest.approx(41_300)
+    assert (rows["c1"]["deal_price_min"], rows["c1"]["deal_price_max"]) == pytest.approx((-50, 9))
+    html = reports.report_html(park)
+    assert "Payback" in html and "1.6 years" in html and "41,300" in html

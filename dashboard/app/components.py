@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
 
 from . import ids
 from .value import deal_bar, deal_summary, worth_lines
@@ -100,6 +100,7 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
             row[f"{kpi}_class"] = kind
             row[f"{kpi}_title"] = f"{value:+,.2f} {kpi_unit(kpi, park.currency)} a year if switched"
+        row.update(value_cells(item.value, park.currency))
         rows.append(row)
     return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
                      "existing": sorted(park.baseline_active)},
@@ -110,15 +111,42 @@ SORT_COLUMNS: dict[str, str] = {
     "name": "Exchange", "from": "From \u2192 to", "resource": "Resource", "carried": "Carried a year",
     "bound": "Limited by", "freshwater_m3": "\u0394 freshwater", "co2_t": "\u0394 CO2e",
     "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
+    "payback": "Payback", "npv": "NPV", "abatement": "Per t CO2e",
 }
 """Sortable columns of the exchange list and their headings."""
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 
 
+NEVER = 1e300
+"""Sort value of a payback that never comes or an abatement cost of a link that cuts no
+CO2e: after every real figure (JSON has no infinity)."""
+
+
+def value_cells(value, currency: str) -> dict:
+    """The list's value columns of one exchange (model.Worth): sort values, texts, classes."""
+    pays = value.pays_for_itself
+    return {
+        "payback": NEVER if value.payback_years is None else value.payback_years,
+        "payback_text": payback(value.payback_years),
+        "payback_class": "never" if value.payback_years is None else "",
+        "payback_title": f"capex over the {currency} {full(value.operating_saving)} a year it saves"
+                         if value.payback_years is not None else "its saving never repays the investment",
+        "npv": value.npv,
+        "npv_text": ("\u2713 " if pays else "") + full(value.npv),
+        "npv_class": "pays" if pays else "",
+        "npv_title": "pays for itself: positive net present value" if pays else "net present value over its life",
+        "abatement": NEVER if value.abatement_cost is None else value.abatement_cost,
+        "abatement_text": "\u2013" if value.abatement_cost is None else full(value.abatement_cost, 0),
+        "abatement_class": "never" if value.abatement_cost is None else "",
+        "abatement_title": "cuts no CO2e" if value.abatement_cost is None else
+        f"{currency} per t CO2e it cuts (negative: it also saves money)",
+    }
+
+
 def table_headings(currency: str) -> dict[str, str]:
     """The exchange list's headings, with the unit of each change column."""
-    units = dict(_DELTA_UNITS, cost=currency)
+    units = dict(_DELTA_UNITS, cost=currency, npv=currency, abatement=f"{currency}/t")
     return {column: f"{label} ({units[column]})" if column in units else label
             for column, label in SORT_COLUMNS.items()}
 

@@ -11,6 +11,11 @@ Units (every quantity per year):
 - KPI columns ending ``freshwater_m3`` are m3, ``co2_t`` t CO2e, ``landfill_t`` t and
   ``cost`` the park's currency (the ``kpis`` table names each unit in ``unit``);
 - ``carried`` is in ``unit`` (the resource carried), ``met`` in ``demand_unit``;
+- ``value_operating_saving`` is currency a year, ``value_payback_years`` years (blank:
+  never), ``value_npv`` currency, ``value_abatement_cost`` currency per t CO2e (blank: the
+  link cuts no CO2e), ``deal_price_min``/``deal_price_max`` currency per unit carried
+  (blank: an existing link, one that would carry nothing, or no price works for both);
+  see docs/accounting.md, "Deciding which candidates to build";
 - ``pct_vs_baseline`` is a percentage (-12.5 means 12.5 % lower than the baseline),
   blank where the baseline is 0.
 
@@ -52,6 +57,7 @@ from typing import Any
 from dashboard import __version__, model
 from dashboard.formatting import KPI_LABELS, kpi_unit
 from dashboard.model import KPI_NAMES, Park
+from dashboard.model.rows import VALUE_COLUMNS
 
 Rows = list[dict[str, Any]]
 Tables = dict[str, Rows]
@@ -63,7 +69,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
              "change_vs_baseline", "pct_vs_baseline", "change_vs_no_symbiosis"),
     "exchanges": ("id", "name", "status", "active", "from_firm", "to_firm", "resource", "replaces",
                   "carried", "unit", "met", "demand_unit", "bound", "bound_by",
-                  *(f"marginal_{kpi}" for kpi in KPI_NAMES)),
+                  *(f"marginal_{kpi}" for kpi in KPI_NAMES), *VALUE_COLUMNS),
     "firms": ("id", "name", "sector", *(f"{view}_{kpi}" for kpi in KPI_NAMES for view in VIEWS)),
     "sources": ("id", "citation", "url"),
 }

@@ -7,10 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .deal import Deal, deal_in
 from .domain import Exchange, Park
 from .evaluation import Evaluation, ExchangeFlow
 from .kpis import KPI_NAMES, Kpis
 from .vocabulary import Bound, Category
+from .worth import Worth, on_minus_off, worth_of
+
+VALUE_COLUMNS: tuple[str, ...] = ("value_operating_saving", "value_payback_years", "value_npv",
+                                  "value_abatement_cost", "deal_price_min", "deal_price_max")
+"""The record's columns of what a link is worth and its fair deal (where computed):
+currency a year, years (blank: never), currency, currency per t CO2e (blank: cuts no
+CO2e), and the transfer-price range in currency per unit carried (blank: existing links,
+links that would carry nothing, or no price works for both)."""
 
 
 def bound_text(flow: ExchangeFlow, park: Park | None = None) -> str:
@@ -33,7 +42,9 @@ class ExchangeRow:
     ``carried`` is units per year of ``unit`` (the resource carried), ``met`` units per
     year of ``demand_unit`` (the demand met); ``marginal`` is the change of the park's
     KPIs per year if this exchange alone were switched from the scenario (negative is
-    better; None where not computed). Names are the park's own text, unescaped.
+    better; None where not computed); ``value`` what the exchange is worth there and
+    ``deal`` its fair transfer-price range (candidates only), computed with ``marginal``.
+    Names are the park's own text, unescaped.
     """
 
     flow: ExchangeFlow
@@ -44,6 +55,8 @@ class ExchangeRow:
     category: Category
     bound_words: str
     marginal: Kpis | None = None
+    value: Worth | None = None
+    deal: Deal | None = None
 
     @property
     def exchange(self) -> Exchange:
@@ -68,17 +81,28 @@ class ExchangeRow:
         }
         if self.marginal is not None:
             record.update({f"marginal_{kpi}": float(self.marginal[kpi]) for kpi in KPI_NAMES})
+        if self.value is not None:
+            record.update({f"value_{key}": value for key, value in self.value.as_dict().items()})
+            deal = self.deal.as_dict() if self.deal is not None else None
+            record["deal_price_min"] = deal["price_min"] if deal else None
+            record["deal_price_max"] = deal["price_max"] if deal else None
         return record
 
 
 def exchange_rows(park: Park, evaluation: Evaluation,
                   marginal: Mapping[str, Kpis] | None = None) -> tuple[ExchangeRow, ...]:
     """One row per exchange of ``evaluation`` (the park's exchange order), with its
-    marginal effect where ``marginal`` (from ``marginal_effects``) is given. ``park`` gives
-    the names: the whole park, even where firms have left the evaluated view."""
+    marginal effect, its value and its deal where ``marginal`` (from ``marginal_effects``)
+    is given. ``park`` gives the names: the whole park, even where firms have left the
+    evaluated view."""
     rows = []
+    deltas = on_minus_off(evaluation, marginal) if marginal is not None else {}
     for flow in evaluation.flows:
         exchange = flow.exchange
+        value = deal = None
+        if marginal is not None:
+            value = worth_of(evaluation.park, exchange, deltas[exchange.id])
+            deal = deal_in(evaluation, exchange.id)
         rows.append(ExchangeRow(
             flow=flow,
             from_name=park.firm[exchange.from_firm].name,
@@ -87,5 +111,5 @@ def exchange_rows(park: Park, evaluation: Evaluation,
             replaces_name=park.resource[exchange.replaces].name,
             category=park.resource[exchange.resource].category,
             bound_words=bound_text(flow, park),
-            marginal=None if marginal is None else marginal[exchange.id]))
+            marginal=None if marginal is None else marginal[exchange.id], value=value, deal=deal))
     return tuple(rows)

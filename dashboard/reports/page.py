@@ -26,7 +26,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -220,6 +220,15 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
             text = _signed_full(value) if css != "same" else "0"
             cells.append(f'<td class="num {css}" data-kpi="{kpi}" data-view="marginal" '
                          f'data-value="{float(value)!r}" title="{_e(text)} {_e(unit)}">{_e(text)}</td>')
+        worth = item.value
+        mark = ' <span class="pays" title="its net present value is positive">&#10003;</span>' \
+            if worth.pays_for_itself else ""
+        cells.append(f'<td class="num{" never" if worth.payback_years is None else ""}" data-view="payback">'
+                     f'{_e(payback(worth.payback_years))}</td>')
+        cells.append(f'<td class="num" data-view="npv" data-value="{float(worth.npv)!r}">'
+                     f'{_e(full(worth.npv))}{mark}</td>')
+        cells.append(f'<td class="num" data-view="abatement">'
+                     f'{_e(full(worth.abatement_cost, 0)) if worth.abatement_cost is not None else "&ndash;"}</td>')
         classes = " ".join(c for c in (exchange.status.value, "" if flow.active else "off") if c)
         state = "on" if flow.active else "off"
         rows.append(
@@ -237,13 +246,18 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
 <p class="note">One row per exchange in this scenario; candidates are marked and switched-off rows are in grey italics.
 Carried: units per year of the resource carried. Limited by: what stopped it carrying more (capacity, the
 supply left, or the demand left). <strong>Marginal effect</strong>: the change of the park's KPI per year if that
-exchange alone were switched (on if off, off if on) from this scenario; negative is better.</p>
+exchange alone were switched (on if off, off if on) from this scenario; negative is better. <strong>Payback</strong>:
+its investment over the yearly cost it removes; <strong>NPV</strong>: what it saves over its life, interest
+included (&#10003;: it pays for itself); <strong>per t CO2e</strong>: its cost per tonne of CO2e it cuts
+(negative: it cuts CO2e and saves money).</p>
 <table class="data">
 <thead>
 <tr><th scope="col" rowspan="2">On</th><th scope="col" rowspan="2">Exchange</th><th scope="col" rowspan="2">Status</th>
 <th scope="col" rowspan="2">From &rarr; to</th><th scope="col" rowspan="2">Resource</th>
 <th scope="col" rowspan="2" class="num">Carried a year</th><th scope="col" rowspan="2">Limited by</th>
-<th scope="colgroup" colspan="4" class="group">Marginal effect a year</th></tr>
+<th scope="colgroup" colspan="4" class="group">Marginal effect a year</th>
+<th scope="col" rowspan="2" class="num">Payback</th><th scope="col" rowspan="2" class="num">NPV<span class="unit">{_e(park.currency)}</span></th>
+<th scope="col" rowspan="2" class="num">Per t CO2e<span class="unit">{_e(park.currency)}</span></th></tr>
 <tr>{head}</tr>
 </thead>
 <tbody>
@@ -422,6 +436,8 @@ table.data td.num { white-space: nowrap; }
 tr.candidate td:first-child { border-left: 4px dashed var(--energy); }
 tr.existing td:first-child { border-left: 4px solid var(--line); }
 tr.candidate { background: #fffaf0; }
+td.never { color: #595959; }
+.pays { color: #1a7f37; font-weight: 700; }
 tr.off td { color: var(--muted); font-style: italic; }
 td.state { white-space: nowrap; }
 td.route { min-width: 11em; } td.what { min-width: 9em; }
