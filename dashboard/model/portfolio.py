@@ -41,6 +41,7 @@ EXHAUSTIVE_BITS = 20
 """Groups with at most this many free candidates are enumerated (2^20 choices at most)."""
 
 _CHUNK = 1 << 14
+_BLOCK = 256
 _RELATIVE_TOLERANCE = 1e-9
 CAPEX = "capex"
 
@@ -172,11 +173,16 @@ class _Search:
         self.capex_of = {plan.position_of[i]: park.exchange[i].capex for i in self.free}
 
     def portfolio(self, on_free: Iterable[str]) -> Portfolio:
+        """The portfolio with the free links ``on_free`` on, evaluated."""
         on_free = set(on_free)
+        return self.known(on_free, evaluate(self.park, self.fixed | on_free).totals)
+
+    def known(self, on_free: set[str], kpis: Kpis) -> Portfolio:
+        """The portfolio with the free links ``on_free`` on, whose KPIs ``evaluate`` gave."""
         active = self.fixed | on_free
         on = tuple(e.id for e in self.park.exchanges if e.id in active and e.status is Status.CANDIDATE)
         capex = sum((self.park.exchange[i].capex for i in on), 0.0)
-        return Portfolio(on, frozenset(active), capex, evaluate(self.park, active).totals)
+        return Portfolio(on, frozenset(active), capex, kpis)
 
     def feasible(self, kpis: Kpis, capex: float) -> bool:
         q = self.q
@@ -321,15 +327,23 @@ def _nondominated(table: np.ndarray, links: np.ndarray) -> np.ndarray:
         keep = np.ones(n, dtype=bool)
         keep[1:] = ys[1:] < best[:-1]
         return order[keep]
-    kept: list[int] = []
+    # Only a row at or before another in this order can match or beat it in every column
+    # (a <= b everywhere implies a <= b lexicographically), so rows are judged in blocks:
+    # against every row kept so far, and against the earlier rows of their own block.
+    kept: list[np.ndarray] = []
     kept_rows = np.empty((0, d))
-    for index in order.tolist():
-        row = table[index]
-        if len(kept) and np.any(np.all(kept_rows <= row, axis=1)):
-            continue
-        kept.append(index)
-        kept_rows = np.vstack([kept_rows, row])
-    return np.array(kept, dtype=np.int64)
+    for start in range(0, n, _BLOCK):
+        index = order[start:start + _BLOCK]
+        block = table[index]
+        beaten = np.zeros(len(index), dtype=bool)
+        for first in range(0, len(kept_rows), _BLOCK * 8):
+            rows = kept_rows[first:first + _BLOCK * 8]
+            beaten |= np.all(rows[None, :, :] <= block[:, None, :], axis=2).any(axis=1)
+        inside = np.all(block[None, :, :] <= block[:, None, :], axis=2)   # [i, j]: row j <= row i
+        beaten |= np.tril(inside, k=-1).any(axis=1)
+        kept.append(index[~beaten])
+        kept_rows = np.vstack([kept_rows, block[~beaten]])
+    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
 
 
 # -- heuristic ---------------------------------------------------------------
@@ -379,13 +393,23 @@ def _local_search(search: _Search, start: set[str], score: Callable[[Kpis, float
     return current
 
 
-def _macc_prefixes(search: _Search, deadline: float) -> list[set[str]]:
+def _macc_prefixes(search: _Search, deadline: float) -> list[tuple[set[str], Portfolio]]:
+    """The free links the MACC takes in order, each prefix with its portfolio (the MACC
+    has evaluated each already)."""
     steps = macc(search.park, search.fixed, candidates=search.free, deadline=deadline)
-    prefixes, taken = [set()], set()
+    prefixes = [(set(), search.known(set(), search.base.totals))]
+    taken: set[str] = set()
     for step in steps:
         taken = taken | {step.id}
-        prefixes.append(taken)
+        prefixes.append((taken, search.known(taken, step.kpis)))
     return prefixes
+
+
+def _phases(deadline: float) -> tuple[float, float]:
+    """Deadlines of the MACC and of the improving that follows, leaving time to finish."""
+    now = time.monotonic()
+    remaining = max(0.0, deadline - now)
+    return now + 0.45 * remaining, deadline - min(5.0, 0.1 * remaining)
 
 
 # -- entry points ------------------------------------------------------------
@@ -417,16 +441,13 @@ def best_portfolio(park: Park, objective: str, q: Question | None = None, *, tim
     # heuristic: the best MACC prefix, then single switches
     if progress is not None:
         progress(0.1, "building the MACC to start from")
-    prefixes = _macc_prefixes(search, deadline)
-    scored = []
-    for prefix in prefixes:
-        portfolio = search.portfolio(prefix)
-        scored.append(((_violation(search, portfolio.kpis, portfolio.capex), portfolio.kpis.values()[column],
-                        len(prefix)), prefix))
+    macc_deadline, search_deadline = _phases(deadline)
+    scored = [((_violation(search, p.kpis, p.capex), p.kpis.values()[column], len(prefix)), prefix)
+              for prefix, p in _macc_prefixes(search, macc_deadline)]
     start = min(scored, key=lambda item: item[0])[1]
     if progress is not None:
         progress(0.6, "improving one link at a time")
-    found = _local_search(search, start, lambda kpis, capex: kpis.values()[column], deadline)
+    found = _local_search(search, start, lambda kpis, capex: kpis.values()[column], search_deadline)
     portfolio = search.portfolio(found)
     if not search.feasible(portfolio.kpis, portfolio.capex):
         return Best(objective, False, False, None,
@@ -461,14 +482,17 @@ def pareto_front(park: Park, objectives: tuple[str, str], q: Question | None = N
             if not points:
                 return Front(objectives, False, True, (), search.infeasible_message(options, dims))
             return Front(objectives, True, True, tuple(points))
-    prefixes = _macc_prefixes(search, deadline)
+    macc_deadline, search_deadline = _phases(deadline)
     seen: dict[frozenset, Portfolio] = {}
-    for prefix in prefixes:
-        seen.setdefault(frozenset(prefix), search.portfolio(prefix))
+    for prefix, portfolio in _macc_prefixes(search, macc_deadline):
+        seen.setdefault(frozenset(prefix), portfolio)
     spans = [max(1.0, np.ptp([p.kpis.values()[c] for p in seen.values()])) for c in (first, second)]
-    for weight in (1.0, 0.75, 0.5, 0.25, 0.0):
-        if time.monotonic() > deadline:
+    weights = (1.0, 0.75, 0.5, 0.25, 0.0)
+    for number, weight in enumerate(weights):
+        now = time.monotonic()
+        if now > search_deadline:
             break
+        deadline = now + (search_deadline - now) / (len(weights) - number)
         def score(kpis: Kpis, capex: float, w: float = weight) -> float:
             values = kpis.values()
             return w * values[first] / spans[0] + (1 - w) * values[second] / spans[1]
