@@ -1,7 +1,8 @@
 """Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
-the compare view, a report page and the kiosk.
+the compare view, a report page, the kiosk and the Decide page.
 
-    python docs/make_screenshots.py
+    python docs/make_screenshots.py            # all of them
+    python docs/make_screenshots.py --decide   # only the Decide page's
 
 Starts its own server on the shipped Kalundborg park with a throw-away database, drives
 Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
@@ -43,6 +44,10 @@ def main() -> None:
                                          "Workshop 3")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                decide_shots(browser, server)
+                if "--decide" in sys.argv:
+                    browser.close()
+                    return
                 desk = browser.new_page(viewport={"width": 1920, "height": 1080})
                 desk.goto(server.url + "/" + SCENARIO)
                 wait_for_dashboard(desk)
@@ -84,6 +89,26 @@ def main() -> None:
         finally:
             server.stop()
     print("wrote", ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
+
+
+def decide_shots(browser, server: Server) -> None:
+    """The Decide page with the cheapest MACC bar on and the optimiser's answer for a
+    budget of DKK 150 M, the front of cost against freshwater and the fair deals."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(server.url + "/decide?on=biogas_reactor_wastewater")
+    page.wait_for_selector("#decide-macc .bars path", timeout=120_000)
+    page.wait_for_selector("#decide-front .scatterlayer .point", timeout=120_000)
+    page.select_option("#decide-front-y", "freshwater_m3")   # cost against freshwater: a trade-off
+    page.select_option("#decide-front-x", "cost")
+    page.wait_for_function("() => document.querySelectorAll('#decide-front .scatterlayer .point').length > 2",
+                           timeout=120_000)
+    page.fill("#decide-budget", "150000000")
+    page.click("#decide-run")
+    page.wait_for_selector("#decide-answer [data-feasible]", timeout=120_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(OUT / "decide.png"), full_page=True)
+    page.close()
 
 
 if __name__ == "__main__":

@@ -114,7 +114,8 @@ def deal_in(base: Evaluation, exchange_id: str) -> Deal | None:
     losers = tuple(_losers(base, position, changes, firms, {receiver, supplier}, scale))
     if carried <= 0.0:
         return Deal(exchange_id, 0.0, receiver_change, supplier_change, None, None, price,
-                    "it would carry nothing: the stream it needs is taken by links served before it",
+                    "it would carry nothing here: its supply, or the demand it would meet, "
+                    "is used up by links served before it",
                     losers)
     low, high = supplier_change / carried, -receiver_change / carried
     if low > high + scale / carried:
