@@ -269,3 +269,21 @@ def test_heuristic_is_never_worse_than_the_macc_in_order(seed):
         assert found <= in_order + 1e-6 * abs(in_order)
     front = pareto_front(park, ("co2_t", "cost"), q, exhaustive_bits=3, time_limit=20)
     assert not front.optimal and front.points
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_serving_one_group_again_equals_a_full_evaluation(seed):
+    from dashboard.model.evaluation import evaluate_again
+    from dashboard.model.macc import components
+
+    park = generate_park(30, 120, seed)
+    rng = random.Random(seed)
+    base = model.evaluate(park, {e.id for e in park.exchanges if rng.random() < 0.5})
+    label = components(base.plan)
+    for exchange in rng.sample(park.exchanges, 10):
+        position = base.plan.position_of[exchange.id]
+        group = [p for p, g in enumerate(label) if g == label[position]]
+        active = base.active ^ {exchange.id}
+        again, full = evaluate_again(base, active, group), model.evaluate(park, active)
+        assert again.run == full.run and again.totals == full.totals
+        base = again

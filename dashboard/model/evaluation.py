@@ -78,19 +78,37 @@ class RunState:
     left: list[float]
 
 
-def serve(plan: ServicePlan, active: list[bool]) -> RunState:
+def serve(plan: ServicePlan, active: list[bool], within: list[int] | None = None,
+          previous: RunState | None = None) -> RunState:
     """Serve active exchanges one at a time in service order (docs/accounting.md, "Flows"):
-    carried = min(capacity, supply left, demand left / ratio)."""
-    left = list(plan.quantity)
+    carried = min(capacity, supply left, demand left / ratio).
+
+    With ``within`` (sorted positions, closed under sharing a stream: every exchange
+    that uses one of their streams is among them) and ``previous`` (a run of the same
+    plan), only those positions are served again; the rest is kept from ``previous``.
+    """
     n = plan.size
-    carried = [0.0] * n
-    bound = [_INACTIVE] * n
-    bound_by = [-1] * n
-    supply_before = [0.0] * n
-    demand_before = [0.0] * n
-    last_taker = [-1] * len(left)
     supply, demand, ratio, capacity = plan.supply, plan.demand, plan.ratio, plan.capacity
-    for pos in range(n):
+    if within is None:
+        left = list(plan.quantity)
+        carried = [0.0] * n
+        bound = [_INACTIVE] * n
+        bound_by = [-1] * n
+        supply_before = [0.0] * n
+        demand_before = [0.0] * n
+        last_taker = [-1] * len(left)
+        positions = range(n)
+    else:
+        left, carried, bound = list(previous.left), list(previous.carried), list(previous.bound)
+        bound_by = list(previous.bound_by)
+        supply_before, demand_before = list(previous.supply_before), list(previous.demand_before)
+        last_taker = [-1] * len(left)
+        for pos in within:
+            left[supply[pos]] = plan.quantity[supply[pos]]
+            left[demand[pos]] = plan.quantity[demand[pos]]
+            carried[pos], bound[pos], bound_by[pos] = 0.0, _INACTIVE, -1
+        positions = within
+    for pos in positions:
         s = supply[pos]
         d = demand[pos]
         supply_left = left[s]
@@ -213,6 +231,17 @@ class Evaluation:
 
     def carried(self, exchange_id: str) -> float:
         return self.run.carried[self.plan.position_of[exchange_id]]
+
+
+def evaluate_again(base: Evaluation, active: frozenset[str], within: list[int]) -> Evaluation:
+    """``evaluate(base.park, active)`` where ``active`` differs from ``base.active`` only
+    at the sorted positions ``within`` (closed under sharing a stream): only those are
+    served again, so a change in one corner of a large park costs that corner's time."""
+    plan = base.plan
+    mask = list(base.run.active)
+    for pos in within:
+        mask[pos] = plan.exchanges[pos].id in active
+    return Evaluation(base.park, active, plan, serve(plan, mask, within, base.run))
 
 
 def evaluate(park: Park, active: Iterable[str] | None = None) -> Evaluation:

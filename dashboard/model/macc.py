@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .domain import Park
 from .errors import ParkError, Problem
-from .evaluation import Evaluation, evaluate, resolve_active
+from .evaluation import Evaluation, evaluate, evaluate_again, resolve_active
 from .kpis import Kpis
 from .marginal import toggle_delta
 from .plan import ServicePlan
@@ -92,6 +92,9 @@ def macc(park: Park, active: Iterable[str] | None = None, candidates: Iterable[s
     base = evaluate(park, current)
     plan = base.plan
     label = components(plan)
+    members: dict[int, list[int]] = {}
+    for pos, group in enumerate(label):
+        members.setdefault(group, []).append(pos)
     co2_scale = _CUT_TOLERANCE * (1.0 + abs(base.totals.co2_t) + float(abs(plan.leftover_rates[:, 1]).sum()))
     positions = {exchange_id: plan.position_of[exchange_id] for exchange_id in pool}
     deltas = {exchange_id: _delta(plan, base, pos) for exchange_id, pos in positions.items()}
@@ -105,12 +108,12 @@ def macc(park: Park, active: Iterable[str] | None = None, candidates: Iterable[s
             break
         delta = deltas.pop(best)
         current.add(best)
-        base = evaluate(park, current)
+        group = label[positions[best]]
+        base = evaluate_again(base, frozenset(current), members[group])
         exchange = park.exchange[best]
         value = worth_of(park, exchange, delta)
         steps.append(MaccStep(best, exchange.name, -delta.co2_t, delta.cost, value.abatement_cost,
                               value.payback_years, exchange.capex, base.totals))
-        group = label[positions[best]]
         for exchange_id in deltas:
             if label[positions[exchange_id]] == group:
                 deltas[exchange_id] = _delta(plan, base, positions[exchange_id])

@@ -30,7 +30,7 @@ import numpy as np
 from .batch import Group, all_masks
 from .domain import Park
 from .errors import ParkError, Problem
-from .evaluation import evaluate, resolve_active
+from .evaluation import evaluate, evaluate_again, resolve_active
 from .kpis import KPI_NAMES, Kpis
 from .macc import components, macc
 from .marginal import toggle_delta
@@ -365,6 +365,9 @@ def _local_search(search: _Search, start: set[str], score: Callable[[Kpis, float
     only the flips of the group just changed are measured again."""
     park, plan = search.park, search.plan
     label = components(plan)
+    members: dict[int, list[int]] = {}
+    for pos, group in enumerate(label):
+        members.setdefault(group, []).append(pos)
     current = set(start)
     base = evaluate(park, search.fixed | current)
     capex = search.forced_capex + sum(park.exchange[i].capex for i in current)
@@ -384,9 +387,9 @@ def _local_search(search: _Search, start: set[str], score: Callable[[Kpis, float
             break
         current ^= {best}
         capex += (1.0 if best in current else -1.0) * park.exchange[best].capex
-        base = evaluate(park, search.fixed | current)
-        now = (_violation(search, base.totals, capex), score(base.totals, capex))
         group = label[positions[best]]
+        base = evaluate_again(base, frozenset(search.fixed | current), members[group])
+        now = (_violation(search, base.totals, capex), score(base.totals, capex))
         for exchange_id, pos in positions.items():
             if label[pos] == group:
                 deltas[exchange_id] = Kpis(*toggle_delta(plan, base, pos))

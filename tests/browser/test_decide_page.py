@@ -117,3 +117,15 @@ def test_optimiser_answer_equals_the_cards_after_apply(server, page):
     wait_for_cards(page, answer)
     assert answer == pytest.approx(cli_kpis("--on", page.evaluate(
         "() => new URLSearchParams(window.location.search).get('on')")), rel=1e-12)
+
+
+def test_exchange_list_shows_and_sorts_by_payback(server, page):
+    page.goto(server.url + "/?on=biogas_reactor_wastewater")
+    page.wait_for_selector("#exchange-table tr[data-exchange=biogas_reactor_wastewater]", timeout=30_000)
+    row = page.locator("#exchange-table tr[data-exchange=biogas_reactor_wastewater]")
+    assert "3.5 years" in row.inner_text() and "\u2713 223,451,778" in row.inner_text()
+    page.click("#exchange-table button[data-sort=payback]")
+    page.click("#exchange-table button[data-sort=payback]")       # descending: "never" first
+    page.wait_for_function("() => document.querySelector('#exchange-table tbody tr td.never') !== null")
+    first = page.locator("#exchange-table tbody tr").first
+    assert "never" in first.inner_text()
