@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from .domain import Park
 from .evaluation import Evaluation, evaluate
 from .kpis import Kpi
@@ -69,28 +67,34 @@ class Deal:
 
 
 def firm_cost_changes(base: Evaluation, position: int,
-                      changes: list[tuple[int, float]]) -> tuple[np.ndarray, float]:
-    """Each firm's yearly cost with the exchange at ``position`` on minus off (firms in
-    ``park.firms`` order, currency per year), and what it carries when on, from
-    ``changes`` (``toggle_changes`` of that position): section 4's firm terms of each
-    exchange whose carried moves, and the toggled one's fixed cost."""
+                      changes: list[tuple[int, float]]) -> tuple[dict[int, float], float]:
+    """The yearly cost change of each firm the exchange at ``position`` touches, on minus
+    off (by index in ``park.firms``, currency per year; firms left out do not change),
+    and what it carries when on, from ``changes`` (``toggle_changes`` of that position):
+    the firm terms (docs/accounting.md) of each exchange whose carried moves, and the
+    toggled one's fixed cost."""
     plan = base.plan
-    firms = np.zeros(len(base.park.firms))
+    firms: dict[int, float] = {}
     on = base.run.active[position]
     sign = -1.0 if on else 1.0        # turn "toggled minus current" into "on minus off"
     rates = plan.leftover_rates[:, Kpi.COST]
     carried = base.run.carried[position] if on else 0.0
+
+    def add(firm, amount: float) -> None:
+        firm = int(firm)
+        firms[firm] = firms.get(firm, 0.0) + float(amount)
+
     for pos, change in changes:
         change *= sign
         if pos == position and not on:
             carried = change
         supply, demand = plan.supply[pos], plan.demand[pos]
-        firms[plan.stream_firm[supply]] -= change * rates[supply]
-        firms[plan.stream_firm[demand]] -= change * plan.ratio[pos] * rates[demand]
-        firms[plan.payer_firm[pos]] += change * plan.own_rates[pos, Kpi.COST]
-        firms[plan.to_firm[pos]] += change * plan.price[pos]
-        firms[plan.from_firm[pos]] -= change * plan.price[pos]
-    firms[plan.payer_firm[position]] += plan.fixed_cost[position]
+        add(plan.stream_firm[supply], -change * rates[supply])
+        add(plan.stream_firm[demand], -change * plan.ratio[pos] * rates[demand])
+        add(plan.payer_firm[pos], change * plan.own_rates[pos, Kpi.COST])
+        add(plan.to_firm[pos], change * plan.price[pos])
+        add(plan.from_firm[pos], -change * plan.price[pos])
+    add(plan.payer_firm[position], plan.fixed_cost[position])
     return firms, carried
 
 
@@ -104,13 +108,12 @@ def deal_in(base: Evaluation, exchange_id: str) -> Deal | None:
     position = plan.position_of[exchange_id]
     changes = toggle_changes(plan, base, position)
     firms, carried = firm_cost_changes(base, position, changes)
-    index = {f.id: i for i, f in enumerate(park.firms)}
-    receiver, supplier = index[exchange.to_firm], index[exchange.from_firm]
+    receiver, supplier = int(plan.to_firm[position]), int(plan.from_firm[position])
     price = exchange.price_per_unit
     # at a transfer price of 0: take this link's own transfer out of both firms' change
-    receiver_change = float(firms[receiver] - carried * price)
-    supplier_change = float(firms[supplier] + carried * price)
-    scale = _RELATIVE_TOLERANCE * (1.0 + float(np.abs(firms).sum()))
+    receiver_change = firms.get(receiver, 0.0) - carried * price
+    supplier_change = firms.get(supplier, 0.0) + carried * price
+    scale = _RELATIVE_TOLERANCE * (1.0 + sum(abs(v) for v in firms.values()))
     losers = tuple(_losers(base, position, changes, firms, {receiver, supplier}, scale))
     if carried <= 0.0:
         return Deal(exchange_id, 0.0, receiver_change, supplier_change, None, None, price,
@@ -126,7 +129,7 @@ def deal_in(base: Evaluation, exchange_id: str) -> Deal | None:
     return Deal(exchange_id, carried, receiver_change, supplier_change, low, max(low, high), price, "", losers)
 
 
-def _losers(base: Evaluation, position: int, changes: list[tuple[int, float]], firms: np.ndarray,
+def _losers(base: Evaluation, position: int, changes: list[tuple[int, float]], firms: dict[int, float],
             parties: set[int], scale: float):
     park, plan = base.park, base.plan
     sign = -1.0 if base.run.active[position] else 1.0
@@ -135,7 +138,8 @@ def _losers(base: Evaluation, position: int, changes: list[tuple[int, float]], f
         if pos != position and change * sign < 0.0:
             for firm in (int(plan.from_firm[pos]), int(plan.to_firm[pos])):
                 carrying_less.setdefault(firm, []).append(plan.exchanges[pos].id)
-    for index, change in enumerate(firms.tolist()):
+    for index in sorted(firms):
+        change = firms[index]
         if index not in parties and change > scale:
             yield Loser(park.firms[index].id, change, tuple(sorted(carrying_less.get(index, ()))))
 
