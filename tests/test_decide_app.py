@@ -105,7 +105,7 @@ def test_exchange_list_rows_carry_the_value_columns(park):
     rows = {row["id"]: row for row in data["rows"]}
     # c1 alone: saving -(-4130 - 770) = 4900 a year: 7700 / 4900 = 1.57 years; NPV 41,300
     assert rows["c1"]["payback"] == pytest.approx(7700 / 4900) and rows["c1"]["payback_text"] == "1.6 years"
-    assert rows["c1"]["npv_text"] == "\u2713 41.3 k" and rows["c1"]["npv_class"] == "pays"
+    assert rows["c1"]["npv_text"] == "\u2713 41,300" and rows["c1"]["npv_class"] == "pays"
     assert rows["c1"]["npv_title"].startswith("EUR 41,300 over its life")
     assert rows["c1"]["abatement_text"] == "-536"             # -4130 / 7.7 (carbon priced at 100 here)
     assert {"payback", "npv", "abatement"} <= set(data["columns"]) and "EUR/t" in data["columns"]["abatement"]

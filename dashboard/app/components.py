@@ -133,7 +133,7 @@ def value_cells(value, currency: str) -> dict:
         "payback_title": f"capex over the {currency} {full(value.operating_saving)} a year it saves"
                          if value.payback_years is not None else "its saving never repays the investment",
         "npv": value.npv,
-        "npv_text": ("\u2713 " if pays else "") + si(value.npv),
+        "npv_text": ("\u2713 " if pays else "") + full(value.npv),
         "npv_class": "pays" if pays else "",
         "npv_title": f"{currency} {full(value.npv)} over its life"
                      + ("; it pays for itself (positive net present value)" if pays else ""),

@@ -123,7 +123,7 @@ def test_exchange_list_shows_and_sorts_by_payback(server, page):
     page.goto(server.url + "/?on=biogas_reactor_wastewater")
     page.wait_for_selector("#exchange-table tr[data-exchange=biogas_reactor_wastewater]", timeout=30_000)
     row = page.locator("#exchange-table tr[data-exchange=biogas_reactor_wastewater]")
-    assert "3.5 years" in row.inner_text() and "\u2713 223 M" in row.inner_text()
+    assert "3.5 years" in row.inner_text() and "\u2713 223,451,778" in row.inner_text()
     page.click("#exchange-table button[data-sort=payback]")
     page.click("#exchange-table button[data-sort=payback]")       # descending: "never" first
     page.wait_for_function("() => document.querySelector('#exchange-table tbody tr td.never') !== null")
