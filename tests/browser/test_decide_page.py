@@ -124,8 +124,10 @@ def test_exchange_list_shows_and_sorts_by_payback(server, page):
     page.wait_for_selector("#exchange-table tr[data-exchange=biogas_reactor_wastewater]", timeout=30_000)
     row = page.locator("#exchange-table tr[data-exchange=biogas_reactor_wastewater]")
     assert "3.5 years" in row.inner_text() and "\u2713 223,451,778" in row.inner_text()
+    sorted_by = "#exchange-table th:has(button[data-sort=payback])"
+    page.click("#exchange-table button[data-sort=payback]")       # a number: largest first, "never" on top
+    page.wait_for_selector(sorted_by + "[aria-sort=descending]")
+    assert "never" in page.locator("#exchange-table tbody tr").first.inner_text()
     page.click("#exchange-table button[data-sort=payback]")
-    page.click("#exchange-table button[data-sort=payback]")       # descending: "never" first
-    page.wait_for_function("() => document.querySelector('#exchange-table tbody tr td.never') !== null")
-    first = page.locator("#exchange-table tbody tr").first
-    assert "never" in first.inner_text()
+    page.wait_for_selector(sorted_by + "[aria-sort=ascending]")
+    assert "at once" in page.locator("#exchange-table tbody tr").first.inner_text()   # no capex: paid back at once
