@@ -87,5 +87,10 @@ def all_masks(bits: int, start: int = 0, stop: int | None = None) -> np.ndarray:
     """Rows ``start``..``stop`` of every on/off choice of ``bits`` links: row i switches
     link j on where bit j of i is 1 (row 0: all off)."""
     stop = (1 << bits) if stop is None else stop
-    numbers = np.arange(start, stop, dtype=np.int64)
+    return masks_of(bits, np.arange(start, stop, dtype=np.int64))
+
+
+def masks_of(bits: int, numbers: np.ndarray) -> np.ndarray:
+    """The on/off choices numbered ``numbers`` (as rows of ``all_masks``)."""
+    numbers = np.asarray(numbers, dtype=np.int64)
     return ((numbers[:, None] >> np.arange(bits, dtype=np.int64)) & 1).astype(bool)

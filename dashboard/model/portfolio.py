@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batch import Group, all_masks
+from .batch import Group, all_masks, masks_of
 from .domain import Park
 from .errors import ParkError, Problem
 from .evaluation import evaluate, evaluate_again, resolve_active
@@ -171,6 +171,7 @@ class _Search:
             free_by_label.setdefault(label[pos], []).append(pos)
         self.groups = [Group(plan, members[key], free, fixed_pos) for key, free in free_by_label.items()]
         self.capex_of = {plan.position_of[i]: park.exchange[i].capex for i in self.free}
+        self.lowest: dict[str, float] = {}   # set by options(): each dim's lowest reachable
 
     def portfolio(self, on_free: Iterable[str]) -> Portfolio:
         """The portfolio with the free links ``on_free`` on, evaluated."""
@@ -196,13 +197,15 @@ class _Search:
         return all(group.size <= bits for group in self.groups)
 
     def options(self, dims: list[str], deadline: float, progress: Progress | None) -> list[tuple]:
-        """Per group: (values (n, d), masks (n, k)) of its choices no other choice of the
-        group matches or beats on every dim; None if the deadline passed first."""
+        """Per group: (values (n, d), masks (n, k)) of its choices that can be part of a
+        feasible portfolio (within every limit even with the lowest the other groups can
+        reach) and that no other choice of the group matches or beats on every dim;
+        None if the deadline passed first."""
         total = sum(1 << group.size for group in self.groups) or 1
         done = 0
-        result = []
+        tables = []
         for group in self.groups:
-            pieces, masks_all = [], []
+            pieces = []
             count = 1 << group.size
             capex = np.array([self.capex_of[p] for p in group.free], dtype=float)
             zero = group.kpis(np.zeros((1, group.size), dtype=bool))[0]
@@ -211,17 +214,25 @@ class _Search:
                     return None
                 masks = all_masks(group.size, start, min(count, start + _CHUNK))
                 values = group.kpis(masks) - zero
-                table = _dims(values, masks @ capex if group.size else np.zeros(len(masks)), dims)
-                keep = _nondominated(table, masks.sum(axis=1))
-                pieces.append(table[keep])
-                masks_all.append(masks[keep])
+                pieces.append(_dims(values, masks @ capex if group.size else np.zeros(len(masks)), dims))
                 done += len(masks)
                 if progress is not None:
-                    progress(0.8 * done / total, f"measured {done:,} of {total:,} choices")
-            table = np.concatenate(pieces)
-            masks = np.concatenate(masks_all)
-            keep = _nondominated(table, masks.sum(axis=1))
-            result.append((table[keep], masks[keep]))
+                    progress(0.7 * done / total, f"measured {done:,} of {total:,} choices")
+            tables.append(np.concatenate(pieces))
+        lowest = [table.min(axis=0) for table in tables]
+        everything = np.sum(lowest, axis=0) if lowest else np.zeros(len(dims))
+        self.lowest = dict(zip(dims, everything.tolist()))   # each dim's lowest, alone
+        limits = self._dim_limits(dims)
+        result = []
+        for group, table, low in zip(self.groups, tables, lowest):
+            if time.monotonic() > deadline:
+                return None
+            rows = np.flatnonzero(np.all(table <= limits - (everything - low), axis=1))
+            masks = masks_of(group.size, rows)
+            keep = _nondominated(table[rows], masks.sum(axis=1))
+            result.append((table[rows][keep], masks[keep]))
+        if progress is not None:
+            progress(0.8, "combining the groups")
         return result
 
     def combine(self, options: list[tuple], dims: list[str], deadline: float) -> list[tuple] | None:
@@ -229,6 +240,8 @@ class _Search:
         of option indices), dominated and hopeless partial sums dropped; None if the
         deadline passed first."""
         limits = self._dim_limits(dims)
+        if any(len(values) == 0 for values, _ in options):
+            return [np.zeros((0, len(dims))), np.zeros(0, dtype=np.int64), np.zeros((0, len(options)), dtype=np.int64)]
         remaining = [np.zeros(len(dims))]
         for values, _ in reversed(options):
             remaining.append(remaining[-1] + values.min(axis=0))
@@ -277,19 +290,18 @@ class _Search:
             dims.append(CAPEX)
         return dims
 
-    def infeasible_message(self, options: list[tuple] | None = None, dims: list[str] | None = None) -> str:
-        """Why no portfolio meets the question, in words. With the exhaustive ``options``
-        it names each limit no choice can reach, with the lowest value there is."""
+    def infeasible_message(self, exhaustive: bool = False) -> str:
+        """Why no portfolio meets the question, in words. After an exhaustive search it
+        names each limit no choice can reach, with the lowest value there is."""
         q, park = self.q, self.park
         if q.budget is not None and self.forced_capex > q.budget + _tolerance(q.budget):
             return (f"the links forced on cost {park.currency} {self.forced_capex:,.0f}, "
                     f"more than the budget of {park.currency} {q.budget:,.0f}")
         within = " within the budget" if q.budget is not None else ""
-        if options is not None and dims is not None:
+        if exhaustive:
             reasons = []
             for name, limit in q.limits.items():
-                column = dims.index(name)
-                lowest = self.constant[KPI_NAMES.index(name)] + sum(float(v[:, column].min()) for v, _ in options)
+                lowest = self.constant[KPI_NAMES.index(name)] + self.lowest[name]
                 if lowest > limit + _tolerance(limit):
                     reasons.append(f"{name} can go no lower than {_plain(lowest)} a year "
                                    f"(the limit is {_plain(limit)})")
@@ -434,13 +446,13 @@ def best_portfolio(park: Park, objective: str, q: Question | None = None, *, tim
         if combined is not None:
             values, links, picks = combined
             if not len(values):
-                return Best(objective, False, True, None, search.infeasible_message(options, dims))
+                return Best(objective, False, True, None, search.infeasible_message(exhaustive=True))
             order = np.lexsort((links, values[:, dims.index(objective)]))
             for index in order.tolist():
                 portfolio = search.portfolio(search.ids_of(options, picks[index]))
                 if search.feasible(portfolio.kpis, portfolio.capex):
                     return Best(objective, True, True, portfolio)
-            return Best(objective, False, True, None, search.infeasible_message())
+            return Best(objective, False, True, None, search.infeasible_message(exhaustive=True))
     # heuristic: the best MACC prefix, then single switches
     if progress is not None:
         progress(0.1, "building the MACC to start from")
@@ -483,7 +495,7 @@ def pareto_front(park: Park, objectives: tuple[str, str], q: Question | None = N
             points = [p for p in points if search.feasible(p.kpis, p.capex)]
             points.sort(key=lambda p: (p.kpis.values()[first], p.kpis.values()[second]))
             if not points:
-                return Front(objectives, False, True, (), search.infeasible_message(options, dims))
+                return Front(objectives, False, True, (), search.infeasible_message(exhaustive=True))
             return Front(objectives, True, True, tuple(points))
     macc_deadline, search_deadline = _phases(deadline)
     seen: dict[frozenset, Portfolio] = {}
