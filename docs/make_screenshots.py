@@ -1,8 +1,10 @@
 """Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
-the compare view, a report page, the kiosk and the Decide page.
+the compare view, a report page, the kiosk, the Decide page, and the exchange list
+(Kalundborg, and a page of a generated 1,000-firm park sorted by a change column).
 
-    python docs/make_screenshots.py            # all of them
-    python docs/make_screenshots.py --decide   # only the Decide page's
+    python docs/make_screenshots.py              # all of them
+    python docs/make_screenshots.py --decide     # only the Decide page's
+    python docs/make_screenshots.py --list-only  # only the exchange list's
 
 Starts its own server on the shipped Kalundborg park with a throw-away database, drives
 Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
@@ -10,6 +12,7 @@ Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -29,8 +32,49 @@ OUT = ROOT / "docs" / "screenshots"
 SCENARIO = "?on=tisso2_novozymes,biogas_novozymes_bioenergi"
 
 
+def list_shots(browser) -> None:
+    """The exchange list: Kalundborg's in a scenario, and a sorted page of a big park."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(None, Path(tmp) / "list.sqlite3").start()
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(server.url + "/" + SCENARIO)
+            page.wait_for_selector("#exchange-table tbody tr", timeout=300_000)
+            page.wait_for_selector("#kpi-co2 .kpi-value", timeout=300_000)
+            page.wait_for_timeout(1000)
+            page.locator("#exchange-table").scroll_into_view_if_needed()
+            page.locator(".card", has=page.locator("#exchange-table")).screenshot(path=str(OUT / "exchange-list.png"))
+        finally:
+            server.stop()
+        folder = Path(tmp) / "big"
+        subprocess.run([sys.executable, "-m", "dashboard", "generate", "--firms", "1000", "--exchanges", "5000",
+                        "--seed", "42", str(folder)], cwd=ROOT, check=True, capture_output=True)
+        server = Server(folder, Path(tmp) / "big.sqlite3").start()
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(server.url)
+            page.wait_for_selector("#exchange-table tbody tr", timeout=300_000)
+            page.get_by_role("button", name="\u0394 CO2e").click()
+            page.wait_for_selector("#exchange-table th[aria-sort=descending]", timeout=60_000)
+            page.click("#page-next")
+            page.wait_for_function("document.querySelector('#table-pager').textContent.startsWith('page 2')",
+                                   timeout=60_000)
+            page.wait_for_timeout(500)
+            page.locator("#exchange-table").scroll_into_view_if_needed()
+            page.locator(".card", has=page.locator("#exchange-table")).screenshot(
+                path=str(OUT / "exchange-list-1000-firms.png"))
+        finally:
+            server.stop()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    if "--list-only" in sys.argv:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            list_shots(browser)
+            browser.close()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "shots.sqlite3"
         server = Server(None, database).start()
@@ -85,6 +129,7 @@ def main() -> None:
                 desk.wait_for_selector(".kiosk-view.shown .kiosk-kpi-value")
                 desk.wait_for_timeout(5800)
                 desk.screenshot(path=str(OUT / "kiosk-network.png"))
+                list_shots(browser)
                 browser.close()
         finally:
             server.stop()

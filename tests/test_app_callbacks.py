@@ -15,6 +15,7 @@ from dashboard import model
 from dashboard.app import create_app
 from dashboard.app.callbacks import Handlers
 from dashboard.app.compare import compare_layout
+from dashboard.app.exchange_list import ListQuery
 from dashboard.app.kiosk import kiosk_layout, seconds_per_view
 from dashboard.app.state import resolve_lenient
 from dashboard.app.storage_ui import StorageHandlers
@@ -92,25 +93,79 @@ def test_sankey_for_the_chosen_view(state):
     assert figure.data[0].type == "sankey"
 
 
-def test_table_data_has_every_exchange_with_flows_and_marginal_effects(state, kalundborg):
-    data = Handlers(state).render_table("?on=tisso2_novozymes")
-    rows = {row["id"]: row for row in data["rows"]}
-    assert list(rows) == [e.id for e in kalundborg.exchanges]
+def as_components(item):
+    """Dash's JSON of components (the list's rows are built as JSON) as objects named by
+    their type, with their props as attributes, as the other callbacks' components are."""
+    if isinstance(item, list):
+        return [as_components(i) for i in item]
+    if isinstance(item, dict) and {"type", "namespace", "props"} <= item.keys():
+        made = type(item["type"], (), {})()
+        for key, value in item["props"].items():
+            setattr(made, key, as_components(value))
+        return made
+    return item
+
+
+def list_rows(table) -> dict:
+    """{exchange id: row} of a drawn page of the exchange list."""
+    return {getattr(row, "data-exchange"): row
+            for row in find_all(as_components(table), lambda c: hasattr(c, "data-exchange"))}
+
+
+def test_exchange_list_has_every_exchange_with_flows_and_marginal_effects(state, kalundborg):
+    table, count, pager, no_previous, no_next, page, labels, orders = Handlers(state).render_list(
+        "?on=tisso2_novozymes", ListQuery(sort="carried", descending=True))
+    rows = list_rows(table)
+    # all fit on the first page (25 rows); by quantity carried, grouped by unit (m3, MWh, t), largest first
+    flows = model.evaluate(kalundborg, model.scenario_active(kalundborg, ["tisso2_novozymes"])).flows
+    assert list(rows) == [f.id for _, f in sorted(enumerate(flows), key=lambda p: (p[1].unit, -p[1].carried, p[0]))]
+    n = len(kalundborg.exchanges)
+    assert (count, pager, no_previous, no_next, page) == (f"{n} of {n} exchanges", "page 1 of 1", True, True, 0)
     active = model.scenario_active(kalundborg, ["tisso2_novozymes"])
     evaluation = model.evaluate(kalundborg, active)
     marginal = model.marginal_effects(kalundborg, active)
     row = rows["tisso2_novozymes"]
-    assert row["active"] is True and row["status"] == "candidate"
-    assert row["carried"] == evaluation.carried("tisso2_novozymes")
-    assert row["carried_text"] == f"{evaluation.carried('tisso2_novozymes'):,.0f} m3"
-    for kpi in model.KPI_NAMES:
-        assert row[kpi] == getattr(marginal["tisso2_novozymes"], kpi)
+    box = find_all(row, lambda c: type(c).__name__ == "Checkbox")[0]
+    # a real checkbox, named by the exchange's id and name, on in this scenario
+    assert box.id == {"type": "exchange-toggle", "index": "tisso2_novozymes"} and box.value is True
+    assert box.label == f"Switch tisso2_novozymes: {kalundborg.exchange['tisso2_novozymes'].name}"
+    assert "candidate-row" in row.className
+    cells = find_all(row, lambda c: type(c).__name__ == "Td")
+    assert cells[1].children == f"{kalundborg.exchange['tisso2_novozymes'].name}\ncandidate \u00b7 tisso2_novozymes"
+    assert text_of(cells[4]) == f"{evaluation.carried('tisso2_novozymes'):,.0f} m3"
     # switching Tissø II off again would add back the groundwater it replaces: worse, so "bad"
-    assert row["freshwater_m3_class"] == "bad" and row["freshwater_m3_text"].startswith("+")
-    assert rows["dh_asnaes_town"]["bound"] == "demand"
-    assert data["park"]["key"] == "" and "tisso2_novozymes" not in data["park"]["existing"]
-    assert [data["columns"][k] for k in model.KPI_NAMES] == [
-        "\u0394 freshwater (m3)", "\u0394 CO2e (t)", "\u0394 landfill (t)", "\u0394 cost (DKK)"]
+    for kpi, cell in zip(model.KPI_NAMES, cells[6:]):
+        value = marginal["tisso2_novozymes"][kpi]
+        unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
+        assert cell.title == f"{value:+,.2f} {unit} a year if switched"
+    assert "bad" in cells[6].className and text_of(cells[6]).startswith("+")
+    assert text_of(find_all(rows["dh_asnaes_town"], lambda c: type(c).__name__ == "Td")[5]) == "demand"
+    # firm buttons open the firm's panel: the firm id travels in the button's id
+    firms = [b.id["firm"] for b in find_all(row, lambda c: type(c).__name__ == "Button"
+                                            and isinstance(c.id, dict) and c.id["type"] == "firm-button")]
+    assert firms == [kalundborg.exchange["tisso2_novozymes"].from_firm, kalundborg.exchange["tisso2_novozymes"].to_firm]
+    # the headings carry their units; the sorted one its arrow and aria-sort
+    assert labels[3] == "Carried a year \u25be" and orders[3] == "descending" and set(orders[:3]) == {"none"}
+    assert labels[5:9] == ["\u0394 freshwater (m3)", "\u0394 CO2e (t)", "\u0394 landfill (t)", "\u0394 cost (DKK)"]
+    assert labels[9:] == ["Payback", "NPV (DKK)", "Per t CO2e (DKK/t)"]
+    # what the link is worth, from the model's Worth of its on-minus-off effect
+    from dashboard.model.worth import worth_of
+    worth = worth_of(kalundborg, kalundborg.exchange["tisso2_novozymes"], -marginal["tisso2_novozymes"])  # on: on - off
+    assert len(cells) == 13 and cells[11].title.startswith(f"DKK {full(worth.npv)} over its life")
+
+
+def test_exchange_list_without_a_firm_lists_only_what_is_left(state, kalundborg):
+    gone = {e.id for e in kalundborg.exchanges if "gyproc" in (e.from_firm, e.to_firm)}
+    table, count, *_ = Handlers(state).render_list("?without=gyproc", ListQuery())
+    assert set(list_rows(table)) == {e.id for e in kalundborg.exchanges} - gone
+    left = len(kalundborg.exchanges) - len(gone)
+    assert count == f"{left} of {left} exchanges"
+
+
+def test_header_sends_what_the_browser_needs_to_write_the_address(state, kalundborg):
+    *_, park = Handlers(state).render_header("")
+    assert park == {"key": "", "order": [e.id for e in kalundborg.exchanges],
+                    "existing": sorted(kalundborg.baseline_active), "firms": [f.id for f in kalundborg.firms]}
 
 
 def test_firm_panel_shows_who_gains_and_pays(state, kalundborg):

@@ -1,45 +1,56 @@
-"""The browser code (assets/eco_park.js and the inline clientside callbacks) names
-components by their id strings; each must still be an id of dashboard/app/ids.py, so a
-rename there cannot silently break a toggle, the firm panel or the kiosk."""
+"""Component ids live in dashboard/app/ids.py, one enum per page; the browser code gets
+them from the page (ids.client_ids) and names every one as ``IDS.<page>.<NAME>``. Each
+name it uses must be a member of that page's enum, and no id is written out in it, so a
+rename in ids.py cannot silently break a toggle, the firm panel or the kiosk."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from dashboard.app import callbacks, ids
+from dashboard.app import callbacks, create_app, ids
+from dashboard.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-MADE_BY_THE_SCRIPT = {"export-progress"}  # elements eco_park.js creates itself
-
-PATTERNS = [
-    r'set_props\("([\w-]+)"',
-    r'getElementById\("([\w-]+)"\)',
-    r'(?:querySelector(?:All)?|closest)\("#([\w-]+)',
-    r'"([\w-]+)\.(?:value|hash|search|n_clicks|options|data)"',
-    r'source === "([\w-]+)"',
-    r'source\.startsWith\("([\w-]+)"\)',
-]
+SCRIPTS = [ROOT / "assets" / "eco_park.js", ROOT / "assets" / "eco_scenario.js"]
+# Strings the script may write that equal an id: the ids script's own id (read before the
+# ids are known), a CSS class named like the kiosk's views, and the export code's element
+# and link ids (that code is being replaced by background callbacks).
+ALLOWED = {ids.ShellIds.CLIENT_IDS, "kiosk-view", "export-progress", "export-pdf", "export-png", "export-svg"}
 
 
-def app_ids() -> set[str]:
-    found: set[str] = set()
-    for value in vars(ids).values():
-        if isinstance(value, str):
-            found.add(value)
-        elif isinstance(value, dict):
-            found.update(v for v in value.values() if isinstance(v, str))
-    return found
+def every_id() -> set[str]:
+    return {member.value for members in ids.PAGES.values() for member in members}
 
 
-def named_in(text: str) -> set[str]:
-    return {name for pattern in PATTERNS for name in re.findall(pattern, text)}
+def test_each_page_has_its_enum_and_the_old_flat_names_still_work():
+    assert ids.URL is ids.ShellIds.URL and ids.FILTER_TEXT is ids.MainIds.FILTER_TEXT
+    assert ids.KIOSK_ROOT is ids.KioskIds.KIOSK_ROOT and ids.COMPARE_ROOT is ids.CompareIds.COMPARE_ROOT
+    assert ids.KPI_CARD["co2_t"] == "kpi-co2" and ids.EXPORT_LINK["pdf"] == "export-pdf"
+    names = [member.name for members in ids.PAGES.values() for member in members]
+    values = [member.value for members in ids.PAGES.values() for member in members]
+    assert len(names) == len(set(names)) and len(values) == len(set(values))  # one page per id
 
 
-def test_every_id_the_browser_code_names_is_an_app_id():
-    script = (ROOT / "assets" / "eco_park.js").read_text(encoding="utf-8")
-    inline = Path(callbacks.__file__).read_text(encoding="utf-8")
-    slow = re.search(r"SLOW_EXPORTS = \[([^\]]*)\]", script).group(1)
-    named = named_in(script) | named_in(inline) | set(re.findall(r'"([\w-]+)"', slow))
-    assert {"url", "selected-firm", "firm-panel", "table-sort", "exchange-table", "sankey-tabs"} <= named
-    assert named - MADE_BY_THE_SCRIPT - app_ids() == set()
+def test_every_id_the_browser_code_names_is_a_member_of_its_page():
+    named = set()
+    for script in SCRIPTS:
+        named |= set(re.findall(r"IDS\.(\w+)\.(\w+)", script.read_text(encoding="utf-8")))
+    assert {("main", "EXCHANGE_TOGGLE"), ("main", "RESET_BUTTON"), ("main", "SHARE_LINK"),
+            ("kiosk", "KIOSK_ROOT")} <= named
+    for page, name in named:
+        assert name in ids.PAGES[page].__members__, f"IDS.{page}.{name} is not in ids.{ids.PAGES[page].__name__}"
+
+
+def test_the_browser_code_writes_no_id_of_its_own():
+    inline = re.findall(r'"""(.*?)"""', Path(callbacks.__file__).read_text(encoding="utf-8"), re.S)
+    for text in [s.read_text(encoding="utf-8") for s in SCRIPTS] + inline:
+        literals = set(re.findall(r'"([\w-]+)"', text)) | set(re.findall(r"'([\w-]+)'", text))
+        assert (literals & every_id()) - ALLOWED == set()
+
+
+def test_each_page_carries_the_ids_for_its_script(tmp_path):
+    app = create_app(store=Store(f"sqlite:///{tmp_path / 'ids.sqlite3'}"))
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert f'<script id="{ids.ShellIds.CLIENT_IDS}" type="application/json">' in page
+    assert '"EXCHANGE_TOGGLE":"exchange-toggle"' in page

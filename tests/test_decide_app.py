@@ -99,16 +99,20 @@ def test_layout_has_the_form_and_both_figures():
 
 
 def test_exchange_list_rows_carry_the_value_columns(park):
-    from dashboard.app.components import NEVER, exchange_table_data, value_cells
+    from dashboard.app.components import NEVER, exchange_row, table_headings, value_cells
 
-    data = exchange_table_data(park, model.evaluate(park), model.marginal_effects(park), "")
-    rows = {row["id"]: row for row in data["rows"]}
+    evaluation = model.evaluate(park)
+    row = model.exchange_rows(park, evaluation, model.marginal_effects(park), ["c1"])[0]
+    cells = exchange_row(row, park.currency)["props"]["children"][-3:]  # payback, NPV, per t CO2e
+    payback, npv, abatement = ({"text": c["props"]["children"], "class": c["props"].get("className", ""),
+                                "title": c["props"]["title"]} for c in cells)
     # c1 alone: saving -(-4130 - 770) = 4900 a year: 7700 / 4900 = 1.57 years; NPV 41,300
-    assert rows["c1"]["payback"] == pytest.approx(7700 / 4900) and rows["c1"]["payback_text"] == "1.6 years"
-    assert rows["c1"]["npv_text"] == "\u2713 41,300" and rows["c1"]["npv_class"] == "pays"
-    assert rows["c1"]["npv_title"].startswith("EUR 41,300 over its life")
-    assert rows["c1"]["abatement_text"] == "-536"             # -4130 / 7.7 (carbon priced at 100 here)
-    assert {"payback", "npv", "abatement"} <= set(data["columns"]) and "EUR/t" in data["columns"]["abatement"]
+    assert row.value.payback_years == pytest.approx(7700 / 4900) and payback["text"] == "1.6 years"
+    assert npv["text"] == "\u2713 41,300" and "pays" in npv["class"]
+    assert npv["title"].startswith("EUR 41,300 over its life")
+    assert abatement["text"] == "-536"             # -4130 / 7.7 (carbon priced at 100 here)
+    headings = table_headings(park.currency)
+    assert {"payback", "npv", "abatement"} <= set(headings) and "EUR/t" in headings["abatement"]
     # a link whose saving never repays it sorts after every real payback, in grey
     from dashboard.model.worth import Worth
     never = Worth(model.Kpis(), -100.0, None, -2000.0, None)

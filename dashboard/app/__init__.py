@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .callbacks import register_callbacks
 from .compare import compare_layout
 from .decide import background_manager, decide_layout, register_decide_callbacks
 from .downloads import downloads_blueprint
+from .ids import ShellIds
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
 from .state import AppState
@@ -38,10 +40,10 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
                background_callback_manager=background_manager(store.url),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    app.index_string = INDEX
-    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
-    app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"),
-                 State(ids.URL, "search"))(partial(page_layout, state))
+    app.index_string = index_page()
+    app.layout = html.Div([dcc.Location(id=ShellIds.URL, refresh="callback-nav"), html.Div(id=ShellIds.PAGE_CONTENT)])
+    app.callback(Output(ShellIds.PAGE_CONTENT, "children"), Input(ShellIds.URL, "pathname"),
+                 State(ShellIds.URL, "search"))(partial(page_layout, state))
     register_callbacks(app, state)
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
@@ -62,6 +64,7 @@ INDEX = """<!DOCTYPE html>
         {%css%}
     </head>
     <body>
+        <script id="CLIENT_IDS" type="application/json">IDS_JSON</script>
         {%app_entry%}
         <footer>
             {%config%}
@@ -71,7 +74,13 @@ INDEX = """<!DOCTYPE html>
     </body>
 </html>
 """
-"""Dash's page with the document language set, for screen readers."""
+"""Dash's page with the document language set, for screen readers, and every page's
+component ids for the browser code (ids.client_ids)."""
+
+
+def index_page() -> str:
+    ids_json = json.dumps(ids.client_ids(), separators=(",", ":")).replace("</", "<\\/")
+    return INDEX.replace("CLIENT_IDS", ShellIds.CLIENT_IDS).replace("IDS_JSON", ids_json)
 
 
 def register_default_park(store: Store, park: model.Park | str | Path | None) -> model.Park:

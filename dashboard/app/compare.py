@@ -12,8 +12,8 @@ from dashboard.figures.waterfall import kpi_waterfall
 from dashboard.formatting import KPI_LABELS, full, kpi_unit
 from dashboard.storage import StorageError
 
-from . import ids
 from .components import change_text
+from .ids import CompareIds
 from .layout import GRAPH_CONFIG
 from .state import AppState, scenario_number
 
@@ -106,4 +106,4 @@ def _page(title: str, body: list) -> html.Div:
         dbc.Navbar(dbc.Container(html.H1(title, className="h4 mb-0 text-white"), fluid=True), color="dark", dark=True,
                    className="mb-3 app-header", tag="header"),
         dbc.Container(body, fluid=True, tag="main"),
-    ], id=ids.COMPARE_ROOT, **{"data-page-title": title})
+    ], id=CompareIds.COMPARE_ROOT, **{"data-page-title": title})

@@ -10,6 +10,7 @@ from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
 
 from . import ids
+from .ids import MainIds
 from .value import deal_bar, deal_summary, worth_lines
 
 ARROW_DOWN, ARROW_UP = "\u25bc", "\u25b2"
@@ -74,37 +75,83 @@ def kpi_strip(views: model.Views, currency: str) -> list:
 
 # -- exchange table ------------------------------------------------------------------
 
-def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
-                        marginal: dict[str, model.Kpis], park_key: str) -> dict:
-    """Rows of the exchange list, as data: the browser filters, sorts, pages and draws
-    them (assets/eco_park.js), so a toggle redraws one table, not hundreds of Dash
-    components. Text is plain (the browser inserts it as text, never as HTML); numbers
-    come with their formatted text so the browser does no formatting of its own."""
-    rows = []
-    for item in model.exchange_rows(park, evaluation, marginal):
-        flow, exchange = item.flow, item.exchange
-        category = item.category.value
-        row = {
-            "id": exchange.id, "name": exchange.name, "status": exchange.status.value, "active": flow.active,
-            "from": exchange.from_firm, "from_name": item.from_name,
-            "to": exchange.to_firm, "to_name": item.to_name,
-            "resource": item.resource_name, "category": category, "category_label": CATEGORY_LABELS[category],
-            "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
-            "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
-            "bound": item.bound_words,
-        }
-        for kpi in model.KPI_NAMES:
-            value = item.marginal[kpi]
-            kind = model.direction(value, value).value
-            row[kpi] = value
-            row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
-            row[f"{kpi}_class"] = kind
-            row[f"{kpi}_title"] = f"{value:+,.2f} {kpi_unit(kpi, park.currency)} a year if switched"
-        row.update(value_cells(item.value, park.currency))
-        rows.append(row)
-    return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
-                     "existing": sorted(park.baseline_active)},
-            "columns": table_headings(park.currency), "rows": rows}
+def exchange_table_head() -> html.Thead:
+    """The exchange list's headings: a sort button each (``{"type": SORT_BUTTON, "index":
+    column}``) in a heading whose aria-sort says the order (``{"type": SORT_HEADING, ...}``).
+    Drawn once; the list's callback sets their labels (units) and aria-sort."""
+    return html.Thead(html.Tr([html.Th("On", scope="col")] + [
+        html.Th(html.Button(label, id={"type": MainIds.SORT_BUTTON, "index": column}, type="button",
+                            className="btn btn-link btn-sm p-0 sort-button", title=f"Sort by {label.lower()}"),
+                id={"type": MainIds.SORT_HEADING, "index": column}, scope="col", **{"aria-sort": "none"})
+        for column, label in SORT_COLUMNS.items()]))
+
+
+def sort_state(currency: str, sort: dict | None) -> tuple[list[str], list[str]]:
+    """Each heading's label (with its unit; an arrow on the sorted one) and aria-sort, in
+    ``SORT_COLUMNS`` order."""
+    sort = sort or {}
+    labels, orders = [], []
+    for column, label in table_headings(currency).items():
+        here = sort.get("column") == column
+        descending = bool(sort.get("descending"))
+        labels.append(label + ((" \u25be" if descending else " \u25b4") if here else ""))
+        orders.append(("descending" if descending else "ascending") if here else "none")
+    return labels, orders
+
+
+def _component(kind: str, children=None, namespace: str = "dash_html_components", **props) -> dict:
+    """A Dash component as the JSON Dash sends for it (its type, namespace and props): the
+    list's rows are built so, as making a page's 250 component objects cost the server
+    about 50 times as much as the JSON they turn into."""
+    if children is not None:
+        props["children"] = children
+    return {"type": kind, "namespace": namespace, "props": props}
+
+
+def _firm_button(row: model.ExchangeRow, side: str, firm_id: str, name: str) -> dict:
+    return _component("Button", name, id={"type": MainIds.FIRM_BUTTON, "index": f"{row.id}:{side}", "firm": firm_id},
+                      type="button", title=f"Open {name}'s panel",
+                      className="btn btn-link btn-sm p-0 align-baseline firm-link")
+
+
+def exchange_row(row: model.ExchangeRow, currency: str) -> dict:
+    """One exchange of the list, as Dash's JSON of an ``html.Tr``: a real checkbox (a
+    ``dbc.Checkbox``, ``{"type": EXCHANGE_TOGGLE, "index": id}``) named by the exchange's
+    id and name, and its firms as buttons that open their panels. Few components a row
+    (each costs the browser work on every update of the page): the name and resource cells
+    are two lines of text (assets/app.css styles the second), and the arrows of the change
+    cells and the category's dot are drawn by the stylesheet, unread by screen readers
+    (the numbers and words say it)."""
+    flow, exchange = row.flow, row.exchange
+    candidate = exchange.status is model.Status.CANDIDATE
+    category = row.category.value
+    changes = []
+    for kpi in model.KPI_NAMES:
+        value = row.marginal[kpi] if row.marginal is not None else 0.0
+        kind = model.direction(value, value).value
+        text = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
+        changes.append(_component("Td", text, className=f"num change {kind}",
+                                  title=f"{value:+,.2f} {kpi_unit(kpi, currency)} a year if switched"))
+    if row.value is not None:  # what the link is worth: payback, NPV, cost per t CO2e
+        worth = value_cells(row.value, currency)
+        changes += [_component("Td", worth[f"{column}_text"], className=f"num {worth[f'{column}_class']}".strip(),
+                               title=worth[f"{column}_title"]) for column in VALUE_COLUMNS]
+    checkbox = _component("Checkbox", namespace="dash_bootstrap_components",
+                          id={"type": MainIds.EXCHANGE_TOGGLE, "index": exchange.id}, value=bool(flow.active),
+                          label=f"Switch {exchange.id}: {exchange.name}", label_class_name="visually-hidden",
+                          input_class_name="toggle-input")
+    cells = [
+        _component("Td", checkbox),
+        _component("Td", f"{exchange.name}\n{exchange.status.value} \u00b7 {exchange.id}", className="wrap two-lines"),
+        _component("Td", [_firm_button(row, "from", exchange.from_firm, row.from_name), " \u2192 ",
+                          _firm_button(row, "to", exchange.to_firm, row.to_name)], className="wrap"),
+        _component("Td", f"{row.resource_name}\n{CATEGORY_LABELS[category]}", className="two-lines resource",
+                   style={"--dot": CATEGORY_COLOURS[category]}),
+        _component("Td", f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
+        _component("Td", row.bound_words, className="bound"),
+        *changes,
+    ]
+    return _component("Tr", cells, className="candidate-row" if candidate else "", **{"data-exchange": exchange.id})
 
 
 SORT_COLUMNS: dict[str, str] = {
@@ -117,6 +164,9 @@ SORT_COLUMNS: dict[str, str] = {
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 
+
+VALUE_COLUMNS = ("payback", "npv", "abatement")
+"""The list's columns of what an exchange is worth (model.Worth)."""
 
 NEVER = 1e300
 """Sort value of a payback that never comes or an abatement cost of a link that cuts no

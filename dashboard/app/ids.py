@@ -1,112 +1,173 @@
-"""Every component id of the app, in one place. Browser tests select by these too."""
+"""Every component id of the app, one enum per page (as webviz-subsurface does). Python
+uses the members; the browser code gets the same names and values from ``client_ids()``
+(written into each page by ``create_app``), so assets/eco_park.js names no id of its
+own. Browser tests select by these too.
 
-URL = "url"
-PARK_EXCHANGES = "park-exchanges"  # store: the park key, exchange order and baseline
-PAGE = "page"
-PAGE_CONTENT = "page-content"
-MAIN_PAGE = "main-page"  # store inside the dashboard page: its callbacks run when it appears
+The old flat names (``ids.URL``, ``ids.FILTER_TEXT``, ...) stay as aliases of the members:
+``ids.URL is ShellIds.URL``. A new id goes into its page's enum.
+"""
 
-# header
-PARK_TITLE = "park-title"
-PARK_META = "park-meta"
-NAV_TOGGLE = "nav-toggle"
-NAV_COLLAPSE = "nav-collapse"
-SOURCES_BUTTON = "sources-button"
-SHARE_BUTTON = "share-button"
-SHARE_STATUS = "share-status"
-SHARE_LINK = "share-link"
+from __future__ import annotations
 
-# scenario bar
-SCENARIO_SUMMARY = "scenario-summary"
-RESET_BUTTON = "reset-baseline"
-ALL_CANDIDATES_BUTTON = "all-candidates-on"
-ERROR_ALERT = "error-alert"
-
-# KPI strip: ids named in the issue
-KPI_STRIP = "kpi-strip"
-KPI_CARD = {"freshwater_m3": "kpi-freshwater", "co2_t": "kpi-co2", "landfill_t": "kpi-landfill", "cost": "kpi-cost"}
-
-# views
-NETWORK_GRAPH = "network-graph"
-SANKEY_TABS = "sankey-tabs"
-SANKEY_GRAPH = "sankey-graph"
-
-# exchange table
-EXCHANGE_TABLE = "exchange-table"  # drawn by assets/eco_park.js from TABLE_DATA
-TABLE_DATA = "table-data"
-FILTER_CATEGORY = "filter-category"
-FILTER_STATUS = "filter-status"
-FILTER_TEXT = "filter-text"
-TABLE_SORT = "table-sort"
-TABLE_PAGE = "table-page"
-TABLE_PAGER = "table-pager"
-TABLE_COUNT = "table-count"
-PAGE_PREVIOUS = "page-previous"
-PAGE_NEXT = "page-next"
+from enum import StrEnum
 
 
-# firm panel
-FIRM_PANEL = "firm-panel"
-FIRM_PANEL_BODY = "firm-panel-body"
-FIRM_PANEL_TITLE = "firm-panel-title"
-SELECTED_FIRM = "selected-firm"
+class ShellIds(StrEnum):
+    """The shell around every page."""
 
-# sources
-SOURCES_MODAL = "sources-modal"
-SOURCES_BODY = "sources-body"
-SOURCES_TITLE = "sources-title"
+    URL = "url"
+    PAGE_CONTENT = "page-content"
+    CLIENT_IDS = "eco-ids"  # <script type="application/json">: client_ids(), for assets/eco_park.js
 
-# header actions (issue: workshops and reporting)
-SAVE_BUTTON = "save-button"
-SCENARIOS_BUTTON = "scenarios-button"
-UPLOAD_BUTTON = "upload-button"
-EXPORT_MENU = "export-menu"
-EXPORT_LINK = {kind: f"export-{kind}" for kind in ("html", "pdf", "xlsx", "csv", "png", "svg")}
-KIOSK_LINK = "kiosk-link"
 
-# upload
-UPLOAD_MODAL = "upload-modal"
-UPLOAD_TITLE = "upload-title"
-UPLOAD = "upload"
-UPLOAD_AUTHOR = "upload-author"
-UPLOAD_RESULT = "upload-result"
-TEMPLATE_LINK = "template-link"
+class MainIds(StrEnum):
+    """The dashboard page."""
 
-# save and list scenarios
-SAVE_MODAL = "save-modal"
-SAVE_TITLE = "save-title"
-SAVE_NAME = "save-name"
-SAVE_AUTHOR = "save-author"
-SAVE_REPLACE = "save-replace"
-SAVE_CONFIRM = "save-confirm"
-SAVE_RESULT = "save-result"
-SCENARIOS_MODAL = "scenarios-modal"
-SCENARIOS_TITLE = "scenarios-title"
-SCENARIOS_BODY = "scenarios-body"
-SCENARIOS_VERSION = "scenarios-version"  # store bumped after every save, rename or delete
-SCENARIO_PICK = "scenario-pick"          # pattern: {"type": SCENARIO_PICK, "index": id} checkbox
-SCENARIO_DELETE = "scenario-delete"      # pattern: ConfirmDialogProvider around a delete button
-SCENARIO_RENAME = "scenario-rename"      # pattern: rename button
-SCENARIO_NEW_NAME = "scenario-new-name"  # pattern: text input
-COMPARE_LINK = "compare-link"
-SCENARIOS_MESSAGE = "scenarios-message"
+    PAGE = "page"
+    MAIN_PAGE = "main-page"  # store inside the dashboard page: its callbacks run when it appears
+    ADDRESS = "main-address"  # the page's own dcc.Location: the Sankey shown, in the fragment
+    PARK_KEY = "park-key"  # store: the park the address names ("" the default); changes with the park only
+    PARK_EXCHANGES = "park-exchanges"  # store: the park's key, exchange and firm order and baseline
 
-# kiosk
-KIOSK_TICK = "kiosk-tick"
-KIOSK_VIEW = "kiosk-view"                # pattern: {"type": KIOSK_VIEW, "index": n}
-KIOSK_ROOT = "kiosk-root"
+    # header
+    PARK_TITLE = "park-title"
+    PARK_META = "park-meta"
+    NAV_TOGGLE = "nav-toggle"
+    NAV_COLLAPSE = "nav-collapse"
+    SOURCES_BUTTON = "sources-button"
+    SHARE_BUTTON = "share-button"
+    SHARE_STATUS = "share-status"
+    SHARE_LINK = "share-link"
 
-# compare
-COMPARE_ROOT = "compare-root"
+    # scenario bar
+    SCENARIO_SUMMARY = "scenario-summary"
+    RESET_BUTTON = "reset-baseline"
+    ALL_CANDIDATES_BUTTON = "all-candidates-on"
+    ERROR_ALERT = "error-alert"
 
-# stored parks (in the upload dialog)
-PARKS_BODY = "parks-body"
-PARKS_MESSAGE = "parks-message"
-PARKS_VERSION = "parks-version"
-PARK_RENAME = "park-rename"          # pattern: button
-PARK_NEW_NAME = "park-new-name"      # pattern: text input
-PARK_DELETE = "park-delete"          # pattern: ConfirmDialogProvider
+    # KPI strip
+    KPI_STRIP = "kpi-strip"
+    KPI_FRESHWATER = "kpi-freshwater"
+    KPI_CO2 = "kpi-co2"
+    KPI_LANDFILL = "kpi-landfill"
+    KPI_COST = "kpi-cost"
 
+    # views
+    NETWORK_GRAPH = "network-graph"
+    SANKEY_TABS = "sankey-tabs"
+    SANKEY_GRAPH = "sankey-graph"
+
+    # exchange list: one page of it, drawn on the server
+    EXCHANGE_TABLE = "exchange-table"
+    EXCHANGE_TOGGLE = "exchange-toggle"  # pattern: {"type": EXCHANGE_TOGGLE, "index": exchange id} checkbox
+    FIRM_BUTTON = "firm-button"  # pattern: {"type": FIRM_BUTTON, "index": "exchange id:from|to", "firm": id}
+    EXCHANGE_ROWS = "exchange-rows"  # the list's tbody: one page of rows
+    SORT_BUTTON = "sort-button"  # pattern: {"type": SORT_BUTTON, "index": column}
+    SORT_HEADING = "sort-heading"  # pattern: {"type": SORT_HEADING, "index": column}, the th
+    FILTER_CATEGORY = "filter-category"
+    FILTER_STATUS = "filter-status"
+    FILTER_TEXT = "filter-text"
+    TABLE_SORT = "table-sort"
+    TABLE_PAGE = "table-page"
+    TABLE_PAGER = "table-pager"
+    TABLE_COUNT = "table-count"
+    PAGE_PREVIOUS = "page-previous"
+    PAGE_NEXT = "page-next"
+
+    # firm panel
+    FIRM_PANEL = "firm-panel"
+    FIRM_PANEL_BODY = "firm-panel-body"
+    FIRM_PANEL_TITLE = "firm-panel-title"
+    SELECTED_FIRM = "selected-firm"
+
+    # sources
+    SOURCES_MODAL = "sources-modal"
+    SOURCES_BODY = "sources-body"
+    SOURCES_TITLE = "sources-title"
+
+    # header actions (workshops and reporting)
+    SAVE_BUTTON = "save-button"
+    SCENARIOS_BUTTON = "scenarios-button"
+    UPLOAD_BUTTON = "upload-button"
+    EXPORT_MENU = "export-menu"
+    EXPORT_HTML = "export-html"
+    EXPORT_PDF = "export-pdf"
+    EXPORT_XLSX = "export-xlsx"
+    EXPORT_CSV = "export-csv"
+    EXPORT_PNG = "export-png"
+    EXPORT_SVG = "export-svg"
+    KIOSK_LINK = "kiosk-link"
+
+    # upload
+    UPLOAD_MODAL = "upload-modal"
+    UPLOAD_TITLE = "upload-title"
+    UPLOAD = "upload"
+    UPLOAD_AUTHOR = "upload-author"
+    UPLOAD_RESULT = "upload-result"
+    TEMPLATE_LINK = "template-link"
+
+    # save and list scenarios
+    SAVE_MODAL = "save-modal"
+    SAVE_TITLE = "save-title"
+    SAVE_NAME = "save-name"
+    SAVE_AUTHOR = "save-author"
+    SAVE_REPLACE = "save-replace"
+    SAVE_CONFIRM = "save-confirm"
+    SAVE_RESULT = "save-result"
+    SCENARIOS_MODAL = "scenarios-modal"
+    SCENARIOS_TITLE = "scenarios-title"
+    SCENARIOS_BODY = "scenarios-body"
+    SCENARIOS_VERSION = "scenarios-version"  # store bumped after every save, rename or delete
+    SCENARIO_PICK = "scenario-pick"          # pattern: {"type": SCENARIO_PICK, "index": id} checkbox
+    SCENARIO_DELETE = "scenario-delete"      # pattern: ConfirmDialogProvider around a delete button
+    SCENARIO_RENAME = "scenario-rename"      # pattern: rename button
+    SCENARIO_NEW_NAME = "scenario-new-name"  # pattern: text input
+    COMPARE_LINK = "compare-link"
+    SCENARIOS_MESSAGE = "scenarios-message"
+
+    # stored parks (in the upload dialog)
+    PARKS_BODY = "parks-body"
+    PARKS_MESSAGE = "parks-message"
+    PARKS_VERSION = "parks-version"
+    PARK_RENAME = "park-rename"          # pattern: button
+    PARK_NEW_NAME = "park-new-name"      # pattern: text input
+    PARK_DELETE = "park-delete"          # pattern: ConfirmDialogProvider
+
+
+class KioskIds(StrEnum):
+    """The kiosk page (/kiosk)."""
+
+    KIOSK_ROOT = "kiosk-root"
+    KIOSK_TICK = "kiosk-tick"
+    KIOSK_VIEW = "kiosk-view"  # pattern: {"type": KIOSK_VIEW, "index": n}
+
+
+class CompareIds(StrEnum):
+    """The compare page (/compare)."""
+
+    COMPARE_ROOT = "compare-root"
+
+
+PAGES: dict[str, type[StrEnum]] = {"shell": ShellIds, "main": MainIds, "kiosk": KioskIds, "compare": CompareIds}
+"""Each page's ids, by the name the browser code uses (``IDS.main.FIRM_PANEL``)."""
+
+KPI_CARD = {"freshwater_m3": MainIds.KPI_FRESHWATER, "co2_t": MainIds.KPI_CO2, "landfill_t": MainIds.KPI_LANDFILL,
+            "cost": MainIds.KPI_COST}
+EXPORT_LINK = {"html": MainIds.EXPORT_HTML, "pdf": MainIds.EXPORT_PDF, "xlsx": MainIds.EXPORT_XLSX,
+               "csv": MainIds.EXPORT_CSV, "png": MainIds.EXPORT_PNG, "svg": MainIds.EXPORT_SVG}
+
+
+def client_ids() -> dict[str, dict[str, str]]:
+    """Every page's ids for the browser: ``{"main": {"FIRM_PANEL": "firm-panel", ...}, ...}``."""
+    return {page: {member.name: member.value for member in members} for page, members in PAGES.items()}
+
+
+# The old flat names, as aliases of the members (a name is in one page only).
+for _members in PAGES.values():
+    globals().update(_members.__members__)
+del _members
+
+# Added in the flat style: they work as they are; they may move into a DecideIds enum.
 # decide page (/decide): which candidates to build, in what order, at what price
 DECIDE_ROOT = "decide-root"
 DECIDE_PAGE = "decide-page"              # store: the page's callbacks run when it appears

@@ -20,8 +20,8 @@ from dashboard.figures.sankey import sankey_figure, sankey_views
 from dashboard.formatting import KPI_LABELS, kpi_unit, percent, si
 from dashboard.storage import StorageError
 
-from . import ids
 from .components import ARROW_DOWN, ARROW_UP
+from .ids import KioskIds
 from .state import AppState, resolve_lenient, scenario_number
 
 DEFAULT_SECONDS = 15
@@ -95,7 +95,7 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
                                + [html.P("Ask the park manager for a new kiosk link (Kiosk, in the dashboard's header).",
                                          className="kiosk-sub")], className="kiosk-view shown"),
                       className="kiosk-stage"),
-        ], id=ids.KIOSK_ROOT, className="kiosk", **{"data-page-title": "Kiosk link does not fit"})
+        ], id=KioskIds.KIOSK_ROOT, className="kiosk", **{"data-page-title": "Kiosk link does not fit"})
     views = state.views(park, active)
     config = {"displayModeBar": False, "staticPlot": False, "responsive": True}
     panels = [("Key figures", kpi_panel(park, views)),
@@ -114,17 +114,17 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
                      className="kiosk-sub"),
         ], className="kiosk-header"),
         html.Main([html.Section([html.H2(title, className="kiosk-view-title"), content],
-                                id={"type": ids.KIOSK_VIEW, "index": index},
+                                id={"type": KioskIds.KIOSK_VIEW, "index": index},
                                 className="kiosk-view" + (" shown" if index == 0 else ""),
                                 **{"aria-hidden": "false" if index == 0 else "true"})
                    for index, (title, content) in enumerate(panels)], className="kiosk-stage"),
-        dcc.Interval(id=ids.KIOSK_TICK, interval=seconds * 1000, n_intervals=0),
-    ], id=ids.KIOSK_ROOT, className="kiosk", **{"data-seconds": str(seconds), "data-page-title": f"{park.name} (kiosk)"})
+        dcc.Interval(id=KioskIds.KIOSK_TICK, interval=seconds * 1000, n_intervals=0),
+    ], id=KioskIds.KIOSK_ROOT, className="kiosk", **{"data-seconds": str(seconds), "data-page-title": f"{park.name} (kiosk)"})
 
 
 def register_kiosk_callbacks(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="kioskCycle"),
-        Output({"type": ids.KIOSK_VIEW, "index": ALL}, "className"),
-        Output({"type": ids.KIOSK_VIEW, "index": ALL}, "aria-hidden"),
-        Input(ids.KIOSK_TICK, "n_intervals"))
+        Output({"type": KioskIds.KIOSK_VIEW, "index": ALL}, "className"),
+        Output({"type": KioskIds.KIOSK_VIEW, "index": ALL}, "aria-hidden"),
+        Input(KioskIds.KIOSK_TICK, "n_intervals"))

@@ -7,10 +7,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .components import exchange_table_head
+from .ids import MainIds
 from .storage_ui import storage_modals
 
 DIMMED = {"visibility": "visible", "opacity": 0.55}
 """How a view waiting for the server looks: its old content, dimmed, under the spinner."""
+
+SEARCH_PAUSE_MS = 250
+"""The list's search box filters as you type, once typing pauses this long."""
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -30,36 +35,36 @@ def header() -> dbc.Navbar:
     return dbc.Navbar(dbc.Container([
         html.Div([
             # data-page-title: the browser tab takes this heading's text (assets/eco_park.js)
-            html.H1("Loading the park\u2026", id=ids.PARK_TITLE, className="h4 mb-0 text-white",
+            html.H1("Loading the park\u2026", id=MainIds.PARK_TITLE, className="h4 mb-0 text-white",
                     **{"data-page-title": ""}),
-            html.Div(id=ids.PARK_META, className="small text-white-50"),
+            html.Div(id=MainIds.PARK_META, className="small text-white-50"),
         ], className="me-auto flex-shrink-1"),
-        dbc.NavbarToggler(id=ids.NAV_TOGGLE, class_name="ms-2"),
+        dbc.NavbarToggler(id=MainIds.NAV_TOGGLE, class_name="ms-2"),
         dbc.Collapse(html.Div([
-            dbc.Button("Sources", id=ids.SOURCES_BUTTON, **button),
-            dbc.Button("Share link", id=ids.SHARE_BUTTON, **button),
-            dbc.Button("Save scenario", id=ids.SAVE_BUTTON, **button),
-            dbc.Button("Saved scenarios", id=ids.SCENARIOS_BUTTON, **button),
-            dbc.Button("Upload park", id=ids.UPLOAD_BUTTON, **button),
-            dbc.DropdownMenu(export_items, label="Export", id=ids.EXPORT_MENU, color="dark", size="sm",
+            dbc.Button("Sources", id=MainIds.SOURCES_BUTTON, **button),
+            dbc.Button("Share link", id=MainIds.SHARE_BUTTON, **button),
+            dbc.Button("Save scenario", id=MainIds.SAVE_BUTTON, **button),
+            dbc.Button("Saved scenarios", id=MainIds.SCENARIOS_BUTTON, **button),
+            dbc.Button("Upload park", id=MainIds.UPLOAD_BUTTON, **button),
+            dbc.DropdownMenu(export_items, label="Export", id=MainIds.EXPORT_MENU, color="dark", size="sm",
                              align_end=True, toggle_class_name="border-light"),
             dcc.Link("Decide", id=ids.DECIDE_LINK, href="/decide", className="btn btn-outline-light btn-sm"),
-            html.A("Kiosk", id=ids.KIOSK_LINK, href="/kiosk", className="btn btn-outline-light btn-sm",
+            html.A("Kiosk", id=MainIds.KIOSK_LINK, href="/kiosk", className="btn btn-outline-light btn-sm",
                    target="_blank", rel="noopener"),
-            html.Span(id=ids.SHARE_STATUS, className="small text-white ms-1", role="status"),
+            html.Span(id=MainIds.SHARE_STATUS, className="small text-white ms-1", role="status"),
         ], className="d-flex align-items-center flex-wrap gap-1 header-actions ms-lg-auto py-2 py-lg-0"),
-            id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
+            id=MainIds.NAV_COLLAPSE, is_open=False, navbar=True),
     ], fluid=True), color="dark", dark=True, expand="lg", className="mb-3 app-header", tag="header")
 
 
 def scenario_bar() -> html.Div:
     return html.Div([
-        html.Span(id=ids.SCENARIO_SUMMARY, className="me-3 fw-semibold", role="status", **{"aria-live": "polite"}),
-        dbc.Button("Reset to baseline", id=ids.RESET_BUTTON, color="secondary", outline=True, size="sm",
+        html.Span(id=MainIds.SCENARIO_SUMMARY, className="me-3 fw-semibold", role="status", **{"aria-live": "polite"}),
+        dbc.Button("Reset to baseline", id=MainIds.RESET_BUTTON, color="secondary", outline=True, size="sm",
                    className="me-2"),
-        dbc.Button("All candidates on", id=ids.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
-        html.Label("Link to this scenario", htmlFor=ids.SHARE_LINK, className="visually-hidden"),
-        dbc.Input(id=ids.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
+        dbc.Button("All candidates on", id=MainIds.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
+        html.Label("Link to this scenario", htmlFor=MainIds.SHARE_LINK, className="visually-hidden"),
+        dbc.Input(id=MainIds.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
     ], className="d-flex flex-wrap align-items-center gap-2 mb-3 scenario-bar")
 
 
@@ -68,18 +73,18 @@ def views_row() -> dbc.Row:
         dbc.CardHeader([html.H2("Symbiosis network", className="h6 mb-0 d-inline"),
                         html.Span(" click an arrow's marker to switch it, a firm for its panel",
                                   className="small text-muted")]),
-        dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
+        dbc.CardBody(dcc.Loading(dcc.Graph(id=MainIds.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
                                            clear_on_unhover=True),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
     ], className="h-100")
     sankey = dbc.Card([
         dbc.CardHeader([
             html.H2("Flows", className="h6 mb-0 me-2 d-inline"),
-            dbc.RadioItems(id=ids.SANKEY_TABS, options=[], value=None, inline=True, class_name="btn-group sankey-tabs",
+            dbc.RadioItems(id=MainIds.SANKEY_TABS, options=[], value=None, inline=True, class_name="btn-group sankey-tabs",
                            input_class_name="btn-check", label_class_name="btn btn-outline-primary btn-sm",
                            label_checked_class_name="active"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
-        dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
+        dbc.CardBody(dcc.Loading(dcc.Graph(id=MainIds.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
     ], className="h-100")
     return dbc.Row([dbc.Col(network, lg=7, className="mb-3"), dbc.Col(sankey, lg=5, className="mb-3")])
@@ -91,26 +96,29 @@ def exchange_card() -> dbc.Card:
         dbc.CardHeader(html.H2("Exchanges", className="h6 mb-0")),
         dbc.CardBody([
             html.Div([
-                dbc.Label("Category", html_for=ids.FILTER_CATEGORY, className="small mb-0"),
-                dbc.Select(id=ids.FILTER_CATEGORY, value="all", options=[
+                dbc.Label("Category", html_for=MainIds.FILTER_CATEGORY, className="small mb-0"),
+                dbc.Select(id=MainIds.FILTER_CATEGORY, value="all", options=[
                     {"label": "All", "value": "all"}, {"label": "Water", "value": "water"},
                     {"label": "Energy", "value": "energy"}, {"label": "Materials", "value": "material"}], **select),
-                dbc.Label("Status", html_for=ids.FILTER_STATUS, className="small mb-0 ms-2"),
-                dbc.Select(id=ids.FILTER_STATUS, value="all", options=[
+                dbc.Label("Status", html_for=MainIds.FILTER_STATUS, className="small mb-0 ms-2"),
+                dbc.Select(id=MainIds.FILTER_STATUS, value="all", options=[
                     {"label": "All", "value": "all"}, {"label": "Existing", "value": "existing"},
                     {"label": "Candidate", "value": "candidate"}], **select),
-                dbc.Label("Search", html_for=ids.FILTER_TEXT, className="small mb-0 ms-2"),
-                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=True,
+                dbc.Label("Search", html_for=MainIds.FILTER_TEXT, className="small mb-0 ms-2"),
+                dbc.Input(id=MainIds.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=SEARCH_PAUSE_MS,
                           size="sm", class_name="w-auto"),
-                html.Span(id=ids.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
+                html.Span(id=MainIds.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
             ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
             html.P("\u0394 columns: the change in each KPI a year if that exchange alone is switched "
                    "(lower is better). Candidate rows are marked.", className="small text-muted mb-1"),
-            html.Div(id=ids.EXCHANGE_TABLE, className="table-responsive"),
+            # one page of the list, drawn on the server (callbacks: _render_list)
+            html.Div(html.Table([exchange_table_head(), html.Tbody(id=MainIds.EXCHANGE_ROWS)],
+                                className="table table-sm table-hover align-middle exchange-table"),
+                     id=MainIds.EXCHANGE_TABLE, className="table-responsive"),
             html.Div([
-                dbc.Button("\u2190 Previous", id=ids.PAGE_PREVIOUS, size="sm", color="secondary", outline=True),
-                html.Span(id=ids.TABLE_PAGER, className="small mx-2"),
-                dbc.Button("Next \u2192", id=ids.PAGE_NEXT, size="sm", color="secondary", outline=True),
+                dbc.Button("\u2190 Previous", id=MainIds.PAGE_PREVIOUS, size="sm", color="secondary", outline=True),
+                html.Span(id=MainIds.TABLE_PAGER, className="small mx-2"),
+                dbc.Button("Next \u2192", id=MainIds.PAGE_NEXT, size="sm", color="secondary", outline=True),
             ], className="d-flex align-items-center justify-content-end"),
         ]),
     ], className="mb-3")
@@ -118,29 +126,32 @@ def exchange_card() -> dbc.Card:
 
 def build_layout() -> html.Div:
     return html.Div([
-        dcc.Store(id=ids.MAIN_PAGE, data=True),
-        dcc.Store(id=ids.TABLE_SORT, data={"column": "", "descending": False}),
-        dcc.Store(id=ids.TABLE_PAGE, data=0),
-        dcc.Store(id=ids.SELECTED_FIRM, data=None),
-        dcc.Store(id=ids.PARK_EXCHANGES, data=None),
-        dcc.Store(id=ids.TABLE_DATA, data=None),
+        dcc.Store(id=MainIds.MAIN_PAGE, data=True),
+        # the page's own address (the Sankey shown, in its fragment); "callback-nav" keeps it and
+        # the shell's in step (each tells the other when it writes the address)
+        dcc.Location(id=MainIds.ADDRESS, refresh="callback-nav"),
+        dcc.Store(id=MainIds.TABLE_SORT, data={"column": "", "descending": False}),
+        dcc.Store(id=MainIds.TABLE_PAGE, data=0),
+        dcc.Store(id=MainIds.SELECTED_FIRM, data=None),
+        dcc.Store(id=MainIds.PARK_KEY, data=None),
+        dcc.Store(id=MainIds.PARK_EXCHANGES, data=None),
         header(),
         dbc.Container([
             scenario_bar(),
-            dbc.Alert(id=ids.ERROR_ALERT, is_open=False, color="warning", dismissable=True),
+            dbc.Alert(id=MainIds.ERROR_ALERT, is_open=False, color="warning", dismissable=True),
             # A slow toggle (a very large park) dims the cards under a spinner; the old
             # figures stay readable until the new ones arrive.
-            dcc.Loading(dbc.Row(id=ids.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
+            dcc.Loading(dbc.Row(id=MainIds.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
                         overlay_style=DIMMED,
-                        target_components={ids.KPI_STRIP: "children"}),
+                        target_components={MainIds.KPI_STRIP: "children"}),
             views_row(),
             exchange_card(),
         ], fluid=True, tag="main"),
-        dbc.Offcanvas(html.Div(id=ids.FIRM_PANEL_BODY), id=ids.FIRM_PANEL, placement="end", is_open=False,
-                      title=html.Span("Firm", id=ids.FIRM_PANEL_TITLE), labelledby=ids.FIRM_PANEL_TITLE,
+        dbc.Offcanvas(html.Div(id=MainIds.FIRM_PANEL_BODY), id=MainIds.FIRM_PANEL, placement="end", is_open=False,
+                      title=html.Span("Firm", id=MainIds.FIRM_PANEL_TITLE), labelledby=MainIds.FIRM_PANEL_TITLE,
                       scrollable=True, class_name="firm-panel"),
-        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources", id=ids.SOURCES_TITLE)),
-                   dbc.ModalBody(id=ids.SOURCES_BODY)],
-                  id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True, labelledby=ids.SOURCES_TITLE),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Data sources", id=MainIds.SOURCES_TITLE)),
+                   dbc.ModalBody(id=MainIds.SOURCES_BODY)],
+                  id=MainIds.SOURCES_MODAL, is_open=False, size="xl", scrollable=True, labelledby=MainIds.SOURCES_TITLE),
         *storage_modals(),
-    ], id=ids.PAGE)
+    ], id=MainIds.PAGE)

@@ -12,6 +12,8 @@ from threading import Lock
 from dashboard import model
 from dashboard.storage import StorageError
 
+from . import exchange_list
+
 
 @dataclass(frozen=True)
 class Request:
@@ -44,6 +46,11 @@ class _LRU:
         self.items: OrderedDict = OrderedDict()
         self.lock = Lock()
 
+    def peek(self, key):
+        """The value held for ``key``, or None."""
+        with self.lock:
+            return self.items.get(key)
+
     def get_or_make(self, key, make):
         with self.lock:
             if key in self.items:
@@ -70,6 +77,7 @@ class AppState:
         self._evaluations = _LRU(evaluation_cache)
         self._marginals = _LRU(evaluation_cache)
         self._views = _LRU(evaluation_cache)
+        self._list_entries = _LRU(8)
 
     def park(self, key: str) -> model.Park:
         """The park for a URL key; raises ParkError if it is unknown."""
@@ -132,6 +140,21 @@ class AppState:
         return self._marginals.get_or_make(
             (request.park.content_hash, request.active, request.scenario.without),
             lambda: model.marginal_effects(base.park, base.active, base=base))
+
+
+    def marginal_of(self, request: Request, exchange_ids: tuple[str, ...]) -> dict[str, model.Kpis]:
+        """The marginal effects of just these exchanges (a page of the list), taken from
+        every exchange's where those are at hand."""
+        key = (request.park.content_hash, request.active, request.scenario.without)
+        every = self._marginals.peek(key)
+        if every is not None:
+            return {i: every[i] for i in exchange_ids}
+        base = self.scenario_evaluation(request)
+        return model.marginal_effects(base.park, base.active, base=base, only=exchange_ids)
+
+    def list_entries(self, park: model.Park) -> tuple[exchange_list.Entry, ...]:
+        """What the exchange list filters and sorts by that depends on the park alone."""
+        return self._list_entries.get_or_make(park.content_hash, lambda: exchange_list.entries(park))
 
 
 def resolve_lenient(state: AppState, search: str | None) -> tuple[model.Park, frozenset[str], list[str]]:

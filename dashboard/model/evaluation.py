@@ -202,21 +202,27 @@ class Evaluation:
     @cached_property
     def flows(self) -> tuple[ExchangeFlow, ...]:
         """One ExchangeFlow per exchange, in the park's own order."""
-        by_id = {}
-        run, plan, park = self.run, self.plan, self.park
-        for pos, exchange in enumerate(plan.exchanges):
-            taker = run.bound_by[pos]
-            carried = run.carried[pos]
-            by_id[exchange.id] = ExchangeFlow(
-                exchange=exchange, active=run.active[pos], carried=carried,
-                met=carried * exchange.ratio, bound=_BOUNDS[run.bound[pos]],
-                bound_by=plan.exchanges[taker].id if taker >= 0 else None,
-                unit=park.resource[exchange.resource].unit,
-                demand_unit=park.resource[exchange.replaces].unit)
-        return tuple(by_id[e.id] for e in park.exchanges)
+        position = self.plan.position_of
+        return tuple(self._flow_at(position[e.id]) for e in self.park.exchanges)
 
     def flow(self, exchange_id: str) -> ExchangeFlow:
-        return self.flows[self._flow_index[exchange_id]]
+        """One exchange's flow; made alone where ``flows`` has not been asked for (a page
+        of a long list needs a few of thousands)."""
+        if "flows" in self.__dict__:
+            return self.flows[self._flow_index[exchange_id]]
+        return self._flow_at(self.plan.position_of[exchange_id])
+
+    def _flow_at(self, pos: int) -> ExchangeFlow:
+        run, plan, park = self.run, self.plan, self.park
+        exchange = plan.exchanges[pos]
+        taker = run.bound_by[pos]
+        carried = run.carried[pos]
+        return ExchangeFlow(
+            exchange=exchange, active=run.active[pos], carried=carried,
+            met=carried * exchange.ratio, bound=_BOUNDS[run.bound[pos]],
+            bound_by=plan.exchanges[taker].id if taker >= 0 else None,
+            unit=park.resource[exchange.resource].unit,
+            demand_unit=park.resource[exchange.replaces].unit)
 
     @cached_property
     def _flow_index(self) -> dict[str, int]:

@@ -83,16 +83,20 @@ def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[fl
 
 
 def marginal_effects(park: Park, active: Iterable[str] | None = None,
-                     base: Evaluation | None = None) -> dict[str, Kpis]:
-    """For every exchange id, the KPI change (toggled minus current) when that exchange
-    alone is switched on (if off) or off (if on) from the scenario ``active``.
+                     base: Evaluation | None = None, only: Iterable[str] | None = None) -> dict[str, Kpis]:
+    """For every exchange id (or those in ``only``, in the park's order), the KPI change
+    (toggled minus current) when that exchange alone is switched on (if off) or off (if
+    on) from the scenario ``active``.
 
     Units as in ``Kpis``; a negative value is an improvement. Pass ``base`` to reuse an
-    evaluation of the same scenario.
+    evaluation of the same scenario. Unknown ids in ``only`` raise KeyError.
     """
     if base is None:
         base = evaluate(park, active)
     plan = base.plan
+    if only is not None:
+        wanted = set(only)
+        return {e.id: Kpis(*toggle_delta(plan, base, plan.position_of[e.id])) for e in park.exchanges if e.id in wanted}
     effects = {}
     for position, exchange in enumerate(plan.exchanges):
         effects[exchange.id] = Kpis(*toggle_delta(plan, base, position))

@@ -4,7 +4,7 @@ none builds its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .deal import Deal, deal_in
@@ -89,15 +89,17 @@ class ExchangeRow:
         return record
 
 
-def exchange_rows(park: Park, evaluation: Evaluation,
-                  marginal: Mapping[str, Kpis] | None = None) -> tuple[ExchangeRow, ...]:
-    """One row per exchange of ``evaluation`` (the park's exchange order), with its
-    marginal effect, its value and its deal where ``marginal`` (from ``marginal_effects``)
-    is given. ``park`` gives the names: the whole park, even where firms have left the
+def exchange_rows(park: Park, evaluation: Evaluation, marginal: Mapping[str, Kpis] | None = None,
+                  ids: Iterable[str] | None = None) -> tuple[ExchangeRow, ...]:
+    """One row per exchange of ``evaluation`` (the park's exchange order), or per id in
+    ``ids`` (in that order: a page of a list), with its marginal effect, its value and its
+    deal where ``marginal`` (from ``marginal_effects``; for ``ids``, at least theirs) is
+    given. ``park`` gives the names: the whole park, even where firms have left the
     evaluated view."""
+    flows = evaluation.flows if ids is None else tuple(evaluation.flow(i) for i in ids)
     rows = []
     deltas = on_minus_off(evaluation, marginal) if marginal is not None else {}
-    for flow in evaluation.flows:
+    for flow in flows:
         exchange = flow.exchange
         value = deal = None
         if marginal is not None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.app import ids
 from dashboard.paths import shipped_park
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
@@ -237,3 +238,18 @@ def cli_kpis(*args: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
                           capture_output=True, text=True, check=True, timeout=60)
     return json.loads(done.stdout)["kpis"]["scenario"]
+
+
+def dom_id(pattern_id: dict) -> str:
+    """The DOM id Dash gives a pattern-matching id: its JSON, keys sorted, no spaces."""
+    return json.dumps(pattern_id, sort_keys=True, separators=(",", ":"))
+
+
+def toggle_id(exchange_id: str) -> str:
+    """The DOM id of an exchange's checkbox in the list."""
+    return dom_id({"type": ids.MainIds.EXCHANGE_TOGGLE, "index": exchange_id})
+
+
+def toggles_shown(page) -> list[str]:
+    """The exchange ids whose checkboxes the list's page shows, in order."""
+    return page.eval_on_selector_all("#exchange-table tbody tr", "rows => rows.map(r => r.dataset.exchange)")

@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 
 from dashboard import model
 from dashboard.paths import shipped_park
-from tests.browser.conftest import cli_kpis, click_point, kpi_values, wait_for_dashboard, wait_for_kpis_to_change
+from tests.browser.conftest import (
+    cli_kpis,
+    click_point,
+    kpi_values,
+    toggle_id,
+    toggles_shown,
+    wait_for_dashboard,
+    wait_for_kpis_to_change,
+)
 
 CANDIDATE = "tisso2_novozymes"
 
@@ -48,10 +56,10 @@ def test_toggling_a_candidate_gives_exactly_the_cli_figures(server, page):
 def test_two_toggles_in_one_instant_both_count(server, page):
     page.goto(server.url)
     wait_for_dashboard(page)
-    page.wait_for_selector("#exchange-table input[data-toggle]")
+    page.wait_for_selector("#exchange-table input[type=checkbox]")
     before = kpi_values(page)
-    page.evaluate("""() => ['tisso2_novozymes', 'heatpump_effluent_dh'].forEach(
-        id => document.querySelector('input[data-toggle="' + id + '"]').click())""")
+    page.evaluate("""(boxes) => boxes.forEach(id => document.getElementById(id).click())""",
+                  [toggle_id("tisso2_novozymes"), toggle_id("heatpump_effluent_dh")])
     page.wait_for_function("location.search.includes('heatpump_effluent_dh')")
     assert page.url.endswith("?on=heatpump_effluent_dh,tisso2_novozymes") or \
         page.url.endswith("?on=tisso2_novozymes,heatpump_effluent_dh")
@@ -205,14 +213,14 @@ def test_exchange_list_filters_and_sorts(server, page):
     page.get_by_role("button", name="Carried a year").click()
     page.wait_for_selector("#exchange-table th[aria-sort=descending]")
     # quantities compare only within a unit: grouped by unit, largest first in each
-    shown = page.eval_on_selector_all("#exchange-table tbody tr", "rs => rs.map(r => r.dataset.exchange)")
+    shown = toggles_shown(page)
     flows = model.evaluate(model.load_park(shipped_park())).flows
     expected = [f.id for _, f in sorted(enumerate(flows), key=lambda p: (p[1].unit, -p[1].carried, p[0]))]
     assert shown == expected and len(shown) == 18
     page.fill("#filter-text", "tissø")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length < 18")
-    assert all("tisso" in r for r in page.eval_on_selector_all("#exchange-table tbody tr", "rs => rs.map(r => r.dataset.exchange)"))
+    assert all("tisso" in r for r in toggles_shown(page))
 
 
 def test_several_gunicorn_workers_serve_one_user(page, tmp_path):
