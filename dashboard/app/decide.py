@@ -25,7 +25,7 @@ from dashboard.model.portfolio import Best, Front, best_portfolio, pareto_front,
 
 from . import ids
 from .components import change_text, kpi_strip
-from .layout import GRAPH_CONFIG
+from .layout import DIMMED, GRAPH_CONFIG
 from .state import AppState, Request
 from .value import deal_bar, deal_summary
 
@@ -108,7 +108,7 @@ def decide_layout() -> html.Div:
             html.P("Each point is a set of links no other set beats on both; the star is the scenario shown. "
                    "Click a point to apply it.", className="small text-muted mb-1"),
             dcc.Loading(dcc.Graph(id=ids.DECIDE_FRONT, config=GRAPH_CONFIG, className="decide-front"),
-                        delay_show=300, type="circle"),
+                        delay_show=300, type="circle", overlay_style=DIMMED),
             html.Div(id=ids.DECIDE_FRONT_NOTE, className="small text-muted", role="status"),
         ]),
     ], className="h-100")
@@ -125,11 +125,12 @@ def decide_layout() -> html.Div:
             html.P("The curve takes the candidate links one at a time, cheapest CO2e cut first, each measured on "
                    "top of those before it, so the bars add up. Click a bar to switch on that link and every "
                    "cheaper one before it.", className="text-muted"),
-            dcc.Loading(dbc.Row(id=ids.DECIDE_KPIS, className="kpi-strip"), delay_show=300, type="circle"),
+            dcc.Loading(dbc.Row(id=ids.DECIDE_KPIS, className="kpi-strip"), delay_show=300, type="circle",
+                        overlay_style=DIMMED),
             dbc.Card([
                 dbc.CardHeader(html.H3("Marginal abatement cost curve", className="h6 mb-0")),
                 dbc.CardBody([dcc.Loading(dcc.Graph(id=ids.DECIDE_MACC, config=GRAPH_CONFIG, className="decide-macc"),
-                                          delay_show=300, type="circle"),
+                                          delay_show=300, type="circle", overlay_style=DIMMED),
                               html.Div(id=ids.DECIDE_MACC_NOTE, className="small text-muted")], className="p-1"),
             ], className="mb-3"),
             dbc.Row([dbc.Col(form, lg=4, className="mb-3"), dbc.Col(answer, lg=3, className="mb-3"),

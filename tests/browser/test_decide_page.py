@@ -13,9 +13,9 @@ BOTH_BIOGAS = "?on=biogas_novozymes_bioenergi,biogas_reactor_wastewater"
 
 
 def wait_for_decide(page) -> None:
-    page.wait_for_selector(f"#{ids.KPI_CARD['co2_t']} .kpi-value", timeout=30_000)
-    page.wait_for_selector(f"#{ids.DECIDE_MACC} .bars path", timeout=30_000)
-    page.wait_for_selector(f"#{ids.DECIDE_FRONT} .scatterlayer .point", timeout=30_000)
+    page.wait_for_selector(f"#{ids.KPI_CARD['co2_t']} .kpi-value", timeout=90_000)
+    page.wait_for_selector(f"#{ids.DECIDE_MACC} .bars path", timeout=90_000)
+    page.wait_for_selector(f"#{ids.DECIDE_FRONT} .scatterlayer .point", timeout=90_000)
 
 
 def mark_position(page, graph_id: str, index: int, middle: bool) -> tuple[float, float]:
