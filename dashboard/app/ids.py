@@ -63,6 +63,7 @@ UPLOAD_BUTTON = "upload-button"
 EXPORT_MENU = "export-menu"
 EXPORT_LINK = {kind: f"export-{kind}" for kind in ("html", "pdf", "xlsx", "csv", "png", "svg")}
 KIOSK_LINK = "kiosk-link"
+USER_BAR = "user-bar"
 
 # upload
 UPLOAD_MODAL = "upload-modal"

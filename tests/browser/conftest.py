@@ -51,8 +51,8 @@ def free_port() -> int:
 class Server:
     """``eco-park serve`` in a subprocess, on a free port, with its own database."""
 
-    def __init__(self, park: Path | None, database: Path, port: int | None = None):
-        self.park, self.database = park, database
+    def __init__(self, park: Path | None, database: Path, port: int | None = None, args: tuple[str, ...] = ()):
+        self.park, self.database, self.args = park, database, tuple(args)
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.log = database.with_suffix(".log")
@@ -62,7 +62,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port), *self.args]
         if self.park:
             command.insert(4, str(self.park))
         env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}")
@@ -119,8 +119,8 @@ def own_server(tmp_path):
     """A server of this test's own (fresh database), for tests that store or restart."""
     servers: list[Server] = []
 
-    def make(park: Path | None = None) -> Server:
-        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3").start()
+    def make(park: Path | None = None, args: tuple[str, ...] = ()) -> Server:
+        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3", args=args).start()
         servers.append(running)
         return running
 

@@ -1,0 +1,66 @@
+"""Serving many users, in a real browser: signing in, Dash's renderer sending the CSRF
+token by itself, a viewer refused, a kiosk link, all against `eco-park serve --auth`."""
+
+from __future__ import annotations
+
+from dashboard import storage
+from dashboard.auth import Auth
+
+from .conftest import wait_for_dashboard
+
+PASSWORD = "correct horse battery"
+CANDIDATE = "tisso2_novozymes"
+
+
+def sign_in(page, url: str, name: str, target: str = "/") -> None:
+    page.goto(url + target)
+    page.wait_for_selector("form[action='/login']")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_dashboard(page)
+
+
+def test_signed_in_editor_saves_as_themselves_and_a_viewer_is_refused(own_server, page_factory, tmp_path):
+    auth = Auth.create(tmp_path / "users.json")
+    auth.set_user("eda", "editor", PASSWORD)
+    auth.set_user("vic", "viewer", PASSWORD)
+    running = own_server(args=("--auth", str(auth.path)))
+    page = page_factory()
+    sign_in(page, running.url, "eda", f"/?on={CANDIDATE}")
+    assert page.url.endswith(f"/?on={CANDIDATE}")  # back where the link pointed
+    assert "Signed in as eda (editor)" in page.inner_text("#user-bar")
+    page.get_by_role("button", name="Save scenario").click()
+    page.wait_for_selector("#save-name", state="visible")
+    assert page.input_value("#save-author") == "eda" and page.is_disabled("#save-author")
+    page.fill("#save-name", "Lake water")
+    page.get_by_role("button", name="Save", exact=True).click()  # a POST: needs the CSRF header
+    page.wait_for_function("document.querySelector('#save-result').textContent.includes('Saved')", timeout=10_000)
+    store = storage.Store(f"sqlite:///{running.database}")
+    assert [(s.name, s.author, s.on) for s in store.list_scenarios()] == [("Lake water", "eda", (CANDIDATE,))]
+
+    viewer = page_factory()
+    sign_in(viewer, running.url, "vic")
+    viewer.get_by_role("button", name="Save scenario").click()
+    viewer.wait_for_selector("#save-name", state="visible")
+    viewer.fill("#save-name", "Not allowed")
+    viewer.get_by_role("button", name="Save", exact=True).click()
+    viewer.wait_for_function("document.querySelector('#save-result').textContent.includes('needs the editor role')",
+                             timeout=10_000)
+    assert len(store.list_scenarios()) == 1
+    viewer.keyboard.press("Escape")
+    viewer.wait_for_selector("#save-name", state="hidden")
+    viewer.get_by_role("button", name="Sign out").click()
+    viewer.wait_for_selector("form[action='/login']")
+
+
+def test_a_kiosk_link_shows_without_login(own_server, page, console, tmp_path):
+    auth = Auth.create(tmp_path / "users.json")
+    auth.set_user("ada", "admin", PASSWORD)
+    running = own_server(args=("--auth", str(auth.path)))
+    _, path = auth.add_kiosk_link(f"?on={CANDIDATE}", by="ada")
+    page.goto(running.url + path)
+    page.wait_for_selector(".kiosk-kpi-value", timeout=30_000)
+    console.expect("status of 403")  # the dashboard (and its favicon) refused, as they must be
+    page.goto(running.url + "/")
+    assert "kiosk link opens its kiosk page only" in page.inner_text("body")
