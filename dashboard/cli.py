@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="users file: logins and roles on (default: ECO_PARK_AUTH; off when neither is set)")
     serve.add_argument("--user-header", default=None, metavar="HEADER",
                        help="trust this request header (set by a login proxy) as the user's name; needs --auth")
+    serve.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="serve with N gunicorn worker processes, 8 threads each (default: one process, "
+                            "Flask's server)")
 
     users = sub.add_parser("users", help="manage the users file: logins, roles and kiosk links")
     users.add_argument("--auth", default=None, metavar="FILE", help="users file (default: ECO_PARK_AUTH)")
@@ -446,6 +449,14 @@ def command_serve(args: argparse.Namespace) -> int:
     if args.user_header and not (args.auth or os.environ.get(AUTH_ENV)):
         print("eco-park serve: --user-header needs --auth FILE (its secret signs sessions)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.workers < 0 or args.workers > 64:
+        print("eco-park serve: --workers must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers:
+        from dashboard.app.server import run_workers
+
+        return run_workers(path if args.path else None, args.host, args.port, args.workers, database_url=args.db,
+                           auth=args.auth, user_header=args.user_header)
     return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db, auth=args.auth,
                user_header=args.user_header)
 

@@ -21,6 +21,7 @@ from .callbacks import register_callbacks
 from .compare import compare_layout
 from .decide import background_manager, decide_layout, register_decide_callbacks
 from .downloads import downloads_blueprint
+from .http import install_http
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
 from .state import AppState
@@ -58,6 +59,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     register_kiosk_callbacks(app)
     register_decide_callbacks(app, state)
     install_access(app.server, auth, user_header)
+    install_http(app)
     app.server.register_blueprint(downloads_blueprint(state))
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024

@@ -155,6 +155,10 @@ def page_factory(browser, console):
     contexts = []
 
     def make(width: int = 1920, height: int = 1080, **options):
+        # Playwright's string predicates (wait_for_function) are evaluated in the page, which the
+        # server's Content-Security-Policy forbids; tests/browser/test_serving.py runs the
+        # dashboard with the policy enforced (bypass_csp=False).
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
         contexts.append(context)
         page = context.new_page()

@@ -3,10 +3,12 @@ token by itself, a viewer refused, a kiosk link, all against `eco-park serve --a
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from dashboard import storage
 from dashboard.auth import Auth
 
-from .conftest import wait_for_dashboard
+from .conftest import click_point, wait_for_dashboard
 
 PASSWORD = "correct horse battery"
 CANDIDATE = "tisso2_novozymes"
@@ -64,3 +66,27 @@ def test_a_kiosk_link_shows_without_login(own_server, page, console, tmp_path):
     console.expect("status of 403")  # the dashboard (and its favicon) refused, as they must be
     page.goto(running.url + "/")
     assert "kiosk link opens its kiosk page only" in page.inner_text("body")
+
+
+def test_the_dashboard_works_under_its_content_security_policy(server, page_factory, console):
+    """No inline script, eval or style the policy forbids: the browser would report each
+    refusal as a console error, which fails the test."""
+    page = page_factory(bypass_csp=False)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    response = page.goto(server.url)
+    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    wait_for_dashboard(page)
+    cost = page.locator("#kpi-cost .kpi-value")
+    before = cost.get_attribute("data-value")
+    page.get_by_label(f"Switch {CANDIDATE}:", exact=False).check()
+    expect(cost).not_to_have_attribute("data-value", before, timeout=10_000)
+    page.locator("#sankey-tabs label", has_text="Energy (MWh)").click()
+    expect(page.locator("#sankey-graph .gtitle")).to_contain_text("Energy (MWh)", timeout=10_000)
+    click_point(page, "network-graph", "firm", "novozymes")
+    expect(page.locator("#firm-panel-title")).not_to_be_empty(timeout=10_000)
+    page.keyboard.press("Escape")
+    expect(page.locator("#firm-panel")).to_be_hidden()
+    page.get_by_role("button", name="Upload park").click()  # a dialog: bootstrap's own styles and scripts
+    expect(page.locator("#upload-modal")).to_be_visible()
+    assert violations == []
