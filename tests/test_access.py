@@ -24,11 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def kalundborg():
-    return model.load_park(shipped_park())
-
-
 @pytest.fixture
 def auth(tmp_path) -> Auth:
     auth = Auth.create(tmp_path / "users.json")
