@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="serve with N gunicorn worker processes, 8 threads each (default: one process, "
                             "Flask's server)")
 
+    worker = sub.add_parser("worker", help="run a Celery worker for exports and other long jobs (needs Redis)")
+    worker.add_argument("path", nargs="?", default=None, help="the server's default park (default: ECO_PARK_PARK "
+                                                               "or the shipped Kalundborg park)")
+    worker.add_argument("--redis", default=None, metavar="URL", help="Redis URL (default: ECO_PARK_REDIS_URL)")
+    worker.add_argument("--db", default=None, help="the server's database URL (default: ECO_PARK_DB)")
+    worker.add_argument("--concurrency", type=int, default=2, metavar="N", help="jobs at once (default 2)")
+
     users = sub.add_parser("users", help="manage the users file: logins, roles and kiosk links")
     users.add_argument("--auth", default=None, metavar="FILE", help="users file (default: ECO_PARK_AUTH)")
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -461,6 +468,29 @@ def command_serve(args: argparse.Namespace) -> int:
                user_header=args.user_header)
 
 
+def command_worker(args: argparse.Namespace) -> int:
+    from dashboard.app.jobs import REDIS_ENV
+
+    if args.redis:
+        os.environ[REDIS_ENV] = args.redis
+    if not os.environ.get(REDIS_ENV):
+        print(f"eco-park worker: give the Redis URL with --redis URL or {REDIS_ENV}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.path:
+        load_park(args.path)  # a bad park is reported here, as by the other commands
+        os.environ["ECO_PARK_PARK"] = args.path
+    if args.db:
+        os.environ["ECO_PARK_DB"] = args.db
+    if not 1 <= args.concurrency <= 64:
+        print("eco-park worker: --concurrency must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from dashboard.worker import celery_app
+
+    celery_app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}", "--pool=prefork",
+                            "--without-gossip", "--without-mingle", "-n", f"eco-park-{os.getpid()}@%h"])
+    return EXIT_OK
+
+
 def command_users(args: argparse.Namespace) -> int:
     import getpass
 
@@ -506,7 +536,7 @@ def command_users(args: argparse.Namespace) -> int:
 COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "macc": command_macc,
             "optimise": command_optimise, "optimize": command_optimise, "generate": command_generate,
             "template": command_template, "report": command_report, "serve": command_serve,
-            "users": command_users}
+            "users": command_users, "worker": command_worker}
 
 
 def main(argv: list[str] | None = None) -> int:

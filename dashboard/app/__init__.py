@@ -19,9 +19,11 @@ from . import ids
 from .access import current_user, install_access, kiosk_allows
 from .callbacks import register_callbacks
 from .compare import compare_layout
-from .decide import background_manager, decide_layout, register_decide_callbacks
+from .decide import decide_layout, register_decide_callbacks
 from .downloads import downloads_blueprint
+from .export_jobs import register_export_jobs
 from .http import install_http
+from .jobs import background_manager
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
 from .state import AppState
@@ -30,13 +32,14 @@ from .storage_ui import MAX_UPLOAD_BYTES, register_storage_callbacks
 
 def create_app(park: model.Park | str | Path | None = None, store: Store | None = None,
                database_url: str | None = None, auth: Auth | str | Path | None = None,
-               user_header: str | None = None) -> Dash:
+               user_header: str | None = None, jobs=None) -> Dash:
     """A Dash app serving ``park`` (a Park or a path; default: the shipped Kalundborg park)
     as its default park. Uploaded parks and saved scenarios go to ``store`` (default: a
     Store on ``database_url``, ``ECO_PARK_DB`` or the SQLite file in the data directory).
     Logins are on when ``auth`` (a users file, or ``ECO_PARK_AUTH``) is given; a login
     proxy's ``user_header`` (or ``ECO_PARK_USER_HEADER``) is then trusted too (see
-    ``app.access``). Raises ParkError if the park cannot be loaded, AuthError if the
+    ``app.access``). Slow callbacks run as jobs on ``jobs`` (default: ``app.jobs``'s
+    manager: Celery when ``ECO_PARK_REDIS_URL`` is set, else diskcache). Raises ParkError if the park cannot be loaded, AuthError if the
     users file cannot."""
     auth = auth or os.environ.get(AUTH_ENV) or None
     if auth is not None and not isinstance(auth, Auth):
@@ -48,7 +51,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     state = AppState(park, store=store)
     app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
-               background_callback_manager=background_manager(store.url),
+               background_callback_manager=jobs or background_manager(store.url),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
@@ -58,6 +61,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
     register_decide_callbacks(app, state)
+    register_export_jobs(app, state)
     install_access(app.server, auth, user_header)
     install_http(app)
     app.server.register_blueprint(downloads_blueprint(state))

@@ -34,6 +34,8 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/healthz", "/login", "/_favicon.ico")
 KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
+KIOSK_CALLBACKS = frozenset({"page-content.children"})
+"""The only server callback a kiosk screen calls (its views turn in the browser)."""
 HTTPS_ENV = "ECO_PARK_HTTPS"
 
 
@@ -124,6 +126,9 @@ def install_access(server: Flask, auth: Auth | None, user_header: str | None = N
             return Response("Sign in first.", status=401, mimetype="text/plain")
         if user.role is Role.KIOSK and not (path.endswith("/kiosk") or path in KIOSK_PATHS):
             return _forbidden("A kiosk link opens its kiosk page only.")
+        if user.role is Role.KIOSK and path == "/_dash-update-component" and \
+                (request.get_json(silent=True) or {}).get("output") not in KIOSK_CALLBACKS:
+            return _forbidden("A kiosk screen is read-only.")
         if request.method not in SAFE_METHODS and not csrf_ok():
             return _forbidden("The request did not carry this session's CSRF token; reload the page.")
         return None

@@ -14,6 +14,7 @@ from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
 from .downloads import export_href
+from .export_jobs import JOB_KINDS
 from .state import AppState
 
 
@@ -120,12 +121,13 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         ClientsideFunction(namespace="eco", function_name="shareLink"),
         Output(ids.SHARE_LINK, "value"), Input(ids.URL, "search"), Input(ids.URL, "hash"))
 
-    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK]
+    linked = [kind for kind in ids.EXPORT_LINK if kind not in JOB_KINDS]  # the others are background jobs
+
+    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in linked]
                   + [Output(ids.KIOSK_LINK, "href"), Output(ids.DECIDE_LINK, "href")],
                   Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
     def _links(search, _page):
-        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
-                                                                           "/decide" + (search or "")]
+        return [export_href(kind, search) for kind in linked] + ["/kiosk" + (search or ""), "/decide" + (search or "")]
 
     @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
     def _render_network(search, _page):

@@ -3,12 +3,17 @@ token by itself, a viewer refused, a kiosk link, all against `eco-park serve --a
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 from playwright.sync_api import expect
 
 from dashboard import storage
 from dashboard.auth import Auth
 
-from .conftest import click_point, wait_for_dashboard
+from .conftest import ROOT, assert_no_job_processes_left, click_point, wait_for_dashboard, wait_for_job_browser
 
 PASSWORD = "correct horse battery"
 CANDIDATE = "tisso2_novozymes"
@@ -90,3 +95,60 @@ def test_the_dashboard_works_under_its_content_security_policy(server, page_fact
     page.get_by_role("button", name="Upload park").click()  # a dialog: bootstrap's own styles and scripts
     expect(page.locator("#upload-modal")).to_be_visible()
     assert violations == []
+
+
+def test_exports_run_on_a_celery_worker_through_redis(own_server, page, redis_server, tmp_path):
+    """With ECO_PARK_REDIS_URL set the web server only queues the job: a separate
+    `eco-park worker` process makes the file, and a cancelled job's Chromium is gone."""
+    env = {"ECO_PARK_REDIS_URL": redis_server.url}
+    running = own_server(env=env)
+    log = open(tmp_path / "worker.log", "wb")
+    worker = subprocess.Popen([sys.executable, "-m", "dashboard", "worker", "--concurrency", "1"], cwd=ROOT,
+                              env=dict(os.environ, ECO_PARK_DB=f"sqlite:///{running.database}", **env),
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_log(tmp_path / "worker.log", "ready", worker)
+        page.goto(running.url + f"/?on={CANDIDATE}")
+        wait_for_dashboard(page)
+        page.get_by_role("button", name="Export").click()
+        with page.expect_download(timeout=90_000) as download_info:
+            page.get_by_role("button", name="Report (PDF)").click()
+        assert download_info.value.suggested_filename == "kalundborg-symbiosis-report.pdf"
+        assert download_info.value.path().read_bytes().startswith(b"%PDF")
+        assert "succeeded" in (tmp_path / "worker.log").read_text()  # the worker made it, not the web server
+        assert_no_job_processes_left(worker.pid)
+
+        page.get_by_role("button", name="Export").click()
+        page.get_by_role("button", name="Figures (PNG, zip)").click()
+        progress = page.locator("#export-progress")
+        expect(progress).to_contain_text("Making Figures (PNG, zip)", timeout=30_000)
+        wait_for_job_browser(worker.pid)
+        assert not _chromium_under(running.process.pid)  # nothing heavy in the web server
+        progress.get_by_role("button", name="Cancel").click()
+        expect(progress).to_be_hidden()
+        assert_no_job_processes_left(worker.pid)
+        assert worker.poll() is None  # the worker itself carries on ...
+        page.get_by_role("button", name="Export").click()
+        with page.expect_download(timeout=90_000) as download_info:  # ... and makes the next file
+            page.get_by_role("button", name="Figures (SVG, zip)").click()
+        assert download_info.value.suggested_filename == "kalundborg-symbiosis-figures-svg.zip"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        log.close()
+
+
+def wait_for_log(path, text: str, process, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, path.read_text()[-3000:]
+        if text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"'{text}' not in {path}: {path.read_text()[-3000:]}")
+
+
+def _chromium_under(pid: int) -> list:
+    import psutil
+
+    return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
