@@ -291,10 +291,12 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                      prevent_initial_call=True)(lambda _clicks: True)
 
     @app.callback(Output(ids.UPLOAD_RESULT, "children"), Output(ids.URL, "search", allow_duplicate=True),
+                  Output(ids.PARKS_VERSION, "data", allow_duplicate=True),
                   Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.UPLOAD_AUTHOR, "value"),
-                  prevent_initial_call=True)
-    def _upload(contents, filename, author):
-        return handlers.upload(contents, filename, author)
+                  State(ids.PARKS_VERSION, "data"), prevent_initial_call=True)
+    def _upload(contents, filename, author, version):
+        message, search = handlers.upload(contents, filename, author)
+        return message, search, no_update if search is no_update else (version or 0) + 1  # list the new park
 
     @app.callback(Output(ids.SAVE_RESULT, "children"), Output(ids.SCENARIOS_MESSAGE, "children"),
                   Output(ids.SCENARIOS_VERSION, "data"),
@@ -347,8 +349,8 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
         return message, (version or 0) + 1 if changed else no_update
 
     @app.callback(Output(ids.PARKS_BODY, "children"), Input(ids.UPLOAD_MODAL, "is_open"),
-                  Input(ids.PARKS_VERSION, "data"), Input(ids.URL, "search"), prevent_initial_call=True)
-    def _list_parks(is_open, _version, _search):
+                  Input(ids.PARKS_VERSION, "data"), prevent_initial_call=True)
+    def _list_parks(is_open, _version):  # not on every toggle: only when the dialog opens or a park changes
         return handlers.parks_listing() if is_open else no_update
 
     @app.callback(Output(ids.COMPARE_LINK, "href"), Output(ids.COMPARE_LINK, "className"),

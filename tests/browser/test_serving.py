@@ -152,3 +152,19 @@ def _chromium_under(pid: int) -> list:
     import psutil
 
     return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
+
+
+def test_a_toggle_costs_one_callback_request(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    page.wait_for_timeout(1500)  # the first load's requests are done
+    posts = []
+    page.on("request", lambda r: posts.append(r.post_data_json.get("output"))
+            if "/_dash-update-component" in r.url and r.method == "POST" else None)
+    cost = page.locator("#kpi-cost .kpi-value")
+    before = cost.get_attribute("data-value")
+    page.get_by_label(f"Switch {CANDIDATE}:", exact=False).check()
+    expect(cost).not_to_have_attribute("data-value", before, timeout=10_000)
+    page.wait_for_timeout(1500)  # anything that would follow has been sent by now
+    assert len(posts) == 1, posts  # header, cards, links, network, Sankey, list and firm panel together
+    assert "kpi-strip.children" in posts[0] and "network-graph.figure" in posts[0]
