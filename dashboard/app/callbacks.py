@@ -27,7 +27,7 @@ SCENARIO_OUTPUTS = (
     Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
     *[Output(ids.EXPORT_LINK[kind], "href") for kind in LINKED_EXPORTS], Output(ids.KIOSK_LINK, "href"),
     Output(ids.DECIDE_LINK, "href"),
-    Output(ids.NETWORK_GRAPH, "figure"), Output(ids.SANKEY_GRAPH, "figure"), Output(ids.TABLE_DATA, "data"),
+    Output(ids.NETWORK_GRAPH, "figure"), Output(ids.TABLE_DATA, "data"),
     Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
 )
 
@@ -94,14 +94,16 @@ class Handlers:
         fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
         return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
 
-    def render_scenario(self, search: str | None, view_key: str | None, firm_id: str | None,
-                        shown: dict | None, triggered: set[str]) -> tuple:
-        """Everything a scenario shows, in ONE response: header, KPI cards, links, network,
-        Sankey, exchange list and firm panel (see ``SCENARIO_OUTPUTS``). ``triggered`` are
-        the inputs that changed ("url.search", ...): a Sankey tab or a firm alone redraws only
-        that part, and the header is sent only when the park differs from the one ``shown``
-        (so nothing downstream of it fires again). With nothing ``shown`` yet the page has
-        just appeared (Dash then names an arbitrary input as the trigger): everything."""
+    def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
+                        triggered: set[str]) -> tuple:
+        """What a scenario shows, in ONE response: header, KPI cards, links, network,
+        exchange list and firm panel (see ``SCENARIO_OUTPUTS``; the Sankey has its own
+        callback, since its tab follows the header's options in the browser and Dash does not
+        run a callback again for an input that its own output led to). ``triggered`` are the
+        inputs that changed ("url.search", ...): a firm alone redraws only its panel, and the
+        header is sent only when the park differs from the one ``shown``. With nothing
+        ``shown`` yet the page has just appeared (Dash then names an arbitrary input as the
+        trigger): everything."""
         everything = shown is None or not triggered or bool(triggered & {f"{ids.URL}.search", f"{ids.MAIN_PAGE}.data"})
         skip = no_update
         if everything:
@@ -115,11 +117,9 @@ class Handlers:
         else:
             header, kpis, links, network, table = (skip,) * 4, (skip,) * 4, (skip,) * (len(LINKED_EXPORTS) + 2), \
                 skip, skip
-        sankey = self.render_sankey(search, view_key) if everything or f"{ids.SANKEY_TABS}.value" in triggered \
-            else skip
         firm = self.render_firm_panel(search, firm_id) if everything or f"{ids.SELECTED_FIRM}.data" in triggered \
             else (skip, skip)
-        return (*header, *kpis, *links, network, sankey, table, *firm)
+        return (*header, *kpis, *links, network, table, *firm)
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
@@ -139,13 +139,17 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids."""
     handlers = Handlers(state)
 
-    # A toggle changes the address; ONE request then brings everything the scenario shows
-    # (Handlers.render_scenario), instead of one per part of the page.
+    # A toggle changes the address; two requests then bring everything the scenario shows
+    # (Handlers.render_scenario and the Sankey), instead of one per part of the page.
     @app.callback(*SCENARIO_OUTPUTS, Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"),
-                  Input(ids.SANKEY_TABS, "value"), Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"))
-    def _render_scenario(search, _page, view_key, firm_id, shown):
+                  Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"))
+    def _render_scenario(search, _page, firm_id, shown):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
-        return handlers.render_scenario(search, view_key, firm_id, shown, triggered)
+        return handlers.render_scenario(search, firm_id, shown, triggered)
+
+    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
+    def _render_sankey(search, view_key):
+        return handlers.render_sankey(search, view_key)
 
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="syncSankey"),

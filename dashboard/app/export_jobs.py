@@ -30,7 +30,8 @@ def export_panel() -> list:
         html.Div([
             html.Div(id=ids.EXPORT_JOB_TEXT, className="export-progress-text"),
             dbc.Progress(id=ids.EXPORT_JOB_BAR, value=0, striped=True, animated=True, class_name="my-2"),
-            dbc.Button("Cancel", id=ids.EXPORT_JOB_CANCEL, size="sm", color="secondary", outline=True, n_clicks=0),
+            dbc.Button("Cancel", id=ids.EXPORT_JOB_CANCEL, size="sm", color="secondary", outline=True, n_clicks=0,
+                       class_name="align-self-start"),
         ], id=ids.EXPORT_JOB_PANEL, className="export-progress card shadow", hidden=True, role="status",
             **{"aria-live": "polite"}),
         html.Div(id=ids.EXPORT_JOB_RESULT, className="export-result card shadow small", role="status",

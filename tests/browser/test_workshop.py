@@ -282,8 +282,8 @@ def test_html_and_pdf_reports_open_and_carry_the_scenario_kpis(server, page, tmp
     page.goto(server.url + f"/?on={CANDIDATE}")
     wait_for_dashboard(page)
     page.get_by_role("button", name="Export").click()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Report (PDF)").click()
+    with page.expect_download(timeout=90_000) as download_info:  # made by a background job
+        page.get_by_role("button", name="Report (PDF)").click()
     pdf = PdfReader(download_info.value.path())
     text = " ".join(p.extract_text() for p in pdf.pages)
     for kpi in model.KPI_NAMES:
