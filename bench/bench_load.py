@@ -58,12 +58,16 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, park: Path | None, workers: int, folder: Path):
+    def __init__(self, park: Path | None, workers: int, folder: Path, plain_gunicorn: bool = False):
         self.port = free_port()
-        command = [sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--host", HOST,
-                   "--port", str(self.port)] + ([str(park)] if park else [])
+        if plain_gunicorn:  # the deployment before `serve --workers`: gunicorn's default sync workers
+            command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{self.port}",
+                       "dashboard.wsgi:server"]
+        else:
+            command = [sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--host", HOST,
+                       "--port", str(self.port)] + ([str(park)] if park else [])
         env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{folder / 'bench.sqlite3'}",
-                   ECO_PARK_JOBS_DIR=str(folder / "jobs"))
+                   ECO_PARK_JOBS_DIR=str(folder / "jobs"), ECO_PARK_PARK=str(park or ""))
         env.pop("ECO_PARK_AUTH", None)
         env.pop("ECO_PARK_REDIS_URL", None)
         self.log = open(folder / "server.log", "wb")
@@ -216,6 +220,9 @@ def load(port: int, toggle: Toggle, scenarios: Scenarios, users: int, seconds: f
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
 
+    if errors:
+        kinds = sorted({str(e) for e in errors})
+        print(f"  errors seen: {len(errors)} ({', '.join(kinds)})", file=sys.stderr)
     return {"toggles": len(times), "per_second": len(times) / elapsed, "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "max": ordered[-1] * 1000 if ordered else float("nan"), "errors": len(errors)}
 
@@ -227,13 +234,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each measurement (at most 120)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--park", type=Path, default=None, help="default: the shipped Kalundborg park")
+    parser.add_argument("--plain-gunicorn", action="store_true",
+                        help="run `gunicorn -w N dashboard.wsgi:server` (sync workers) instead, for comparison")
     args = parser.parse_args()
     seconds = min(max(args.seconds, 2.0), 120.0)
     users = min(max(args.users, 1), 500)
     park = model.load_park(args.park or shipped_park())
     scenarios = Scenarios(park)
     with tempfile.TemporaryDirectory(prefix="eco-park-load-") as folder:
-        server = Server(args.park, args.workers, Path(folder))
+        server = Server(args.park, args.workers, Path(folder), args.plain_gunicorn)
         try:
             toggle = Toggle(server.port)
             first = http.client.HTTPConnection(HOST, server.port, timeout=30)
@@ -243,7 +252,8 @@ def main() -> None:
                 held = answer.get("response", {}).get("park-exchanges", {}).get("data")
                 toggle.shown = held if held is not None else toggle.shown
             first.close()
-            print(f"{park.name}: {args.workers} gunicorn gthread workers; a toggle = {len(toggle.callbacks)} "
+            kind = "sync" if args.plain_gunicorn else "gthread"
+            print(f"{park.name}: {args.workers} gunicorn {kind} workers; a toggle = {len(toggle.callbacks)} "
                   f"callback request(s); {users} users, {seconds:g} s a measurement, {args.runs} runs")
             results = {"throughput": [], "paced": [], "slow clients": []}
             load(server.port, toggle, scenarios, min(users, 8), 3.0, None)  # warm every worker up
