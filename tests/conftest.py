@@ -5,6 +5,7 @@ on loopback ports (see tests/services.py)."""
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 
 import pytest
@@ -14,6 +15,13 @@ from dashboard.paths import shipped_park
 from tests import services
 
 _DATABASES = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_folder(tmp_path_factory):
+    """Apps made by the tests keep their background jobs' diskcache here, not in the
+    user's data directory."""
+    os.environ.setdefault("ECO_PARK_JOBS_DIR", str(tmp_path_factory.mktemp("jobs")))
 
 
 @pytest.fixture(scope="session")
