@@ -28,6 +28,8 @@ from flask import Flask, Response, current_app, g, has_request_context, redirect
 
 from dashboard.auth import LOCAL_USER, Auth, Role, User, normal_search
 
+from .http import HTTPS_ENV
+
 CSRF_COOKIE = "_csrf_token"  # the names Dash's renderer reads and sends
 CSRF_HEADER = "X-CSRFToken"
 CSRF_FIELD = "csrf_token"
@@ -36,7 +38,6 @@ PUBLIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/healthz", "/login",
 KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
 KIOSK_CALLBACKS = frozenset({"page-content.children"})
 """The only server callback a kiosk screen calls (its views turn in the browser)."""
-HTTPS_ENV = "ECO_PARK_HTTPS"
 
 
 class Refused(Exception):
