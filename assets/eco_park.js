@@ -4,8 +4,8 @@
    (2) draws the exchange list from the rows the server sends, with filtering, sorting
    and paging done here, and its toggles and firm buttons wired to the URL and panel;
    (3) cycles the kiosk views and reloads the kiosk after a server restart;
-   (4) says why an upload over the size limit is not sent;
-   (5) shows slow exports' progress, with Cancel. */
+   (4) says why an upload over the size limit is not sent. Slow exports' progress and
+   Cancel are Dash background callbacks (dashboard/app/export_jobs.py). */
 (function () {
   "use strict";
 
@@ -260,116 +260,6 @@
     });
   }
   new MutationObserver(fillIn).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-
-  /* -- slow exports (PDF, figures): a progress bar and Cancel, not a silent wait ------ */
-
-  const SLOW_EXPORTS = ["export-pdf", "export-png", "export-svg"];
-  let runningExport = null;
-
-  function exportPanel() {
-    let panel = document.getElementById("export-progress");
-    if (!panel) {
-      panel = document.createElement("div");
-      panel.id = "export-progress";
-      panel.className = "export-progress card shadow";
-      panel.setAttribute("role", "status");
-      panel.setAttribute("aria-live", "polite");
-      document.body.appendChild(panel);
-    }
-    return panel;
-  }
-
-  function showExport(message, options) {
-    const panel = exportPanel();
-    panel.replaceChildren();
-    const text = document.createElement("div");
-    text.className = "export-progress-text";
-    text.textContent = message;
-    if (options.busy) {  // seconds tick silently: a screen reader hears the message once
-      const clock = document.createElement("span");
-      clock.className = "export-progress-clock ms-1";
-      clock.setAttribute("aria-hidden", "true");
-      text.appendChild(clock);
-    }
-    panel.appendChild(text);
-    if (options.busy) {
-      const bar = document.createElement("div");
-      bar.className = "progress my-2";
-      const fill = document.createElement("div");
-      fill.className = "progress-bar progress-bar-striped progress-bar-animated";
-      fill.style.width = "100%";
-      fill.setAttribute("role", "progressbar");
-      fill.setAttribute("aria-label", message);
-      bar.appendChild(fill);
-      panel.appendChild(bar);
-    }
-    if (options.button) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn btn-sm btn-outline-secondary";
-      button.textContent = options.button;
-      button.addEventListener("click", options.onClick);
-      panel.appendChild(button);
-    }
-    panel.hidden = false;
-    if (options.hideAfter) {
-      setTimeout(() => { if (!runningExport) { panel.hidden = true; } }, options.hideAfter);
-    }
-  }
-
-  function filenameOf(response, fallback) {
-    const match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-    return match ? match[1] : fallback;
-  }
-
-  function startExport(link) {
-    const label = link.textContent.trim();
-    if (runningExport) {  // one at a time: point at the running one's Cancel
-      const cancel = exportPanel().querySelector("button");
-      if (cancel) { cancel.focus(); }
-      return;
-    }
-    const controller = new AbortController();
-    const started = Date.now();
-    runningExport = { label: label, controller: controller };
-    showExport("Making " + label + "\u2026", { busy: true, button: "Cancel", onClick: () => controller.abort() });
-    const ticker = setInterval(() => {
-      const clock = exportPanel().querySelector(".export-progress-clock");
-      if (clock) { clock.textContent = Math.round((Date.now() - started) / 1000) + " s"; }
-    }, 1000);
-    const close = { button: "Close", onClick: () => { exportPanel().hidden = true; } };
-    fetch(link.href, { signal: controller.signal, cache: "no-store" })
-      .then((response) => {
-        if (!response.ok) {
-          return response.text().then((message) => { throw new Error(message || response.statusText); });
-        }
-        return response.blob().then((blob) => {
-          const name = filenameOf(response, "eco-park-export");
-          const save = document.createElement("a");
-          save.href = URL.createObjectURL(blob);
-          save.download = name;
-          document.body.appendChild(save);
-          save.click();
-          save.remove();
-          setTimeout(() => URL.revokeObjectURL(save.href), 30000);
-          return name;
-        });
-      })
-      .then((name) => { runningExport = null; showExport("Downloaded " + name, Object.assign({ hideAfter: 6000 }, close)); })
-      .catch((error) => {
-        runningExport = null;
-        const message = error.name === "AbortError" ? label + ": cancelled" : label + " could not be made: " + error.message;
-        showExport(message, close);
-      })
-      .finally(() => clearInterval(ticker));
-  }
-
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest("a[id]");
-    if (!link || !SLOW_EXPORTS.includes(link.id) || !link.href || link.getAttribute("href") === "#") { return; }
-    event.preventDefault();
-    startExport(link);
-  }, true);
 
   /* -- callbacks ------------------------------------------------------------------------ */
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from dashboard import model
+from dashboard.auth import AUTH_ENV
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, per_tonne, percent, price_range, reported_measure
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import best_portfolio, pareto_front, question
@@ -82,6 +84,36 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared server)")
     serve.add_argument("--db", default=None, help="SQLAlchemy URL of the database (default: ECO_PARK_DB or a SQLite file)")
+    serve.add_argument("--auth", default=None, metavar="FILE",
+                       help="users file: logins and roles on (default: ECO_PARK_AUTH; off when neither is set)")
+    serve.add_argument("--user-header", default=None, metavar="HEADER",
+                       help="trust this request header (set by a login proxy) as the user's name; needs --auth")
+    serve.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="serve with N gunicorn worker processes, 8 threads each (default: one process, "
+                            "Flask's server)")
+
+    worker = sub.add_parser("worker", help="run a Celery worker for exports and other long jobs (needs Redis)")
+    worker.add_argument("path", nargs="?", default=None, help="the server's default park (default: ECO_PARK_PARK "
+                                                               "or the shipped Kalundborg park)")
+    worker.add_argument("--redis", default=None, metavar="URL", help="Redis URL (default: ECO_PARK_REDIS_URL)")
+    worker.add_argument("--db", default=None, help="the server's database URL (default: ECO_PARK_DB)")
+    worker.add_argument("--concurrency", type=int, default=2, metavar="N", help="jobs at once (default 2)")
+
+    users = sub.add_parser("users", help="manage the users file: logins, roles and kiosk links")
+    users.add_argument("--auth", default=None, metavar="FILE", help="users file (default: ECO_PARK_AUTH)")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_sub.add_parser("add", help="add a user, or give one a new role and password")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    remove = users_sub.add_parser("remove", help="remove a user (signs them out everywhere)")
+    remove.add_argument("name")
+    users_sub.add_parser("list", help="list users and kiosk links")
+    kiosk = users_sub.add_parser("kiosk-link", help="make a signed read-only kiosk link (no login needed)")
+    kiosk.add_argument("query", nargs="?", default="", help="the scenario, e.g. 'on=a,b&off=c' or 's=3'")
+    kiosk.add_argument("--by", default="admin", help="who made it (recorded)")
+    revoke = users_sub.add_parser("kiosk-revoke", help="withdraw a kiosk link at once")
+    revoke.add_argument("id")
     return parser
 
 
@@ -421,12 +453,90 @@ def command_serve(args: argparse.Namespace) -> int:
     except model.ParkError:
         print(f"eco-park serve: the park at {path} cannot be loaded:", file=sys.stderr)
         raise
-    return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db)
+    if args.user_header and not (args.auth or os.environ.get(AUTH_ENV)):
+        print("eco-park serve: --user-header needs --auth FILE (its secret signs sessions)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers < 0 or args.workers > 64:
+        print("eco-park serve: --workers must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers:
+        from dashboard.app.server import run_workers
+
+        return run_workers(path if args.path else None, args.host, args.port, args.workers, database_url=args.db,
+                           auth=args.auth, user_header=args.user_header)
+    return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db, auth=args.auth,
+               user_header=args.user_header)
+
+
+def command_worker(args: argparse.Namespace) -> int:
+    from dashboard.app.jobs import REDIS_ENV
+
+    if args.redis:
+        os.environ[REDIS_ENV] = args.redis
+    if not os.environ.get(REDIS_ENV):
+        print(f"eco-park worker: give the Redis URL with --redis URL or {REDIS_ENV}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.path:
+        load_park(args.path)  # a bad park is reported here, as by the other commands
+        os.environ["ECO_PARK_PARK"] = args.path
+    if args.db:
+        os.environ["ECO_PARK_DB"] = args.db
+    if not 1 <= args.concurrency <= 64:
+        print("eco-park worker: --concurrency must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from dashboard.worker import celery_app
+
+    celery_app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}", "--pool=prefork",
+                            "--without-gossip", "--without-mingle", "-n", f"eco-park-{os.getpid()}@%h"])
+    return EXIT_OK
+
+
+def command_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from dashboard.auth import Auth, AuthError
+
+    path = args.auth or os.environ.get(AUTH_ENV)
+    if not path:
+        print("eco-park users: give the users file with --auth FILE or ECO_PARK_AUTH", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        auth = Auth.create(path) if args.users_command == "add" else Auth(path)
+        if args.users_command == "add":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass(f"Password for {args.name}: ")
+                if getpass.getpass("Again: ") != password:
+                    print("eco-park users: the passwords differ; nothing changed", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+            user = auth.set_user(args.name, args.role, password)
+            print(f"{user.name}: {user.role.label} (in {auth.path})")
+        elif args.users_command == "remove":
+            auth.remove_user(args.name)
+            print(f"removed {args.name}")
+        elif args.users_command == "list":
+            for user in auth.users():
+                print(f"{user.name}\t{user.role.label}")
+            for link_id, entry in sorted(auth.kiosk_links().items()):
+                print(f"kiosk {link_id}\t?{entry['search']}\tby {entry['by']} at {entry['at']}")
+        elif args.users_command == "kiosk-link":
+            link_id, path_and_query = auth.add_kiosk_link(args.query, args.by)
+            print(f"kiosk link {link_id} (withdraw it with: eco-park users kiosk-revoke {link_id}):")
+            print(path_and_query)
+        elif args.users_command == "kiosk-revoke":
+            auth.revoke_kiosk_link(args.id)
+            print(f"kiosk link {args.id} withdrawn")
+    except AuthError as error:
+        print(f"eco-park users: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "macc": command_macc,
             "optimise": command_optimise, "optimize": command_optimise, "generate": command_generate,
-            "template": command_template, "report": command_report, "serve": command_serve}
+            "template": command_template, "report": command_report, "serve": command_serve,
+            "users": command_users, "worker": command_worker}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -304,3 +304,26 @@ def test_stored_parks_can_be_listed_renamed_and_deleted_but_not_the_default(stat
     assert state.store.list_scenarios(ulsan.content_hash) == []
     # a link to the deleted park now says so and shows the default park
     assert "no park" in text_of(Handlers(state).render_kpis(f"?park={ulsan.content_hash}")[2])
+
+
+def test_one_response_brings_the_scenario_and_a_firm_only_its_panel(state, kalundborg):
+    from dashboard.app.callbacks import SCENARIO_OUTPUTS
+
+    handlers = Handlers(state)
+    search = "?on=tisso2_novozymes"
+    first = handlers.render_scenario(search, "novozymes", None, set())
+    assert len(first) == len(SCENARIO_OUTPUTS)
+    names = [f"{o.component_id}.{o.component_property}" for o in SCENARIO_OUTPUTS]
+    got = dict(zip(names, first))
+    assert got["park-title.children"] == "Kalundborg Symbiosis"
+    assert got["network-graph.figure"] is not no_update and got["table-data.data"] is not no_update
+    assert got["firm-panel-title.children"] == kalundborg.firm["novozymes"].name
+    # a toggle on the same park: the header (and what follows from it) is not sent again
+    shown = got["park-exchanges.data"]
+    again = dict(zip(names, handlers.render_scenario("?on=heatpump_effluent_dh", None, shown, {"url.search"})))
+    assert again["park-title.children"] is no_update and again["park-exchanges.data"] is no_update
+    assert again["kpi-strip.children"] is not no_update and again["table-data.data"] is not no_update
+    # a firm alone: only its panel
+    firm = dict(zip(names, handlers.render_scenario(search, "novozymes", shown, {"selected-firm.data"})))
+    assert [n for n, v in firm.items() if v is not no_update] == ["firm-panel-body.children",
+                                                                  "firm-panel-title.children"]

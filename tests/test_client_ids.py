@@ -10,7 +10,6 @@ from pathlib import Path
 from dashboard.app import callbacks, ids
 
 ROOT = Path(__file__).resolve().parent.parent
-MADE_BY_THE_SCRIPT = {"export-progress"}  # elements eco_park.js creates itself
 
 PATTERNS = [
     r'set_props\("([\w-]+)"',
@@ -39,7 +38,6 @@ def named_in(text: str) -> set[str]:
 def test_every_id_the_browser_code_names_is_an_app_id():
     script = (ROOT / "assets" / "eco_park.js").read_text(encoding="utf-8")
     inline = Path(callbacks.__file__).read_text(encoding="utf-8")
-    slow = re.search(r"SLOW_EXPORTS = \[([^\]]*)\]", script).group(1)
-    named = named_in(script) | named_in(inline) | set(re.findall(r'"([\w-]+)"', slow))
+    named = named_in(script) | named_in(inline)
     assert {"url", "selected-firm", "firm-panel", "table-sort", "exchange-table", "sankey-tabs"} <= named
-    assert named - MADE_BY_THE_SCRIPT - app_ids() == set()
+    assert named - app_ids() == set()

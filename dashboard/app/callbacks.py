@@ -4,7 +4,7 @@ a handler needs comes from the AppState it is given and from its inputs."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import model
 from dashboard.figures.network import network_figure
@@ -14,7 +14,22 @@ from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
 from .downloads import export_href
+from .export_jobs import JOB_KINDS
 from .state import AppState
+
+LINKED_EXPORTS = tuple(kind for kind in ids.EXPORT_LINK if kind not in JOB_KINDS)
+"""Exports that are plain links (the others are background jobs, app/export_jobs.py)."""
+
+SCENARIO_OUTPUTS = (
+    Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
+    Output(ids.SANKEY_TABS, "options"), Output(ids.PARK_EXCHANGES, "data"),
+    Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
+    Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
+    *[Output(ids.EXPORT_LINK[kind], "href") for kind in LINKED_EXPORTS], Output(ids.KIOSK_LINK, "href"),
+    Output(ids.DECIDE_LINK, "href"),
+    Output(ids.NETWORK_GRAPH, "figure"), Output(ids.TABLE_DATA, "data"),
+    Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
+)
 
 
 class Handlers:
@@ -79,6 +94,33 @@ class Handlers:
         fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
         return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
 
+    def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
+                        triggered: set[str]) -> tuple:
+        """What a scenario shows, in ONE response: header, KPI cards, links, network,
+        exchange list and firm panel (see ``SCENARIO_OUTPUTS``; the Sankey has its own
+        callback, since its tab follows the header's options in the browser and Dash does not
+        run a callback again for an input that its own output led to). ``triggered`` are the
+        inputs that changed ("url.search", ...): a firm alone redraws only its panel, and the
+        header is sent only when the park differs from the one ``shown``. With nothing
+        ``shown`` yet the page has just appeared (Dash then names an arbitrary input as the
+        trigger): everything."""
+        everything = shown is None or not triggered or bool(triggered & {f"{ids.URL}.search", f"{ids.MAIN_PAGE}.data"})
+        skip = no_update
+        if everything:
+            header = self.render_header(search)
+            if shown is not None and shown == header[3]:
+                header = (skip,) * 4
+            kpis = self.render_kpis(search)
+            links = tuple(export_href(kind, search) for kind in LINKED_EXPORTS) + ("/kiosk" + (search or ""),
+                                                                                   "/decide" + (search or ""))
+            network, table = self.render_network(search), self.render_table(search)
+        else:
+            header, kpis, links, network, table = (skip,) * 4, (skip,) * 4, (skip,) * (len(LINKED_EXPORTS) + 2), \
+                skip, skip
+        firm = self.render_firm_panel(search, firm_id) if everything or f"{ids.SELECTED_FIRM}.data" in triggered \
+            else (skip, skip)
+        return (*header, *kpis, *links, network, table, *firm)
+
     def render_sources(self, search: str | None):
         request = self.state.read(search)
         return components.sources_view(request.park, self.state.views(request))
@@ -97,19 +139,17 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids."""
     handlers = Handlers(state)
 
-    @app.callback(
-        Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
-        Output(ids.SANKEY_TABS, "options"), Output(ids.PARK_EXCHANGES, "data"),
-        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _render_header(search, _page):
-        return handlers.render_header(search)
+    # A toggle changes the address; two requests then bring everything the scenario shows
+    # (Handlers.render_scenario and the Sankey), instead of one per part of the page.
+    @app.callback(*SCENARIO_OUTPUTS, Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"),
+                  Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"))
+    def _render_scenario(search, _page, firm_id, shown):
+        triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
+        return handlers.render_scenario(search, firm_id, shown, triggered)
 
-    @app.callback(
-        Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
-        Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
-        Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _render_kpis(search, _page):
-        return handlers.render_kpis(search)
+    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
+    def _render_sankey(search, view_key):
+        return handlers.render_sankey(search, view_key)
 
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="syncSankey"),
@@ -119,25 +159,6 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="shareLink"),
         Output(ids.SHARE_LINK, "value"), Input(ids.URL, "search"), Input(ids.URL, "hash"))
-
-    @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK]
-                  + [Output(ids.KIOSK_LINK, "href"), Output(ids.DECIDE_LINK, "href")],
-                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _links(search, _page):
-        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
-                                                                           "/decide" + (search or "")]
-
-    @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _render_network(search, _page):
-        return handlers.render_network(search)
-
-    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
-    def _render_sankey(search, view_key):
-        return handlers.render_sankey(search, view_key)
-
-    @app.callback(Output(ids.TABLE_DATA, "data"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _render_table(search, _page):
-        return handlers.render_table(search)
 
     # The list is drawn in the browser from that data (assets/eco_park.js): filtering,
     # sorting and paging need no round trip, and its toggles and firm buttons set the
@@ -165,11 +186,6 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         if clicked and clicked[0] == "firm":
             return clicked[1], True
         return no_update, no_update
-
-    @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
-                  Input(ids.URL, "search"), Input(ids.SELECTED_FIRM, "data"))
-    def _render_firm(search, firm_id):
-        return handlers.render_firm_panel(search, firm_id)
 
     @app.callback(Output(ids.SOURCES_MODAL, "is_open"), Output(ids.SOURCES_BODY, "children"),
                   Input(ids.SOURCES_BUTTON, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)

@@ -10,9 +10,6 @@ take a while on a large park.
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
@@ -38,22 +35,6 @@ QUESTIONS = {
     "freshwater_m3": "Which proposals save the most freshwater?",
     "landfill_t": "Which proposals keep the most waste out of landfill?",
 }
-
-
-def background_manager(shared_by: str = ""):
-    """Dash's DiskcacheManager on a folder every worker of this server shares:
-    ``ECO_PARK_CACHE``, else one in the system's temporary folder named after
-    ``shared_by`` (the database URL), so two servers on one machine never pick up each
-    other's results."""
-    import hashlib
-
-    import diskcache
-    from dash import DiskcacheManager
-
-    tag = hashlib.sha256(shared_by.encode()).hexdigest()[:12]
-    folder = os.environ.get("ECO_PARK_CACHE") or os.path.join(tempfile.gettempdir(),
-                                                                f"eco-park-jobs-{os.getuid()}-{tag}")
-    return DiskcacheManager(diskcache.Cache(folder))
 
 
 def kpi_options() -> list[dict]:
@@ -355,4 +336,4 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
     return handlers
 
 
-__all__ = ["DecideHandlers", "background_manager", "decide_layout", "register_decide_callbacks"]
+__all__ = ["DecideHandlers", "decide_layout", "register_decide_callbacks"]

@@ -63,6 +63,13 @@ UPLOAD_BUTTON = "upload-button"
 EXPORT_MENU = "export-menu"
 EXPORT_LINK = {kind: f"export-{kind}" for kind in ("html", "pdf", "xlsx", "csv", "png", "svg")}
 KIOSK_LINK = "kiosk-link"
+EXPORT_JOB_PANEL = "export-progress"
+EXPORT_JOB_TEXT = "export-job-text"
+EXPORT_JOB_BAR = "export-job-bar"
+EXPORT_JOB_CANCEL = "export-job-cancel"
+EXPORT_JOB_RESULT = "export-job-result"
+EXPORT_JOB_DOWNLOAD = "export-job-download"
+USER_BAR = "user-bar"
 
 # upload
 UPLOAD_MODAL = "upload-modal"

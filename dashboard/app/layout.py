@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .export_jobs import export_panel
 from .storage_ui import storage_modals
 
 DIMMED = {"visibility": "visible", "opacity": 0.55}
@@ -21,11 +22,12 @@ def header() -> dbc.Navbar:
     button = {"color": "light", "outline": True, "size": "sm"}
     export_items = [
         dbc.DropdownMenuItem("Report (HTML)", id=ids.EXPORT_LINK["html"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], href="#", external_link=True),
+        # PDF and figures are made as background jobs with progress and Cancel (app/export_jobs.py)
+        dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], n_clicks=0),
         dbc.DropdownMenuItem("Results (Excel)", id=ids.EXPORT_LINK["xlsx"], href="#", external_link=True),
         dbc.DropdownMenuItem("Results (CSV, zip)", id=ids.EXPORT_LINK["csv"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Figures (PNG, zip)", id=ids.EXPORT_LINK["png"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Figures (SVG, zip)", id=ids.EXPORT_LINK["svg"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Figures (PNG, zip)", id=ids.EXPORT_LINK["png"], n_clicks=0),
+        dbc.DropdownMenuItem("Figures (SVG, zip)", id=ids.EXPORT_LINK["svg"], n_clicks=0),
     ]
     return dbc.Navbar(dbc.Container([
         html.Div([
@@ -143,4 +145,5 @@ def build_layout() -> html.Div:
                    dbc.ModalBody(id=ids.SOURCES_BODY)],
                   id=ids.SOURCES_MODAL, is_open=False, size="xl", scrollable=True, labelledby=ids.SOURCES_TITLE),
         *storage_modals(),
+        *export_panel(),
     ], id=ids.PAGE)

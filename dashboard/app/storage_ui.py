@@ -15,9 +15,11 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import model
+from dashboard.auth import Role
 from dashboard.storage import StorageError
 
 from . import ids
+from .access import Refused, current_user, recorded_name, require
 from .state import AppState, resolve_lenient
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,9 @@ MAX_UPLOAD_BYTES = int(float(os.environ.get("ECO_PARK_MAX_UPLOAD_MB", "10")) * 1
 
 
 def storage_modals() -> list:
+    # Signed in, a change is recorded under the user's name, not a typed one.
+    signed_in = current_user().name
+    author = {"value": signed_in, "disabled": True} if signed_in else {"placeholder": "anonymous"}
     upload = dbc.Modal([
         dbc.ModalHeader(dbc.ModalTitle("Upload your park", id=ids.UPLOAD_TITLE)),
         dbc.ModalBody([
@@ -35,7 +40,7 @@ def storage_modals() -> list:
                     html.A("Excel template", id=ids.TEMPLATE_LINK, href="/download/template.xlsx"),
                     " (a sheet per table, a column reference and drop-down lists)."]),
             dbc.Label("Your name (recorded with the upload)", html_for=ids.UPLOAD_AUTHOR),
-            dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", placeholder="anonymous", maxlength=120, class_name="mb-2"),
+            dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", maxlength=120, class_name="mb-2", **author),
             # data-max-bytes: assets/eco_park.js says why a file over the limit is not sent.
             html.Div(dcc.Upload(
                 html.Div(["Drop the file here or ", html.Span("choose a file", className="text-decoration-underline")]),
@@ -54,7 +59,7 @@ def storage_modals() -> list:
             dbc.Label("Name", html_for=ids.SAVE_NAME),
             dbc.Input(id=ids.SAVE_NAME, type="text", maxlength=120, placeholder="e.g. Workshop 3: biogas and heat pump"),
             dbc.Label("Your name", html_for=ids.SAVE_AUTHOR, class_name="mt-2"),
-            dbc.Input(id=ids.SAVE_AUTHOR, type="text", maxlength=120, placeholder="anonymous"),
+            dbc.Input(id=ids.SAVE_AUTHOR, type="text", maxlength=120, **author),
             dbc.Checkbox(id=ids.SAVE_REPLACE, value=False, label="Replace a saved scenario of the same name",
                          class_name="mt-2"),
             html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status", **{"aria-live": "polite"}),
@@ -116,7 +121,7 @@ def outcome(action, success, colour: str = "success") -> tuple[dbc.Alert, bool]:
     message, in words a person understands."""
     try:
         record = action()
-    except StorageError as error:
+    except (StorageError, Refused) as error:
         return dbc.Alert(str(error), color="danger"), False
     return dbc.Alert(success(record), color=colour), True
 
@@ -131,6 +136,10 @@ class StorageHandlers:
         """(message, new URL query or no_update)."""
         if not contents or not filename:
             return no_update, no_update
+        try:
+            require(Role.EDITOR)
+        except Refused as error:
+            return self._refuse(str(error).rstrip(".")), no_update
         header, _, payload = contents.partition(",")
         if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES + 3:
             return self._refuse(f"{filename} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), no_update
@@ -141,7 +150,7 @@ class StorageHandlers:
         if len(data) > MAX_UPLOAD_BYTES:
             return self._refuse(f"{filename} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), no_update
         try:
-            record = self.state.store.add_park(filename, data, (author or "").strip() or "anonymous")
+            record = self.state.store.add_park(filename, data, recorded_name(author))
             park = self.state.store.get_park(record.content_hash)
         except model.ParkError as error:
             return problems_table(error.problems, error.warnings), no_update
@@ -168,6 +177,10 @@ class StorageHandlers:
         """Save the scenario of the address exactly as it is: a link whose park is gone or that
         names exchanges the park lacks is refused, not saved as something else."""
         try:
+            require(Role.EDITOR)
+        except Refused as error:
+            return dbc.Alert(str(error), color="danger"), False
+        try:
             park, active, _ = self.state.resolve(search)
         except model.ParkError as error:
             return dbc.Alert([html.Strong("Not saved: this link does not fit. "),
@@ -176,7 +189,7 @@ class StorageHandlers:
         on, off = model.scenario_toggles(park, active)
         try:
             record = self.state.store.save_scenario(park.content_hash, name or "", on, off,
-                                                    (author or "").strip() or "anonymous", overwrite=bool(replace))
+                                                    recorded_name(author), overwrite=bool(replace))
         except (StorageError, model.ParkError) as error:
             return dbc.Alert(str(error), color="danger"), False
         return dbc.Alert(f"Saved \u201c{record.name}\u201d.", color="success"), True
@@ -210,13 +223,16 @@ class StorageHandlers:
                          size="sm", hover=True, class_name="align-middle")
 
     def rename(self, scenario_id: int, new_name: str | None):
-        return outcome(lambda: self.state.store.rename_scenario(scenario_id, new_name or ""),
-                       lambda r: f"Renamed to \u201c{r.name}\u201d.")
+        def rename():
+            require(Role.EDITOR)
+            return self.state.store.rename_scenario(scenario_id, new_name or "", by=recorded_name(None))
+        return outcome(rename, lambda r: f"Renamed to \u201c{r.name}\u201d.")
 
     def delete(self, scenario_id: int):
         def remove():
+            require(Role.ADMIN)
             record = self.state.store.get_scenario(scenario_id)
-            self.state.store.delete_scenario(scenario_id)
+            self.state.store.delete_scenario(scenario_id, by=recorded_name(None))
             return record
         return outcome(remove, lambda r: f"Deleted \u201c{r.name}\u201d.", "secondary")
 
@@ -242,16 +258,19 @@ class StorageHandlers:
                           html.Tbody(rows)], size="sm", hover=True, class_name="align-middle")
 
     def rename_park(self, content_hash: str, new_name: str | None):
-        return outcome(lambda: self.state.store.rename_park(content_hash, new_name or ""),
-                       lambda r: f"Renamed to \u201c{r.name}\u201d.")
+        def rename():
+            require(Role.EDITOR)
+            return self.state.store.rename_park(content_hash, new_name or "", by=recorded_name(None))
+        return outcome(rename, lambda r: f"Renamed to \u201c{r.name}\u201d.")
 
     def delete_park(self, content_hash: str):
         if content_hash == self.state.default_park.content_hash:
             return dbc.Alert("The default park cannot be deleted.", color="warning"), False
 
         def remove():
+            require(Role.ADMIN)
             record = self.state.store.get_park_record(content_hash)
-            self.state.store.delete_park(content_hash)
+            self.state.store.delete_park(content_hash, by=recorded_name(None))
             return record
         return outcome(remove, lambda r: f"Deleted \u201c{r.name}\u201d and its saved scenarios.", "secondary")
 
@@ -272,10 +291,12 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                      prevent_initial_call=True)(lambda _clicks: True)
 
     @app.callback(Output(ids.UPLOAD_RESULT, "children"), Output(ids.URL, "search", allow_duplicate=True),
+                  Output(ids.PARKS_VERSION, "data", allow_duplicate=True),
                   Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.UPLOAD_AUTHOR, "value"),
-                  prevent_initial_call=True)
-    def _upload(contents, filename, author):
-        return handlers.upload(contents, filename, author)
+                  State(ids.PARKS_VERSION, "data"), prevent_initial_call=True)
+    def _upload(contents, filename, author, version):
+        message, search = handlers.upload(contents, filename, author)
+        return message, search, no_update if search is no_update else (version or 0) + 1  # list the new park
 
     @app.callback(Output(ids.SAVE_RESULT, "children"), Output(ids.SCENARIOS_MESSAGE, "children"),
                   Output(ids.SCENARIOS_VERSION, "data"),
@@ -328,8 +349,8 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
         return message, (version or 0) + 1 if changed else no_update
 
     @app.callback(Output(ids.PARKS_BODY, "children"), Input(ids.UPLOAD_MODAL, "is_open"),
-                  Input(ids.PARKS_VERSION, "data"), Input(ids.URL, "search"), prevent_initial_call=True)
-    def _list_parks(is_open, _version, _search):
+                  Input(ids.PARKS_VERSION, "data"), prevent_initial_call=True)
+    def _list_parks(is_open, _version):  # not on every toggle: only when the dialog opens or a park changes
         return handlers.parks_listing() if is_open else no_update
 
     @app.callback(Output(ids.COMPARE_LINK, "href"), Output(ids.COMPARE_LINK, "className"),

@@ -51,8 +51,9 @@ def free_port() -> int:
 class Server:
     """``eco-park serve`` in a subprocess, on a free port, with its own database."""
 
-    def __init__(self, park: Path | None, database: Path, port: int | None = None):
-        self.park, self.database = park, database
+    def __init__(self, park: Path | None, database: Path, port: int | None = None, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None):
+        self.park, self.database, self.args, self.env = park, database, tuple(args), dict(env or {})
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.log = database.with_suffix(".log")
@@ -62,10 +63,11 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port), *self.args]
         if self.park:
             command.insert(4, str(self.park))
-        env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}")
+        env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}",
+                   ECO_PARK_JOBS_DIR=str(self.database.with_suffix(".jobs")), **self.env)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -119,8 +121,8 @@ def own_server(tmp_path):
     """A server of this test's own (fresh database), for tests that store or restart."""
     servers: list[Server] = []
 
-    def make(park: Path | None = None) -> Server:
-        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3").start()
+    def make(park: Path | None = None, args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Server:
+        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3", args=args, env=env).start()
         servers.append(running)
         return running
 
@@ -155,6 +157,10 @@ def page_factory(browser, console):
     contexts = []
 
     def make(width: int = 1920, height: int = 1080, **options):
+        # Playwright's string predicates (wait_for_function) are evaluated in the page, which the
+        # server's Content-Security-Policy forbids; tests/browser/test_serving.py runs the
+        # dashboard with the policy enforced (bypass_csp=False).
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
         contexts.append(context)
         page = context.new_page()
@@ -237,3 +243,33 @@ def cli_kpis(*args: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
                           capture_output=True, text=True, check=True, timeout=60)
     return json.loads(done.stdout)["kpis"]["scenario"]
+
+
+def _chromiums(pid: int) -> list:
+    import psutil
+
+    try:
+        return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def wait_for_job_browser(pid: int, timeout: float = 60.0) -> None:
+    """Wait until a job under process ``pid`` has started its Chromium (so a Cancel now
+    has something to clean up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _chromiums(pid):
+            return
+        time.sleep(0.1)
+    raise AssertionError("no Chromium was started for the export")
+
+
+def assert_no_job_processes_left(pid: int, timeout: float = 15.0) -> None:
+    """No Chromium (nor anything it started) is left under process ``pid``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _chromiums(pid):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"processes left behind: {[p.name() for p in _chromiums(pid)]}")

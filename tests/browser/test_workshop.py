@@ -17,7 +17,7 @@ from dashboard import model
 from dashboard.model.writing import park_json, write_park_folder
 from dashboard.paths import shipped_park
 from dashboard.storage import Store
-from tests.browser.conftest import kpi_values, wait_for_dashboard
+from tests.browser.conftest import assert_no_job_processes_left, kpi_values, wait_for_dashboard, wait_for_job_browser
 from tests.helpers import workbook_bytes
 
 CANDIDATE = "tisso2_novozymes"
@@ -87,26 +87,30 @@ def test_a_file_over_the_size_limit_is_refused_with_a_reason(server, page, tmp_p
 
 
 def test_a_slow_export_shows_progress_and_can_be_cancelled(server, page):
+    """PDF and figures are background jobs (diskcache by default): progress, Cancel,
+    and a cancelled job leaves no Chromium behind."""
     page.goto(server.url + f"/?on={CANDIDATE}")
     wait_for_dashboard(page)
     downloads = []
     page.on("download", lambda download: downloads.append(download))
     page.get_by_role("button", name="Export").click()
-    page.get_by_role("link", name="Figures (PNG, zip)").click()
+    page.get_by_role("button", name="Figures (PNG, zip)").click()
     progress = page.locator("#export-progress")
     expect(progress.get_by_role("progressbar")).to_be_visible()
     expect(progress).to_contain_text("Making Figures (PNG, zip)")
+    wait_for_job_browser(server.process.pid)
     progress.get_by_role("button", name="Cancel").click()
-    expect(progress).to_contain_text("Figures (PNG, zip): cancelled")
-    expect(progress.get_by_role("progressbar")).to_have_count(0)
+    expect(progress).to_be_hidden()
+    assert_no_job_processes_left(server.process.pid)
     page.wait_for_timeout(500)
     assert downloads == []
-    # and one run to the end downloads the file the server made
+    # and one run to the end downloads the file the job made
     page.get_by_role("button", name="Export").click()
-    with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("link", name="Figures (SVG, zip)").click()
+    with page.expect_download(timeout=90_000) as download_info:
+        page.get_by_role("button", name="Figures (SVG, zip)").click()
     assert download_info.value.suggested_filename == "kalundborg-symbiosis-figures-svg.zip"
-    expect(progress).to_contain_text("Downloaded kalundborg-symbiosis-figures-svg.zip")
+    expect(page.locator("#export-job-result")).to_contain_text("Downloaded kalundborg-symbiosis-figures-svg.zip")
+    assert_no_job_processes_left(server.process.pid)
 
 
 def save_scenario(page, name: str, author: str = "Workshop 3") -> None:
@@ -278,8 +282,8 @@ def test_html_and_pdf_reports_open_and_carry_the_scenario_kpis(server, page, tmp
     page.goto(server.url + f"/?on={CANDIDATE}")
     wait_for_dashboard(page)
     page.get_by_role("button", name="Export").click()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Report (PDF)").click()
+    with page.expect_download(timeout=90_000) as download_info:  # made by a background job
+        page.get_by_role("button", name="Report (PDF)").click()
     pdf = PdfReader(download_info.value.path())
     text = " ".join(p.extract_text() for p in pdf.pages)
     for kpi in model.KPI_NAMES:
