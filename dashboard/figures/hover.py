@@ -10,7 +10,6 @@ from dashboard.model.vocabulary import StreamKind
 from .palette import CATEGORY_LABELS
 from .text import plain
 
-
 COMPACT_ABOVE = 300
 """Links in a view above which hover texts are compact (what, who to whom, how much; no
 click hint, the panel's heading gives it):
