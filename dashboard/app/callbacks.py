@@ -7,13 +7,13 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import model
-from dashboard.figures.network import network_figure
-from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
+from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_views
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
 from .downloads import export_href
+from .network_ui import NetworkHandlers, register_network_callbacks
 from .state import AppState
 
 
@@ -47,17 +47,21 @@ class Handlers:
         return (components.kpi_strip(views, park.currency), model.scenario_summary(park, request.scenario),
                 alert, bool(messages))
 
-    def render_network(self, search: str | None):
-        return network_figure(self.state.scenario_evaluation(self.state.read(search)))
+    def render_network(self, search: str | None, fragment: str | None = None):
+        """The network figure (a plain dict) of a scenario and view (``network_ui``)."""
+        return NetworkHandlers(self.state).render(search, fragment)[0]
 
-    def render_sankey(self, search: str | None, view_key: str | None):
+    def render_sankey(self, search: str | None, view_key: str | None, share: str | None = None):
+        """The Sankey (a plain figure dict) of the chosen view; flows under ``share`` (one
+        of SHARES, as text; else none) and past MAX_LINKS links grouped into "other"."""
         request = self.state.read(search)
         views = sankey_views(request.park)
         if not views:
             return no_update
         keys = [v.key for v in views]
         view = SankeyView.from_key(view_key) if view_key in keys else views[0]
-        return sankey_figure(self.state.scenario_evaluation(request), view)
+        chosen = next((value for value in SHARES if str(value) == share), 0.0)
+        return sankey_spec(self.state.scenario_evaluation(request), view, share=chosen)
 
     def render_table(self, search: str | None) -> dict:
         """The exchange list's rows for the scenario (the browser filters, sorts and draws)."""
@@ -127,13 +131,12 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
                                                                            "/decide" + (search or "")]
 
-    @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
-    def _render_network(search, _page):
-        return handlers.render_network(search)
+    register_network_callbacks(app, state)
 
-    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
-    def _render_sankey(search, view_key):
-        return handlers.render_sankey(search, view_key)
+    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"),
+                  Input(ids.SANKEY_SHARE, "value"))
+    def _render_sankey(search, view_key, share):
+        return handlers.render_sankey(search, view_key, share)
 
     @app.callback(Output(ids.TABLE_DATA, "data"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
     def _render_table(search, _page):

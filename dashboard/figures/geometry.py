@@ -65,9 +65,19 @@ node's edge then lands on the node."""
 
 
 def _node_sizes(graph: Graph) -> np.ndarray:
-    """Marker diameters, px: 14 to 44, growing with the square root of throughput."""
+    """Marker diameters, px: 14 to 44 (groups of firms 22 to 52; past LABEL_LIMIT nodes,
+    firms 8 to 26 and groups 26), growing with the square root of throughput."""
     top = max(graph.throughput, default=0.0)
-    return np.array([14 + 30 * math.sqrt(score / top) if top else 18.0 for score in graph.throughput])
+    if graph.aggregated:
+        base, span = 22.0, 30.0
+    elif len(graph.nodes) > LABEL_LIMIT:
+        base, span = 8.0, 18.0
+    else:
+        base, span = 14.0, 30.0
+    sizes = np.array([base + span * math.sqrt(score / top) if top else base + 4 for score in graph.throughput])
+    if len(graph.nodes) > LABEL_LIMIT and not graph.aggregated:
+        sizes[[node.kind == "group" for node in graph.nodes]] = 26.0
+    return sizes
 
 
 def _key_height(font_size: float) -> float:
@@ -212,8 +222,13 @@ def make_drawing(graph: Graph, font_size: int) -> Drawing:
         curves, mids = _arrows(points, source, target, np.zeros(len(graph.links)), radii, Frame(*desktops[0]),
                                phone, 1, along=along)
         x_range, y_range = _ranges((0.02, 0.02, 0.03, 0.03), points, radii, phone_plot)
+        text = textposition = None
+        if any(node.kind == "group" for node in graph.nodes):  # an opened group: the groups around it named
+            text = [plain(node.name) if node.kind == "group" else "" for node in graph.nodes]
+            textposition = ["top center" if y >= 0.5 else "bottom center" for y in points[:, 1]]
+            y_range = (y_range[0] - 0.06, y_range[1] + 0.06)
         return Drawing(graph, points[:, 0].copy(), points[:, 1].copy(), sizes, curves, mids, radii[target] + 1.5,
-                        None, None, x_range, y_range)
+                       text, textposition, x_range, y_range)
 
     linked = np.zeros((n, n), dtype=bool)
     linked[source, target] = linked[target, source] = True

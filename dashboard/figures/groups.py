@@ -82,14 +82,22 @@ class NetworkView:
 
     def resolve(self, park: Park) -> NetworkView:
         """This view on ``park``: the default grouping made explicit (FIRMS up to
-        AGGREGATE_ABOVE firms, else sector), an unknown group or firm dropped, and an
-        opened group on the firm drawing dropped."""
+        AGGREGATE_ABOVE firms, else sector; FIRMS is not offered above that), an
+        unknown group or firm dropped, and an opened group on the firm drawing dropped."""
         grouping = self.grouping or default_grouping(park)
+        if grouping == FIRMS and len(park.firms) > AGGREGATE_ABOVE:
+            grouping = "sector"  # every firm of a big park is no view: an unreadable blot, megabytes
         if self.firm is not None and self.firm in park.firm:
             return NetworkView(grouping, firm=self.firm)
         if self.group is not None and grouping != FIRMS and self.group in grouping_of(park, grouping).names:
             return NetworkView(grouping, group=self.group)
         return NetworkView(grouping)
+
+
+def grouping_choices(park: Park) -> list[tuple[str, str]]:
+    """(value, label) of the groupings offered for ``park``: every firm only up to
+    AGGREGATE_ABOVE firms."""
+    return ([(FIRMS, "Every firm")] if len(park.firms) <= AGGREGATE_ABOVE else []) + list(GROUPINGS.items())
 
 
 def default_grouping(park: Park) -> str:

@@ -201,13 +201,13 @@ def _arrow_trace(path: np.ndarray, standoff: np.ndarray, colour: str, width: flo
 
 
 def _marker_trace(points: np.ndarray, customdata: list, hovertext: list[str], symbol: str, colour: str,
-                  style: dict, name: str, open_marker: bool = False) -> dict:
+                  style: dict, name: str, open_marker: bool = False, size: float = _MID_MARKER) -> dict:
     """The clickable markers on arrows (WebGL past GL_ABOVE of them)."""
     gl = len(points) > GL_ABOVE
     return dict(
         type="scattergl" if gl else "scatter", x=_coords(points[:, 0]), y=_coords(points[:, 1]), mode="markers",
         customdata=customdata, hovertext=hovertext, hovertemplate="%{hovertext}<extra></extra>",
-        marker={"symbol": symbol + ("-open" if open_marker else ""), "size": _MID_MARKER,
+        marker={"symbol": symbol + ("-open" if open_marker else ""), "size": size,
                 "color": colour,
                 "line": {"color": colour if open_marker else style["node_line"], "width": 2.5 if open_marker else 1}},
         name=name, showlegend=False)
@@ -228,13 +228,15 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
         exchange = flow.exchange
         category = category_of[exchange.resource]
         share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
-        width = _width(share) if flow.active else _OFF_WIDTH
+        width = (_width(share) if not compact else round(2 * (1 + 3 * math.sqrt(share))) / 2) if flow.active \
+            else _OFF_WIDTH
         lines[(category, exchange.status.value, flow.active, width)].append(k)
         mids[(category, flow.active)].append(k)
     traces: list[dict] = []
     for (category, status, active, width), members in sorted(lines.items(), key=lambda kv: (not kv[0][2], kv[0])):
         chosen = np.asarray(members)
-        colour = CATEGORY_COLOURS[category] if active else with_alpha(CATEGORY_COLOURS[category], 0.85)
+        colour = (with_alpha(CATEGORY_COLOURS[category], 0.55) if compact else CATEGORY_COLOURS[category]) \
+            if active else with_alpha(CATEGORY_COLOURS[category], 0.85)
         traces.append(_arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
                                    STATUS_DASH[status] if active else "dot",
                                    f"{CATEGORY_LABELS[category]} \u00b7 {status}" if active else "switched off",
@@ -243,7 +245,8 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
         traces.append(_marker_trace(
             drawing.mids[np.asarray(members)], [["exchange", flows[k].exchange.id] for k in members],
             [exchange_hover(flows[k], park, click_hints, compact) for k in members], CATEGORY_SYMBOLS[category],
-            CATEGORY_COLOURS[category], style, f"{CATEGORY_LABELS[category]} exchange", open_marker=not active))
+            CATEGORY_COLOURS[category], style, f"{CATEGORY_LABELS[category]} exchange", open_marker=not active,
+            size=9 if compact else _MID_MARKER))
     return traces, any(not flow.active for flow in flows)
 
 
@@ -282,13 +285,14 @@ def _group_link_traces(evaluation: Evaluation, drawing: Drawing, flow_of: dict[s
     lines: dict[tuple, list[int]] = defaultdict(list)
     mids: dict[str, list[int]] = defaultdict(list)
     for k, (score, category, status) in enumerate(zip(scores, categories, statuses)):
-        width = _width(score / top) if status and top else _OFF_WIDTH
+        width = round(2 * (1 + 7 * math.sqrt(score / top))) / 2 if status and top else _OFF_WIDTH
         lines[(category, status or "off", width)].append(k)
         mids[category].append(k)
     traces: list[dict] = []
     for (category, status, width), members in sorted(lines.items(), key=lambda kv: (kv[0][1] == "off", kv[0])):
         chosen = np.asarray(members)
-        colour = CATEGORY_COLOURS[category] if status != "off" else with_alpha(CATEGORY_COLOURS[category], 0.85)
+        # translucent: where many links between groups cross, the big ones still read
+        colour = with_alpha(CATEGORY_COLOURS[category], 0.6 if status != "off" else 0.85)
         traces.append(_arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
                                    STATUS_DASH.get(status, "dot"), f"{CATEGORY_LABELS[category]} links",
                                    status != "off"))
