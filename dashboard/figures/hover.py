@@ -11,8 +11,8 @@ from .palette import CATEGORY_LABELS
 from .text import plain
 
 COMPACT_ABOVE = 300
-"""Links in a view above which hover texts are compact (what, who to whom, how much; no
-click hint, the panel's heading gives it):
+"""Links in a view above which hover texts are compact (who to whom, what, how much, the
+id; no click hint, the panel's heading gives it):
 a thousand full texts would pass the 300 KB a response may take; the list and the
 firm panel give the rest."""
 
@@ -21,10 +21,9 @@ def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True, com
     exchange = flow.exchange
     resource = park.resource[exchange.resource]
     if compact:
-        return "<br>".join([
-            f"<b>{plain(exchange.name)}</b>",
-            f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}",
-            f"{plain(resource.name)}: {full(flow.carried)} {flow.unit}" if flow.active else "switched off"])
+        return (f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}<br>"
+                + plain(resource.name) + (f": {full(flow.carried)} {flow.unit}" if flow.active else ", off")
+                + f" ({plain(exchange.id)})")
     lines = [f"<b>{plain(exchange.name)}</b> ({plain(exchange.id)})",
              f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}",
              f"{plain(resource.name)} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",

@@ -190,9 +190,11 @@ def _arrow_trace(path: np.ndarray, standoff: np.ndarray, colour: str, width: flo
     size[:, count - 1] = 10 + 1.6 * width
     stand = np.zeros((len(path), count + 1))
     stand[:, count - 1] = standoff
+    digits = 3 if len(path) > 200 else 4  # many arrows: a px on a 1,000 px panel is enough
     return dict(
-        type="scatter", x=_coords(np.concatenate([path[:, :, 0], gaps], axis=1).ravel()),
-        y=_coords(np.concatenate([path[:, :, 1], gaps], axis=1).ravel()), mode="lines+markers", hoverinfo="skip",
+        type="scatter", x=_coords(np.concatenate([path[:, :, 0], gaps], axis=1).ravel(), digits),
+        y=_coords(np.concatenate([path[:, :, 1], gaps], axis=1).ravel(), digits), mode="lines+markers",
+        hoverinfo="skip",
         line={"color": colour, "width": width, "dash": dash},
         marker={"symbol": "arrow", "angleref": "previous", "size": _coords(size.ravel(), 2),
                 "standoff": _coords(stand.ravel(), 2),
