@@ -35,6 +35,9 @@ drawing."""
 GROUPINGS: dict[str, str] = {"sector": "Sector", "zone": "Site zone", "community": "Community"}
 """How firms may be grouped, with the name shown in the picker."""
 
+_ALL = {"sector": "All sectors", "zone": "All site zones", "community": "All communities"}
+"""The breadcrumb's first step for each grouping."""
+
 FIRMS = "firms"
 """The grouping value asking for the firm-by-firm drawing (small parks' default)."""
 
@@ -243,8 +246,7 @@ def _crumbs(park: Park, view: NetworkView) -> tuple[tuple[str, NetworkView], ...
     if view.grouping == FIRMS:
         top = ("All firms", NetworkView(FIRMS))
     else:
-        top = (f"All {'sectors' if view.grouping == 'sector' else GROUPINGS[view.grouping].lower() + 's'}",
-               NetworkView(view.grouping))
+        top = (_ALL[view.grouping], NetworkView(view.grouping))
     if view.group is not None:
         return top, (grouping_of(park, view.grouping).names[view.group], view)
     if view.firm is not None:
