@@ -139,13 +139,14 @@ class Drawing:
     the view and the font size, not on the scenario. Coordinates are normalised (0-1
     inside ``x_range``/``y_range``); px sizes as drawn.
 
-    ``graph``: the nodes and links drawn. ``curves``: (links, points, 2) each link's path
+    ``graph``: the nodes and links drawn; ``legend``: its key (with "switched off").
+    ``curves``: (links, points, 2) each link's path
     from its source's centre to its target's (the arrowhead stands off by ``standoff``
     px, the target's radius); ``mids`` (links, 2) the clickable marker on each;
     ``text``/``textposition`` per node (None above LABEL_LIMIT nodes)."""
 
     graph: Graph
-
+    legend: Legend
     x: np.ndarray
     y: np.ndarray
     sizes: np.ndarray
@@ -229,7 +230,7 @@ def make_drawing(graph: Graph, font_size: int) -> Drawing:
             text = [plain(node.name) if node.kind == "group" else "" for node in graph.nodes]
             textposition = ["top center" if y >= 0.5 else "bottom center" for y in points[:, 1]]
             y_range = (y_range[0] - 0.06, y_range[1] + 0.06)
-        return Drawing(graph, points[:, 0].copy(), points[:, 1].copy(), sizes, curves, mids, radii[target] + 1.5,
+        return Drawing(graph, legend_of(graph, any_off=True), points[:, 0].copy(), points[:, 1].copy(), sizes, curves, mids, radii[target] + 1.5,
                        text, textposition, x_range, y_range)
 
     linked = np.zeros((n, n), dtype=bool)
@@ -255,7 +256,7 @@ def make_drawing(graph: Graph, font_size: int) -> Drawing:
             break
         desks = [Frame(a.width * 0.98, a.height * 0.98) for a in actual[:-1]]
         phone = Frame(actual[-1].width * 0.98, actual[-1].height * 0.98)
-    return Drawing(graph, points[:, 0].copy(), points[:, 1].copy(), sizes, curves, mids, radii[target] + 1.5,
+    return Drawing(graph, legend_of(graph, any_off=True), points[:, 0].copy(), points[:, 1].copy(), sizes, curves, mids, radii[target] + 1.5,
                    text, textposition, x_range, y_range)
 
 

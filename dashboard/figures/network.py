@@ -11,14 +11,18 @@ marker on each arrow, placed away from the nodes so a tap on a node opens the fi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.formatting import si
-from dashboard.model import Evaluation, ExchangeFlow
+from dashboard.model import Evaluation, ExchangeFlow, Kpi
+from dashboard.model.cache import BoundedCache
+from dashboard.model.plan import plan_for
 
 from .geometry import (
     _MID_MARKER,
@@ -32,7 +36,6 @@ from .geometry import (
     Legend,
     _key_height,
     drawing_for,
-    legend_of,
 )
 from .groups import AGGREGATE_ABOVE, Graph, NetworkView, Node, firm_throughput
 from .hover import COMPACT_ABOVE, exchange_hover, firm_hover
@@ -134,14 +137,15 @@ def network_spec(evaluation: Evaluation, theme: str = "light", font_size: int = 
     style = THEMES[theme]
     drawing = drawing_for(park, view or NetworkView(), font_size)
     graph = drawing.graph
-    flow_of = {flow.exchange.id: flow for flow in evaluation.flows}
     if graph.aggregated:
-        traces, any_off = _group_link_traces(evaluation, drawing, flow_of, style, click_hints)
+        traces, any_off = _group_link_traces(evaluation, drawing, style, click_hints)
     else:
+        flow_of = {flow.exchange.id: flow for flow in evaluation.flows}
         traces, any_off = _exchange_traces(evaluation, drawing, [flow_of[link.exchanges[0]] for link in graph.links],
                                            style, click_hints)
     traces.append(_node_trace(evaluation, drawing, theme, font_size, click_hints))
-    legend = legend_of(graph, any_off)
+    legend = drawing.legend if any_off else dataclasses.replace(
+        drawing.legend, statuses=tuple(status for status in drawing.legend.statuses if status != "off"))
     traces.extend(_legend_traces(legend, style, font_size, node_colours(graph)))
     legend_font = {"size": font_size - 1}
     layout = dict(
@@ -252,44 +256,78 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
     return traces, any(not flow.active for flow in flows)
 
 
-def _group_link_traces(evaluation: Evaluation, drawing: Drawing, flow_of: dict[str, ExchangeFlow], style: dict,
+@dataclass(frozen=True)
+class _LinkTable:
+    """The exchanges a view of groups holds, as arrays (scenario-independent, kept per
+    park and view): per exchange held, its link, category and unit (indices), whether
+    it is existing, and its position in the park's service order."""
+
+    link: np.ndarray
+    category: np.ndarray
+    unit: np.ndarray
+    existing: np.ndarray
+    position: np.ndarray
+    units: tuple[str, ...]
+
+
+_CATEGORIES = tuple(CATEGORY_COLOURS)
+_TABLES: BoundedCache[_LinkTable] = BoundedCache(32)
+
+
+def _link_table(graph: Graph) -> _LinkTable:
+    park = graph.park
+
+    def make() -> _LinkTable:
+        plan = plan_for(park)
+        units = tuple(sorted({r.unit for r in park.resources}))
+        held = [(k, park.exchange[ref]) for k, link in enumerate(graph.links) for ref in link.exchanges]
+        return _LinkTable(
+            np.array([k for k, _ in held], dtype=np.intp),
+            np.array([_CATEGORIES.index(park.resource[e.resource].category.value) for _, e in held], dtype=np.intp),
+            np.array([units.index(park.resource[e.resource].unit) for _, e in held], dtype=np.intp),
+            np.array([e.status.value == "existing" for _, e in held], dtype=bool),
+            np.array([plan.position_of[e.id] for _, e in held], dtype=np.intp), units)
+    return _TABLES.get_or_make((park.content_hash, graph.view), make)
+
+
+def _group_link_traces(evaluation: Evaluation, drawing: Drawing, style: dict,
                        click_hints: bool) -> tuple[list[dict], bool]:
     """Arrows and markers of a view of groups: a link's width sums, over the exchanges it
     holds, each one's carried quantity as a share of the park's total carried in its
     unit; its colour is the category carrying the most of that; dashed when only
-    candidates carry anything, dotted when nothing is carried."""
-    park = evaluation.park
+    candidates carry anything, dotted when nothing is carried. Computed on arrays: a
+    park of 5,000 exchanges restyles in a few ms."""
     graph = drawing.graph
-    total: dict[str, float] = defaultdict(float)
-    for flow in evaluation.flows:
-        total[flow.unit] += flow.carried
-    scores, categories, statuses, hovers = [], [], [], []
-    for link in graph.links:
-        by_category: dict[str, float] = defaultdict(float)
-        by_unit: dict[str, float] = defaultdict(float)
-        count = defaultdict(int)
-        on = 0
-        existing = False
-        for ref in link.exchanges:
-            flow = flow_of[ref]
-            category = park.resource[flow.exchange.resource].category.value
-            count[category] += 1
-            on += flow.active
-            if flow.carried > 0:
-                by_category[category] += flow.carried / total[flow.unit]
-                by_unit[flow.unit] += flow.carried
-                existing |= flow.exchange.status.value == "existing"
-        scores.append(sum(by_category.values()))
-        categories.append(max(by_category, key=by_category.get) if by_category else max(count, key=count.get))
-        statuses.append("existing" if existing else "candidate" if by_category else None)
-        hovers.append(_group_link_hover(graph, link, len(link.exchanges), on, dict(by_unit), click_hints))
-    top = max(scores, default=0.0)
+    table = _link_table(graph)
+    n_links, n_units = len(graph.links), len(table.units)
+    carried = np.asarray(evaluation.run.carried, dtype=float)[table.position]
+    active = np.asarray(evaluation.run.active, dtype=bool)[table.position]
+    total = np.bincount(table.unit, weights=carried, minlength=n_units)
+    share = np.divide(carried, total[table.unit], out=np.zeros_like(carried), where=total[table.unit] > 0)
+    by_category = np.zeros((n_links, len(_CATEGORIES)))
+    np.add.at(by_category, (table.link, table.category), share)
+    count = np.zeros((n_links, len(_CATEGORIES)))
+    np.add.at(count, (table.link, table.category), 1.0)
+    by_unit = np.zeros((n_links, n_units))
+    np.add.at(by_unit, (table.link, table.unit), carried)
+    switched_on = np.bincount(table.link, weights=active, minlength=n_links).astype(int)
+    held = np.bincount(table.link, minlength=n_links)
+    existing = np.bincount(table.link, weights=table.existing & (carried > 0), minlength=n_links) > 0
+    scores = by_category.sum(axis=1)
+    carrying = scores > 0
+    categories = np.where(carrying, by_category.argmax(axis=1), count.argmax(axis=1))
+    top = float(scores.max(initial=0.0))
     lines: dict[tuple, list[int]] = defaultdict(list)
     mids: dict[str, list[int]] = defaultdict(list)
-    for k, (score, category, status) in enumerate(zip(scores, categories, statuses)):
-        width = round(2 * (1 + 7 * math.sqrt(score / top))) / 2 if status and top else _OFF_WIDTH
-        lines[(category, status or "off", width)].append(k)
+    hovers = []
+    for k in range(n_links):
+        category = _CATEGORIES[categories[k]]
+        status = "existing" if existing[k] else "candidate" if carrying[k] else "off"
+        width = round(2 * (1 + 7 * math.sqrt(scores[k] / top))) / 2 if carrying[k] and top else _OFF_WIDTH
+        lines[(category, status, width)].append(k)
         mids[category].append(k)
+        sums = {table.units[u]: float(by_unit[k, u]) for u in np.flatnonzero(by_unit[k] > 0)}
+        hovers.append(_group_link_hover(graph, graph.links[k], int(held[k]), int(switched_on[k]), sums, click_hints))
     traces: list[dict] = []
     for (category, status, width), members in sorted(lines.items(), key=lambda kv: (kv[0][1] == "off", kv[0])):
         chosen = np.asarray(members)
@@ -303,7 +341,7 @@ def _group_link_traces(evaluation: Evaluation, drawing: Drawing, flow_of: dict[s
             drawing.mids[np.asarray(members)],
             [["group", graph.nodes[graph.links[k].source].key] for k in members], [hovers[k] for k in members],
             CATEGORY_SYMBOLS[category], CATEGORY_COLOURS[category], style, f"{CATEGORY_LABELS[category]} links"))
-    return traces, any(status is None for status in statuses)
+    return traces, bool((~carrying).any())
 
 
 def _group_link_hover(graph: Graph, link, count: int, on: int, carried: dict[str, float], click_hints: bool) -> str:
@@ -317,10 +355,9 @@ def _group_link_hover(graph: Graph, link, count: int, on: int, carried: dict[str
     return "<br>".join(lines)
 
 
-def _group_hover(node: Node, evaluation: Evaluation, click_hints: bool) -> str:
-    firm_kpis = evaluation.firm_kpis
-    co2 = sum(firm_kpis[f].co2_t for f in node.members if f in firm_kpis)
-    cost = sum(firm_kpis[f].cost for f in node.members if f in firm_kpis)
+def _group_hover(node: Node, evaluation: Evaluation, firm_index: dict[str, int], click_hints: bool) -> str:
+    rows = evaluation.firm_totals[[firm_index[f] for f in node.members if f in firm_index]]
+    co2, cost = float(rows[:, Kpi.CO2].sum()), float(rows[:, Kpi.COST].sum())
     lines = [f"<b>{plain(node.name)}</b>", f"{len(node.members)} firm{'s' if len(node.members) != 1 else ''}",
              f"CO2e {si(co2, 't CO2e')}, cost {si(cost, evaluation.park.currency)} a year"]
     if click_hints:
@@ -343,15 +380,17 @@ def _node_trace(evaluation: Evaluation, drawing: Drawing, theme: str, font_size:
     graph = drawing.graph
     style = THEMES[theme]
     colours = node_colours(graph)
-    firm_kpis = evaluation.firm_kpis
     wanted = {node.key for node in graph.nodes if node.kind == "firm"}
+    firm_kpis = evaluation.firm_kpis if wanted else {}
+    firm_index = {firm.id: i for i, firm in enumerate(park.firms)}
     streams_of: dict[str, list] = defaultdict(list)
     for stream in park.streams:
         if stream.firm in wanted:
             streams_of[stream.firm].append(stream)
     compact = len(graph.links) > COMPACT_ABOVE
     hovers = [firm_hover(park, node.key, firm_kpis[node.key], streams_of.get(node.key, []), click_hints, compact)
-              if node.kind == "firm" and node.key in firm_kpis else _group_hover(node, evaluation, click_hints)
+              if node.kind == "firm" and node.key in firm_kpis else _group_hover(node, evaluation, firm_index,
+                                                                                  click_hints)
               for node in graph.nodes]
     labelled = drawing.text is not None
     return dict(

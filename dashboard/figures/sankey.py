@@ -84,14 +84,24 @@ class SankeyNode:
 @dataclass
 class SankeyLink:
     """A link from node ``source`` to node ``target`` (indices) carrying ``value`` (the
-    view's unit a year); ``parts`` describe what it holds, one line each."""
+    view's unit a year); ``parts`` describe what it holds, one line each: text, or
+    (template, values) formatted only when shown (``part_texts``): a big park's diagram
+    holds thousands of parts and shows a few per link."""
 
     source: int
     target: int
     value: float
     colour: str
-    parts: list[str] = field(default_factory=list)
+    parts: list = field(default_factory=list)
     other: bool = False
+
+
+def part_texts(link: SankeyLink, limit: int | None = None) -> list[str]:
+    """The first ``limit`` (all when None) of a link's parts as text; quantities (floats)
+    in the full number format, park text made plain."""
+    chosen = link.parts if limit is None else link.parts[:limit]
+    return [part if isinstance(part, str) else part[0].format(
+        *(full(value) if isinstance(value, float) else plain(value) for value in part[1])) for part in chosen]
 
 
 @dataclass(frozen=True)
@@ -128,15 +138,21 @@ def sankey_data(evaluation: Evaluation, view: SankeyView, share: float = 0.0,
     by_sector = len(park.firms) > GROUP_BY_SECTOR_ABOVE
     resources = {r.id for r in park.resources if r.category.value == view.category and r.unit == view.unit}
 
+    parties: dict[str, tuple[str, str]] = {}
+
     def party(firm_id: str) -> tuple[str, str]:
-        firm = park.firm[firm_id]
-        return (f"sector:{firm.sector or 'other'}", plain((firm.sector or "other").capitalize())) if by_sector \
-            else (firm_id, plain(firm.name))
+        if firm_id not in parties:
+            firm = park.firm[firm_id]
+            parties[firm_id] = ((f"sector:{firm.sector or 'other'}", plain((firm.sector or "other").capitalize()))
+                                if by_sector else (firm_id, plain(firm.name)))
+        return parties[firm_id]
 
     nodes = _Nodes()
     links: dict[tuple[int, int], SankeyLink] = {}
+    virgin_link, fate_link, exchange_link = (with_alpha(VIRGIN_GREY, 0.45), with_alpha(FATE_GREY, 0.4),
+                                             with_alpha(colour, 0.55))
 
-    def add(source: int, target: int, value: float, part: str, link_colour: str) -> None:
+    def add(source: int, target: int, value: float, part: tuple, link_colour: str) -> None:
         if value <= 0:
             return
         link = links.setdefault((source, target), SankeyLink(source, target, 0.0, link_colour))
@@ -155,14 +171,14 @@ def sankey_data(evaluation: Evaluation, view: SankeyView, share: float = 0.0,
             source = nodes.get(("virgin", resource.id), f"{plain(resource.name)} (new supply)", VIRGIN_GREY,
                                f"{plain(resource.name)} bought new")
             target = nodes.get(("in", key), name, colour, f"{name}: receives")
-            add(source, target, leftover, f"{plain(park.firm[stream.firm].name)} buys {full(leftover)} "
-                                          f"{plain(view.unit)} {plain(resource.name)} new", with_alpha(VIRGIN_GREY, 0.45))
+            add(source, target, leftover, ("{} buys {} {} {} new", (park.firm[stream.firm].name, float(leftover),
+                                                                     view.unit, resource.name)), virgin_link)
         else:
             fate = stream.fate.value
             source = nodes.get(("out", key), name, colour, f"{name}: supplies")
             target = nodes.get(("fate", fate), fate.capitalize(), FATE_GREY, f"to {fate}")
-            add(source, target, leftover, f"{plain(park.firm[stream.firm].name)} sends {full(leftover)} "
-                                          f"{plain(view.unit)} {plain(resource.name)} to {fate}", with_alpha(FATE_GREY, 0.4))
+            add(source, target, leftover, ("{} sends {} {} {} to {}", (park.firm[stream.firm].name, float(leftover),
+                                                                        view.unit, resource.name, fate)), fate_link)
     for flow in evaluation.flows:
         exchange = flow.exchange
         if exchange.resource not in resources and exchange.replaces in resources and flow.met > 0:
@@ -173,7 +189,7 @@ def sankey_data(evaluation: Evaluation, view: SankeyView, share: float = 0.0,
             source = nodes.get(("via", carried.id), f"{plain(carried.name)} (from {plain(carried.unit)})",
                                CATEGORY_COLOURS[carried.category.value], f"{plain(carried.name)}, converted")
             target = nodes.get(("in", to_key), to_name, colour, f"{to_name}: receives")
-            add(source, target, flow.met, f"{plain(exchange.name)}: meets {full(flow.met)} {plain(view.unit)}",
+            add(source, target, flow.met, ("{}: meets {} {}", (exchange.name, float(flow.met), view.unit)),
                 with_alpha(CATEGORY_COLOURS[carried.category.value], 0.55))
             continue
         if exchange.resource not in resources or flow.carried <= 0:
@@ -183,8 +199,8 @@ def sankey_data(evaluation: Evaluation, view: SankeyView, share: float = 0.0,
         source = nodes.get(("out", from_key), from_name, colour, f"{from_name}: supplies")
         target = nodes.get(("in", to_key), to_name, colour, f"{to_name}: receives")
         tag = " (candidate)" if exchange.status.value == "candidate" else ""
-        add(source, target, flow.carried, f"{plain(exchange.name)}{tag}: {full(flow.carried)} {plain(view.unit)}",
-            with_alpha(colour, 0.55))
+        add(source, target, flow.carried, ("{}{}: {} {}", (exchange.name, tag, float(flow.carried), view.unit)),
+            exchange_link)
 
     node_list = list(nodes.nodes)
     kept, grouped = group_small(list(links.values()), node_list, share, max_links, view.unit)
@@ -288,7 +304,7 @@ def sankey_spec(evaluation: Evaluation, view: SankeyView, theme: str = "light",
                   "hovertemplate": "%{customdata}: %{value}<extra></extra>", "line": {"width": 0}},
             link={"source": [link.source for link in data.links], "target": [link.target for link in data.links],
                   "value": [link.value for link in data.links], "color": [link.colour for link in data.links],
-                  "customdata": ["<br>".join(link.parts if link.other else link.parts[:_PART_LINES] + (
+                  "customdata": ["<br>".join(part_texts(link) if link.other else part_texts(link, _PART_LINES) + (
                       ["\u2026"] if len(link.parts) > _PART_LINES else [])) for link in data.links],
                   "hovertemplate": "%{customdata}<extra></extra>"},
             textfont={"size": font_size, "color": style["text"]})], "layout": layout}
