@@ -85,10 +85,10 @@ def views_row() -> dbc.Row:
             html.Div([
                 dbc.Label("Group flows", html_for=ids.SANKEY_SHARE, className="small mb-0"),
                 dbc.Select(id=ids.SANKEY_SHARE, value="auto", size="sm", class_name="w-auto", options=[
-                    {"label": f"as needed (at most {MAX_LINKS} links)", "value": "auto"}]
+                    {"label": f"as needed (\u2264 {MAX_LINKS} links)", "value": "auto"}]
                     + [{"label": f"under {share:.1%}".replace(".0%", "%") + " of the flow", "value": str(share)}
                        for share in SHARES]),
-            ], className="d-flex align-items-center gap-1 ms-auto"),
+            ], className="d-flex flex-wrap align-items-center gap-1 ms-auto"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),

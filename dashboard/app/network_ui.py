@@ -33,8 +33,8 @@ def network_controls() -> html.Div:
             dbc.Select(id=ids.NETWORK_GROUPING, options=[], size="sm", class_name="w-auto"),
             html.Label("Find a firm", htmlFor=ids.NETWORK_SEARCH, className="small mb-0 ms-2"),
             dcc.Dropdown(id=ids.NETWORK_SEARCH, options=[], placeholder="name or id", clearable=True,
-                         className="network-search", style={"minWidth": "12rem"}),
-        ], className="d-flex align-items-center gap-1 ms-auto"),
+                         className="network-search", style={"minWidth": "11rem"}),
+        ], className="d-flex flex-wrap align-items-center gap-1 ms-auto"),
     ], className="d-flex flex-wrap align-items-center gap-2 px-2 pt-1 network-controls")
 
 
