@@ -182,6 +182,8 @@ def test_the_handler_gives_breadcrumb_picker_and_view(two_sectors):
     assert sorted(_refs(figure, "firm")) == ["a1", "a2"]
     assert handlers.search_options("", "two", None) == [
         {"label": "Alpha two (a2)", "value": "a2"}, {"label": "Beta two (b2)", "value": "b2"}]
+    assert handlers.search_options("", ["two"], {"id": 1}) == []  # a hand-made request changes nothing
+    assert handlers.render("", {"network": 1})[5]["grouping"] == "firms"
 
 
 def test_a_big_opened_group_stays_under_the_payload_budget():

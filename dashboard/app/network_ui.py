@@ -80,10 +80,11 @@ class NetworkHandlers:
                 view.firm)
 
     def search_options(self, search: str | None, text: str | None, chosen: str | None) -> list[dict]:
-        """Up to 20 firms matching ``text``, and the firm chosen (so it stays shown)."""
+        """Up to 20 firms matching ``text``, and the firm chosen (so it stays shown).
+        Inputs of the wrong type (a hand-made request) count as none."""
         park = self.state.read(search).park
-        found = search_firms(park, text or "")
-        if chosen in park.firm and chosen not in {firm for firm, _ in found}:
+        found = search_firms(park, text if isinstance(text, str) else "")
+        if isinstance(chosen, str) and chosen in park.firm and chosen not in {firm for firm, _ in found}:
             found.insert(0, (chosen, park.firm[chosen].name))
         return [{"label": f"{name} ({firm})" if name != firm else firm, "value": firm} for firm, name in found]
 
