@@ -137,12 +137,13 @@ def network_spec(evaluation: Evaluation, theme: str = "light", font_size: int = 
     style = THEMES[theme]
     drawing = drawing_for(park, view or NetworkView(), font_size)
     graph = drawing.graph
+    off_width = _OFF_WIDTH * max(1.0, font_size / 13)  # thicker with the kiosk's big type
     if graph.aggregated:
-        traces, any_off = _group_link_traces(evaluation, drawing, style, click_hints)
+        traces, any_off = _group_link_traces(evaluation, drawing, style, click_hints, off_width)
     else:
         flow_of = {flow.exchange.id: flow for flow in evaluation.flows}
         traces, any_off = _exchange_traces(evaluation, drawing, [flow_of[link.exchanges[0]] for link in graph.links],
-                                           style, click_hints)
+                                           style, click_hints, off_width)
     traces.append(_node_trace(evaluation, drawing, theme, font_size, click_hints))
     legend = drawing.legend if any_off else dataclasses.replace(
         drawing.legend, statuses=tuple(status for status in drawing.legend.statuses if status != "off"))
@@ -220,7 +221,7 @@ def _marker_trace(points: np.ndarray, customdata: list, hovertext: list[str], sy
 
 
 def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[ExchangeFlow], style: dict,
-                     click_hints: bool) -> tuple[list[dict], bool]:
+                     click_hints: bool, off_width: float = 2.0) -> tuple[list[dict], bool]:
     """Arrows and clickable markers of a view whose links are single exchanges."""
     park = evaluation.park
     compact = len(flows) > COMPACT_ABOVE
@@ -235,7 +236,7 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
         category = category_of[exchange.resource]
         share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
         width = (_width(share) if not compact else round(2 * (1 + 3 * math.sqrt(share))) / 2) if flow.active \
-            else _OFF_WIDTH
+            else off_width
         lines[(category, exchange.status.value, flow.active, width)].append(k)
         mids[(category, flow.active)].append(k)
     traces: list[dict] = []
@@ -291,7 +292,7 @@ def _link_table(graph: Graph) -> _LinkTable:
 
 
 def _group_link_traces(evaluation: Evaluation, drawing: Drawing, style: dict,
-                       click_hints: bool) -> tuple[list[dict], bool]:
+                       click_hints: bool, off_width: float = 2.0) -> tuple[list[dict], bool]:
     """Arrows and markers of a view of groups: a link's width sums, over the exchanges it
     holds, each one's carried quantity as a share of the park's total carried in its
     unit; its colour is the category carrying the most of that; dashed when only
@@ -323,7 +324,7 @@ def _group_link_traces(evaluation: Evaluation, drawing: Drawing, style: dict,
     for k in range(n_links):
         category = _CATEGORIES[categories[k]]
         status = "existing" if existing[k] else "candidate" if carrying[k] else "off"
-        width = round(2 * (1 + 7 * math.sqrt(scores[k] / top))) / 2 if carrying[k] and top else _OFF_WIDTH
+        width = round(2 * (1 + 7 * math.sqrt(scores[k] / top))) / 2 if carrying[k] and top else off_width
         lines[(category, status, width)].append(k)
         mids[category].append(k)
         sums = {table.units[u]: float(by_unit[k, u]) for u in np.flatnonzero(by_unit[k] > 0)}
