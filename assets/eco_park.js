@@ -58,10 +58,22 @@
 
   /* -- the Sankey shown, in the address's fragment ------------------------------------ */
 
-  const SANKEY_PREFIX = "#sankey=";
+  const SANKEY_PREFIX = "sankey=";
+
+  /* The fragment holds parts joined by "&": sankey=KEY and network=VIEW (the network's
+     own, written by its callbacks); each part is read and written leaving the others. */
+  function fragmentParts(fragment) {
+    return (fragment || "").replace(/^#/, "").split("&").filter((part) => part);
+  }
 
   function linkedSankey(fragment) {
-    return (fragment || "").startsWith(SANKEY_PREFIX) ? decodeURIComponent(fragment.slice(SANKEY_PREFIX.length)) : null;
+    const part = fragmentParts(fragment).find((p) => p.startsWith(SANKEY_PREFIX));
+    return part ? decodeURIComponent(part.slice(SANKEY_PREFIX.length)) : null;
+  }
+
+  function withSankey(fragment, value) {
+    const others = fragmentParts(fragment).filter((p) => !p.startsWith(SANKEY_PREFIX));
+    return "#" + [SANKEY_PREFIX + encodeURIComponent(value).replace(/%3A/g, ":")].concat(others).join("&");
   }
 
   /* Back and Forward: the tab follows the fragment (no fragment: the first view). */
@@ -306,7 +318,7 @@
         const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
         if (triggered.includes("sankey-tabs.value") && keys.includes(value)) {
           if (linked === null && value === keys[0]) { return [noUpdate, noUpdate]; }
-          const wanted = SANKEY_PREFIX + encodeURIComponent(value).replace(/%3A/g, ":");
+          const wanted = withSankey(fragment, value);
           return [noUpdate, wanted === fragment ? noUpdate : wanted];
         }
         const chosen = keys.includes(linked) ? linked : keys.includes(value) ? value : keys[0];

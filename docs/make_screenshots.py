@@ -1,8 +1,10 @@
 """Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
-the compare view, a report page, the kiosk and the Decide page.
+the compare view, a report page, the kiosk and the Decide page; and the network of a
+generated 1,000-firm park, by sector and with a sector opened.
 
     python docs/make_screenshots.py            # all of them
     python docs/make_screenshots.py --decide   # only the Decide page's
+    python docs/make_screenshots.py --big      # only the 1,000-firm park's
 
 Starts its own server on the shipped Kalundborg park with a throw-away database, drives
 Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
@@ -10,6 +12,7 @@ Debian's chromium through Playwright, and writes PNGs to docs/screenshots/.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -29,8 +32,37 @@ OUT = ROOT / "docs" / "screenshots"
 SCENARIO = "?on=tisso2_novozymes,biogas_novozymes_bioenergi"
 
 
+def big_park() -> None:
+    """The network of a generated 1,000-firm / 5,000-exchange park at 1920x1080: opened
+    by sector, then with the chemicals sector opened (one of its candidates on)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "big"
+        subprocess.run([sys.executable, "-m", "dashboard", "generate", "--firms", "1000", "--exchanges", "5000",
+                        "--seed", "1", str(folder)], check=True, capture_output=True, cwd=ROOT)
+        server = Server(folder, Path(tmp) / "big.sqlite3").start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                desk = browser.new_page(viewport={"width": 1920, "height": 1080})
+                for name, address, crumb in (("big-park-sectors.png", "/", "All sectors"),
+                                             ("big-park-opened.png", "/?on=x00016#network=sector/g:chemicals",
+                                              "Chemicals")):
+                    desk.goto(server.url + address)
+                    desk.wait_for_function(f"document.querySelector('#network-crumbs')?.textContent.includes('{crumb}')",
+                                           timeout=180_000)
+                    wait_for_dashboard(desk)
+                    desk.wait_for_timeout(3000)
+                    desk.screenshot(path=str(OUT / name))
+                browser.close()
+        finally:
+            server.stop()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    if "--big" in sys.argv:
+        big_park()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "shots.sqlite3"
         server = Server(None, database).start()
@@ -88,6 +120,7 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
+    big_park()
     print("wrote", ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
 
 

@@ -88,8 +88,8 @@ def test_header_lists_one_sankey_per_category_and_unit(state):
 
 def test_sankey_for_the_chosen_view(state):
     figure = Handlers(state).render_sankey("", "energy:MWh")
-    assert "Energy (MWh)" in figure.layout.title.text
-    assert figure.data[0].type == "sankey"
+    assert "Energy (MWh)" in figure["layout"]["title"]["text"]
+    assert figure["data"][0]["type"] == "sankey"
 
 
 def test_table_data_has_every_exchange_with_flows_and_marginal_effects(state, kalundborg):

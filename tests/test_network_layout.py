@@ -216,11 +216,11 @@ def test_sector_key_matches_the_nodes_and_is_left_out_when_colours_would_repeat(
 def test_the_same_park_draws_the_same_figure(kalundborg, ulsan):
     for park in (kalundborg, ulsan):
         evaluation = model.evaluate(park)
-        park.__dict__.pop(network._DRAWINGS_ATTR, None)
+        network.DRAWINGS.clear()
         first = network_figure(evaluation).to_json()
-        park.__dict__.pop(network._DRAWINGS_ATTR, None)
+        network.DRAWINGS.clear()
         assert network_figure(evaluation).to_json() == first  # made again: the same
-        assert network_figure(evaluation).to_json() == first  # kept on the park
+        assert network_figure(evaluation).to_json() == first  # kept in the cache
 
 
 def test_the_kiosk_and_the_report_variants(kalundborg):

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import model
-from dashboard.figures.network import network_figure
-from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
+from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_views
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
 from .downloads import export_href
 from .export_jobs import JOB_KINDS
+from .network_ui import NetworkHandlers, register_network_callbacks
 from .state import AppState
 
 LINKED_EXPORTS = tuple(kind for kind in ids.EXPORT_LINK if kind not in JOB_KINDS)
@@ -27,7 +27,7 @@ SCENARIO_OUTPUTS = (
     Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
     *[Output(ids.EXPORT_LINK[kind], "href") for kind in LINKED_EXPORTS], Output(ids.KIOSK_LINK, "href"),
     Output(ids.DECIDE_LINK, "href"),
-    Output(ids.NETWORK_GRAPH, "figure"), Output(ids.TABLE_DATA, "data"),
+    Output(ids.TABLE_DATA, "data"),
     Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
 )
 
@@ -62,17 +62,21 @@ class Handlers:
         return (components.kpi_strip(views, park.currency), model.scenario_summary(park, request.scenario),
                 alert, bool(messages))
 
-    def render_network(self, search: str | None):
-        return network_figure(self.state.scenario_evaluation(self.state.read(search)))
+    def render_network(self, search: str | None, fragment: str | None = None):
+        """The network figure (a plain dict) of a scenario and view (``network_ui``)."""
+        return NetworkHandlers(self.state).render(search, fragment)[0]
 
-    def render_sankey(self, search: str | None, view_key: str | None):
+    def render_sankey(self, search: str | None, view_key: str | None, share: str | None = None):
+        """The Sankey (a plain figure dict) of the chosen view; flows under ``share`` (one
+        of SHARES, as text; else none) and past MAX_LINKS links grouped into "other"."""
         request = self.state.read(search)
         views = sankey_views(request.park)
         if not views:
             return no_update
         keys = [v.key for v in views]
         view = SankeyView.from_key(view_key) if view_key in keys else views[0]
-        return sankey_figure(self.state.scenario_evaluation(request), view)
+        chosen = next((value for value in SHARES if str(value) == share), 0.0)
+        return sankey_spec(self.state.scenario_evaluation(request), view, share=chosen)
 
     def render_table(self, search: str | None) -> dict:
         """The exchange list's rows for the scenario (the browser filters, sorts and draws)."""
@@ -96,10 +100,10 @@ class Handlers:
 
     def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
                         triggered: set[str]) -> tuple:
-        """What a scenario shows, in ONE response: header, KPI cards, links, network,
-        exchange list and firm panel (see ``SCENARIO_OUTPUTS``; the Sankey has its own
-        callback, since its tab follows the header's options in the browser and Dash does not
-        run a callback again for an input that its own output led to). ``triggered`` are the
+        """What a scenario shows, in ONE response: header, KPI cards, links, exchange list
+        and firm panel (see ``SCENARIO_OUTPUTS``; the network follows its view in the fragment
+        too and has its own callback, ``network_ui``; the Sankey has its own callback, since
+        its tab follows the header's options in the browser and Dash does not run a callback again for an input that its own output led to). ``triggered`` are the
         inputs that changed ("url.search", ...): a firm alone redraws only its panel, and the
         header is sent only when the park differs from the one ``shown``. With nothing
         ``shown`` yet the page has just appeared (Dash then names an arbitrary input as the
@@ -113,13 +117,12 @@ class Handlers:
             kpis = self.render_kpis(search)
             links = tuple(export_href(kind, search) for kind in LINKED_EXPORTS) + ("/kiosk" + (search or ""),
                                                                                    "/decide" + (search or ""))
-            network, table = self.render_network(search), self.render_table(search)
+            table = self.render_table(search)
         else:
-            header, kpis, links, network, table = (skip,) * 4, (skip,) * 4, (skip,) * (len(LINKED_EXPORTS) + 2), \
-                skip, skip
+            header, kpis, links, table = (skip,) * 4, (skip,) * 4, (skip,) * (len(LINKED_EXPORTS) + 2), skip
         firm = self.render_firm_panel(search, firm_id) if everything or f"{ids.SELECTED_FIRM}.data" in triggered \
             else (skip, skip)
-        return (*header, *kpis, *links, network, table, *firm)
+        return (*header, *kpis, *links, table, *firm)
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
@@ -139,17 +142,18 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids."""
     handlers = Handlers(state)
 
-    # A toggle changes the address; two requests then bring everything the scenario shows
-    # (Handlers.render_scenario and the Sankey), instead of one per part of the page.
+    # A toggle changes the address; three requests then bring everything the scenario shows
+    # (Handlers.render_scenario, the network and the Sankey), instead of one per part of the page.
     @app.callback(*SCENARIO_OUTPUTS, Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"),
                   Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"))
     def _render_scenario(search, _page, firm_id, shown):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
         return handlers.render_scenario(search, firm_id, shown, triggered)
 
-    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
-    def _render_sankey(search, view_key):
-        return handlers.render_sankey(search, view_key)
+    @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"),
+                  Input(ids.SANKEY_SHARE, "value"))
+    def _render_sankey(search, view_key, share):
+        return handlers.render_sankey(search, view_key, share)
 
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="syncSankey"),
@@ -159,6 +163,9 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="shareLink"),
         Output(ids.SHARE_LINK, "value"), Input(ids.URL, "search"), Input(ids.URL, "hash"))
+
+    # The network has a callback of its own: it follows the view in the fragment too.
+    register_network_callbacks(app, state)
 
     # The list is drawn in the browser from that data (assets/eco_park.js): filtering,
     # sorting and paging need no round trip, and its toggles and firm buttons set the

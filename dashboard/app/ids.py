@@ -28,8 +28,16 @@ KPI_CARD = {"freshwater_m3": "kpi-freshwater", "co2_t": "kpi-co2", "landfill_t":
 
 # views
 NETWORK_GRAPH = "network-graph"
+NETWORK_VIEW = "network-view"          # store: the network part of the address's fragment (network=...)
+NETWORK_SHOWN = "network-shown"        # store: the view drawn (grouping, group, firm, breadcrumb targets)
+NETWORK_GROUPING = "network-grouping"  # select: every firm / sector / site zone / community
+NETWORK_CRUMBS = "network-crumbs"      # nav: "All sectors > Chemicals"
+NETWORK_CRUMB = "network-crumb"        # pattern: {"type": NETWORK_CRUMB, "index": n} breadcrumb button
+NETWORK_BACK = "network-back"
+NETWORK_SEARCH = "network-search"      # dropdown: find a firm, jump to its neighbourhood
 SANKEY_TABS = "sankey-tabs"
 SANKEY_GRAPH = "sankey-graph"
+SANKEY_SHARE = "sankey-share"          # select: group flows under this share into "other"
 
 # exchange table
 EXCHANGE_TABLE = "exchange-table"  # drawn by assets/eco_park.js from TABLE_DATA

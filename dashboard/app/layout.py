@@ -6,8 +6,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.figures.sankey import MAX_LINKS, SHARES
+
 from . import ids
 from .export_jobs import export_panel
+from .network_ui import network_controls
 from .storage_ui import storage_modals
 
 DIMMED = {"visibility": "visible", "opacity": 0.55}
@@ -68,8 +71,9 @@ def scenario_bar() -> html.Div:
 def views_row() -> dbc.Row:
     network = dbc.Card([
         dbc.CardHeader([html.H2("Symbiosis network", className="h6 mb-0 d-inline"),
-                        html.Span(" click an arrow's marker to switch it, a firm for its panel",
+                        html.Span(" click an arrow's marker to switch it, a firm for its panel, a group to open it",
                                   className="small text-muted")]),
+        network_controls(),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
                                            clear_on_unhover=True),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
@@ -80,6 +84,13 @@ def views_row() -> dbc.Row:
             dbc.RadioItems(id=ids.SANKEY_TABS, options=[], value=None, inline=True, class_name="btn-group sankey-tabs",
                            input_class_name="btn-check", label_class_name="btn btn-outline-primary btn-sm",
                            label_checked_class_name="active"),
+            html.Div([
+                dbc.Label("Group flows", html_for=ids.SANKEY_SHARE, className="small mb-0"),
+                dbc.Select(id=ids.SANKEY_SHARE, value="auto", size="sm", class_name="w-auto", options=[
+                    {"label": f"as needed (\u2264 {MAX_LINKS} links)", "value": "auto"}]
+                    + [{"label": f"under {share:.1%}".replace(".0%", "%") + " of the flow", "value": str(share)}
+                       for share in SHARES]),
+            ], className="d-flex flex-wrap align-items-center gap-1 ms-auto"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
@@ -126,6 +137,8 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.SELECTED_FIRM, data=None),
         dcc.Store(id=ids.PARK_EXCHANGES, data=None),
         dcc.Store(id=ids.TABLE_DATA, data=None),
+        dcc.Store(id=ids.NETWORK_VIEW, data=None),
+        dcc.Store(id=ids.NETWORK_SHOWN, data=None),
         header(),
         dbc.Container([
             scenario_bar(),
