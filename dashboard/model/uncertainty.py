@@ -1,0 +1,170 @@
+"""How sure are the numbers: a Monte Carlo run and a tornado over the park's ranged
+inputs (PARK_MODEL.md section 7; docs/accounting.md "How sure are these numbers").
+
+Every ranged input (``ranges.ranged_inputs``) is drawn independently per sample, from a
+triangular distribution with its mode at the cell's value or a uniform one, by a NumPy
+``Generator`` seeded with ``seed``: the same seed gives the same numbers. Each sample
+evaluates the scenario and the baseline on the same draw (``batch.evaluate_samples``),
+so the change against the baseline is that sample's own difference, not the
+difference of two independent bands. The tornado evaluates the scenario with one input
+at a time at its ``low`` and at its ``high``, every other input at its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .sampling import View, evaluate_samples
+from .domain import Park
+from .evaluation import resolve_active
+from .kpis import KPI_NAMES, Kpis
+from .ranges import RangedInput, describe, ranged_inputs
+from .vocabulary import Distribution
+
+DEFAULT_SAMPLES = 1000
+MAX_SAMPLES = 100_000
+PERCENTILES = (5, 50, 95)
+
+
+@dataclass(frozen=True)
+class Band:
+    """The spread of one KPI over the samples: 5th, 50th and 95th percentile and mean, in
+    the KPI's unit a year. ``p5 <= p50 <= p95``; the 90 % range is p5 to p95."""
+
+    p5: float
+    p50: float
+    p95: float
+    mean: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"p5": self.p5, "p50": self.p50, "p95": self.p95, "mean": self.mean}
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Band:
+        p5, p50, p95 = (float(v) for v in np.percentile(values, PERCENTILES))
+        return cls(p5, p50, p95, float(np.mean(values)))
+
+    @classmethod
+    def exact(cls, value: float) -> Band:
+        return cls(value, value, value, value)
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """The scenario's KPIs with one input at its ``low`` and at its ``high``."""
+
+    input: RangedInput
+    label: str
+    at_low: Kpis
+    at_high: Kpis
+
+    def swing(self, kpi: str) -> float:
+        """How far the KPI moves across the input's range (its unit a year, >= 0)."""
+        return abs(getattr(self.at_high, kpi) - getattr(self.at_low, kpi))
+
+    def as_dict(self) -> dict:
+        item = self.input
+        return {"table": item.table, "row": item.row, "column": item.column, "label": self.label,
+                "value": item.value, "low": item.low, "high": item.high,
+                "distribution": item.distribution.value, "origin": item.origin,
+                "at_low": self.at_low.as_dict(), "at_high": self.at_high.as_dict()}
+
+
+@dataclass(frozen=True)
+class UncertaintyRun:
+    """The result of ``monte_carlo``: bands of the scenario and of its change against
+    the baseline by KPI name, the tornado, and the deterministic values beside them."""
+
+    samples: int
+    seed: int
+    inputs: tuple[RangedInput, ...]
+    scenario: dict[str, Band]
+    vs_baseline: dict[str, Band]
+    tornado: tuple[TornadoBar, ...]
+    value: Kpis
+    """The scenario's KPIs with every input at its value."""
+    value_vs_baseline: Kpis
+
+    @property
+    def has_ranges(self) -> bool:
+        return bool(self.inputs)
+
+    def tornado_for(self, kpi: str) -> tuple[TornadoBar, ...]:
+        """The bars that move ``kpi``, largest swing first (ties by the input's key)."""
+        bars = [bar for bar in self.tornado if bar.swing(kpi) > 0]
+        return tuple(sorted(bars, key=lambda bar: (-bar.swing(kpi), bar.input.key)))
+
+    def as_dict(self) -> dict:
+        """The JSON document of ``eco-park uncertainty --json``."""
+        return {"samples": self.samples, "seed": self.seed,
+                "scenario": {k: band.as_dict() for k, band in self.scenario.items()},
+                "vs_baseline": {k: band.as_dict() for k, band in self.vs_baseline.items()},
+                "tornado": [bar.as_dict() for bar in self.tornado]}
+
+
+def draw(inputs: Iterable[RangedInput], samples: int, seed: int) -> np.ndarray:
+    """(K, samples) values: row k drawn for input k, independently, from one seeded Generator."""
+    inputs = list(inputs)
+    generator = np.random.default_rng(seed)
+    values = np.empty((len(inputs), samples))
+    for k, item in enumerate(inputs):
+        if item.low == item.high:
+            values[k] = item.value
+        elif item.distribution is Distribution.UNIFORM:
+            values[k] = generator.uniform(item.low, item.high, samples)
+        else:
+            values[k] = generator.triangular(item.low, item.value, item.high, samples)
+    return values
+
+
+def tornado(park: Park, active: Iterable[str] | None = None, without: Iterable[str] = (),
+            inputs: tuple[RangedInput, ...] | None = None) -> tuple[TornadoBar, ...]:
+    """For each ranged input, the scenario's KPIs with it at ``low`` and at ``high``
+    (all else at its value); in the order of ``ranged_inputs``."""
+    inputs = ranged_inputs(park) if inputs is None else inputs
+    if not inputs:
+        return ()
+    view = View(resolve_active(park, active), frozenset(without))
+    k = len(inputs)
+    values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * k, axis=1)
+    for j, item in enumerate(inputs):
+        values[j, 2 * j] = item.low
+        values[j, 2 * j + 1] = item.high
+    (totals,) = evaluate_samples(park, inputs, values, [view])
+    return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * j]),
+                            Kpis.from_values(totals[2 * j + 1])) for j, item in enumerate(inputs))
+
+
+def monte_carlo(park: Park, active: Iterable[str] | None = None, without: Iterable[str] = (),
+                samples: int = DEFAULT_SAMPLES, seed: int = 0,
+                progress: Callable[[int, int], None] | None = None) -> UncertaintyRun:
+    """Bands of the scenario (``active`` exchanges on, firms in ``without`` gone) and of its
+    change against the baseline, over ``samples`` draws seeded by ``seed``; and the tornado.
+
+    ``progress(done, total)`` is called as samples are evaluated. With no ranged input,
+    every percentile and the mean are the deterministic value.
+    """
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValueError(f"samples must be between 1 and {MAX_SAMPLES:,}")
+    inputs = ranged_inputs(park)
+    scenario_view = View(resolve_active(park, active), frozenset(without))
+    baseline_view = View(park.baseline_active)
+    at_value = np.array([[i.value] for i in inputs]).reshape(len(inputs), 1)
+    scenario_value, baseline_value = evaluate_samples(park, inputs, at_value, [scenario_view, baseline_view])
+    value = Kpis.from_values(scenario_value[0])
+    change_value = value - Kpis.from_values(baseline_value[0])
+    if not inputs:
+        return UncertaintyRun(samples, seed, (), {k: Band.exact(getattr(value, k)) for k in KPI_NAMES},
+                              {k: Band.exact(getattr(change_value, k)) for k in KPI_NAMES}, (), value, change_value)
+    bars = tornado(park, scenario_view.active, scenario_view.without, inputs)
+    values = draw(inputs, samples, seed)
+    scenario, baseline = evaluate_samples(park, inputs, values, [scenario_view, baseline_view], progress)
+    change = scenario - baseline
+    return UncertaintyRun(
+        samples, seed, inputs,
+        {name: Band.of(scenario[:, i]) for i, name in enumerate(KPI_NAMES)},
+        {name: Band.of(change[:, i]) for i, name in enumerate(KPI_NAMES)},
+        bars, value, change_value)
