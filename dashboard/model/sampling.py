@@ -248,7 +248,9 @@ def evaluate_samples(park: Park, inputs: Sequence[RangedInput], values: np.ndarr
     samples of ``inputs[k]``. ``progress(done, total)`` is called after each chunk."""
     plan = plan_for(park)
     views = list(views)
-    values = np.asarray(values, dtype=float).reshape(len(inputs), -1)
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.shape[0] != len(inputs):
+        raise ValueError("values must be (inputs, samples)")
     n = values.shape[1]
     firm_index = {f.id: i for i, f in enumerate(park.firms)}
     masks = []
