@@ -7,11 +7,13 @@ import csv
 import math
 import shutil
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard import model
+from dashboard.model.batch import View, evaluate_samples
 from dashboard.model.generate import generate_park
 from dashboard.model.resilience import firm_leaving, network_measures, resilience
 from dashboard.model.writing import write_park_folder
@@ -144,6 +146,12 @@ def test_a_firm_leaving_equals_the_park_with_the_firm_deleted_from_its_files(tmp
     total = sum((after.firm_kpis[f.id] - before.firm_kpis[f.id] for f in reduced.firms), model.Kpis())
     assert leaving.impact_on_others.values() == pytest.approx(total.values(), rel=1e-9, abs=1e-6)
     assert set(leaving.exchanges_lost) == deleted & active
+    # The scenario view of a Scenario whose firm leaves, and the batch engine's, agree.
+    scenario = model.Scenario.of(park, active, [firm])
+    assert model.scenario_evaluation(park, scenario).totals.values() == pytest.approx(after.totals.values(),
+                                                                                      rel=1e-9, abs=1e-6)
+    (batch,) = evaluate_samples(park, (), np.zeros((0, 1)), [View(frozenset(active), frozenset([firm]))])
+    assert tuple(batch[0]) == pytest.approx(after.totals.values(), rel=1e-9, abs=1e-6)
 
 
 def test_every_firm_of_a_shipped_park(tmp_path):

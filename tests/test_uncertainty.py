@@ -215,6 +215,20 @@ def test_no_ranges_gives_the_deterministic_value_in_every_percentile(tmp_path):
         assert (band.p5, band.p50, band.p95, band.mean) == pytest.approx((change,) * 4, abs=1e-9)
 
 
+def test_a_scenario_with_a_firm_leaving_has_its_bands_around_that_view(tmp_path):
+    park = model.load_park(small(tmp_path, "table,row,column,low,high\nresources,gypsum,virgin_price,10,40\n",
+                                 streams=STREAMS.replace("estimated", "").replace("measured", "")))
+    scenario = model.Scenario(on=("ash_plaster",), without=("cement",))
+    run = monte_carlo(park, scenario, samples=300, seed=2)
+    views = model.views(park, scenario)
+    assert run.value == views.scenario.totals and run.value_vs_baseline == views.vs_baseline.absolute
+    # Without cement, plaster's 500 t of gypsum all come from fly ash: no gypsum is bought,
+    # so the gypsum price does not reach the scenario, which has no spread.
+    assert run.scenario["cost"].p5 == pytest.approx(run.scenario["cost"].p95)
+    bars = {bar.input.key: bar for bar in run.tornado}
+    assert bars[("resources", "gypsum", "virgin_price")].at_low == bars[("resources", "gypsum", "virgin_price")].at_high
+
+
 def test_same_seed_same_numbers_and_percentiles_ordered(tmp_path):
     park = model.load_park(small(tmp_path, """\
         table,row,column,low,high,distribution

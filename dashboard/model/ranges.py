@@ -275,7 +275,7 @@ def row_object(park: Park, table: str, row: str) -> Any:
     """The Resource, Firm, Stream or Exchange a ranged cell belongs to."""
     if table == "streams":
         key = parse_stream_row(row)
-        return park.stream[key] if key else None
+        return park.stream.get(key) if key else None
     return {"resources": park.resource, "firms": park.firm, "exchanges": park.exchange}[table].get(row)
 
 
@@ -287,6 +287,8 @@ def ranged_inputs(park: Park) -> tuple[RangedInput, ...]:
     explicit = set()
     for item in park.uncertainty:
         target = row_object(park, item.table.value, item.row)
+        if target is None:
+            continue  # its row is gone (a park with firms taken out, ``model.park_without``)
         value = cell_value(item.table.value, target, item.column)
         result.append(RangedInput(item.table.value, item.row, item.column, value, item.low, item.high,
                                   item.distribution, "uncertainty", item.note))

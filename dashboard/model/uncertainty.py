@@ -22,6 +22,7 @@ from .domain import Park
 from .evaluation import resolve_active
 from .kpis import KPI_NAMES, Kpis
 from .ranges import RangedInput, describe, ranged_inputs
+from .scenario import Scenario, views
 from .vocabulary import Distribution
 
 DEFAULT_SAMPLES = 1000
@@ -120,14 +121,23 @@ def draw(inputs: Iterable[RangedInput], samples: int, seed: int) -> np.ndarray:
     return values
 
 
-def tornado(park: Park, active: Iterable[str] | None = None, without: Iterable[str] = (),
+def scenario_view(park: Park, scenario: Scenario | Iterable[str] | None) -> View:
+    """The batch view of a Scenario (its exchanges on, its firms gone), or of the ids of the
+    exchanges on (None: the baseline). Strict: unknown ids raise ParkError."""
+    if isinstance(scenario, Scenario):
+        return View(scenario.active(park), frozenset(scenario.without))
+    return View(resolve_active(park, scenario))
+
+
+def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
             inputs: tuple[RangedInput, ...] | None = None) -> tuple[TornadoBar, ...]:
     """For each ranged input, the scenario's KPIs with it at ``low`` and at ``high``
-    (all else at its value); in the order of ``ranged_inputs``."""
+    (all else at its value); in the order of ``ranged_inputs``. ``scenario``: a Scenario,
+    or the ids of the exchanges on (None: the baseline)."""
     inputs = ranged_inputs(park) if inputs is None else inputs
+    view = scenario_view(park, scenario)
     if not inputs:
         return ()
-    view = View(resolve_active(park, active), frozenset(without))
     k = len(inputs)
     values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * k, axis=1)
     for j, item in enumerate(inputs):
@@ -138,33 +148,33 @@ def tornado(park: Park, active: Iterable[str] | None = None, without: Iterable[s
                             Kpis.from_values(totals[2 * j + 1])) for j, item in enumerate(inputs))
 
 
-def monte_carlo(park: Park, active: Iterable[str] | None = None, without: Iterable[str] = (),
+def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
                 samples: int = DEFAULT_SAMPLES, seed: int = 0,
                 progress: Callable[[int, int], None] | None = None) -> UncertaintyRun:
-    """Bands of the scenario (``active`` exchanges on, firms in ``without`` gone) and of its
-    change against the baseline, over ``samples`` draws seeded by ``seed``; and the tornado.
+    """Bands of the scenario (a Scenario, or the ids of the exchanges on; None: the
+    baseline) and of its change against the baseline, over ``samples`` draws seeded by
+    ``seed``; and the tornado.
 
     ``progress(done, total)`` is called as samples are evaluated. With no ranged input,
-    every percentile and the mean are the deterministic value.
+    every percentile and the mean are the deterministic value (``model.views``).
     """
     if not 1 <= samples <= MAX_SAMPLES:
         raise ValueError(f"samples must be between 1 and {MAX_SAMPLES:,}")
     inputs = ranged_inputs(park)
-    scenario_view = View(resolve_active(park, active), frozenset(without))
+    view = scenario_view(park, scenario)
     baseline_view = View(park.baseline_active)
-    at_value = np.array([[i.value] for i in inputs]).reshape(len(inputs), 1)
-    scenario_value, baseline_value = evaluate_samples(park, inputs, at_value, [scenario_view, baseline_view])
-    value = Kpis.from_values(scenario_value[0])
-    change_value = value - Kpis.from_values(baseline_value[0])
+    deterministic = views(park, scenario if isinstance(scenario, Scenario) else view.active)
+    value = deterministic.scenario.totals
+    change_value = deterministic.vs_baseline.absolute
     if not inputs:
         return UncertaintyRun(samples, seed, (), {k: Band.exact(getattr(value, k)) for k in KPI_NAMES},
                               {k: Band.exact(getattr(change_value, k)) for k in KPI_NAMES}, (), value, change_value)
-    bars = tornado(park, scenario_view.active, scenario_view.without, inputs)
+    bars = tornado(park, scenario, inputs)
     values = draw(inputs, samples, seed)
-    scenario, baseline = evaluate_samples(park, inputs, values, [scenario_view, baseline_view], progress)
-    change = scenario - baseline
+    scenario_totals, baseline = evaluate_samples(park, inputs, values, [view, baseline_view], progress)
+    change = scenario_totals - baseline
     return UncertaintyRun(
         samples, seed, inputs,
-        {name: Band.of(scenario[:, i]) for i, name in enumerate(KPI_NAMES)},
+        {name: Band.of(scenario_totals[:, i]) for i, name in enumerate(KPI_NAMES)},
         {name: Band.of(change[:, i]) for i, name in enumerate(KPI_NAMES)},
         bars, value, change_value)
