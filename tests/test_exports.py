@@ -49,6 +49,8 @@ def test_template_as_shipped_loads_without_errors_or_warnings(template):
     assert [e.id for e in park.exchanges] == ["example_gypsum_link"]
     assert park.transport[model.Mode.TRUCK].cost_per_tkm == 0.12
     assert [r.kpi for r in park.reported] == ["landfill_t"]
+    assert [(r.row, r.low, r.high) for r in park.uncertainty] == [
+        ("example_power/supply/example_fgd_gypsum", 9000, 11000)]
     # 10,000 t of FGD gypsum, 8,000 t taken by the plasterboard plant: 2,000 t left to landfill.
     assert model.evaluate(park).kpis["landfill_t"] == 2000.0
 
@@ -101,6 +103,12 @@ def test_template_drop_downs_sit_on_the_vocabulary_columns(template_book):
         "exchanges": {"status": "existing,candidate", "mode": "pipeline,truck,rail,ship,conveyor,grid",
                       "payer": "to,from", "quality": QUALITIES},
         "reported": {"kpi": "freshwater_m3,co2_t,landfill_t,cost,delivered"},
+        "uncertainty": {"table": "resources,firms,streams,exchanges",
+                        "column": "virgin_price,virgin_co2,disposal_fee,disposal_co2,baseline_co2,"
+                                  "baseline_freshwater,baseline_landfill,baseline_cost,quantity,ratio,capacity,"
+                                  "distance_km,capex,lifetime_years,opex_per_year,cost_per_unit,co2_per_unit,"
+                                  "price_per_unit",
+                        "distribution": "triangular,uniform"},
         "transport": {"mode": "pipeline,truck,rail,ship,conveyor,grid"},
         "firms": {}, "sources": {},
     }
