@@ -367,3 +367,16 @@ def test_draws_are_triangular_or_uniform_within_the_range():
     assert values[1].mean() == pytest.approx((5 + 30) / 2, rel=0.01)        # 17.5
     assert set(values[2]) == {7.0}
     assert np.array_equal(values, draw(items, 50_000, seed=0))
+
+
+@pytest.mark.parametrize("name", ["kalundborg", "ulsan"])
+def test_shipped_parks_range_their_estimates_and_the_bands_hold_the_value(name):
+    park = model.load_park(f"data/{name}")
+    explicit = [i for i in ranged_inputs(park) if i.origin == "uncertainty"]
+    assert len(explicit) >= 10
+    assert all(i.note.startswith("NOTES") for i in explicit)  # each range says where it comes from
+    run = monte_carlo(park, samples=400, seed=0)
+    for band in run.scenario.values():
+        assert band.p5 <= band.p50 <= band.p95
+    # The baseline against itself: no change on any draw.
+    assert all(band.p5 == band.p95 == 0 for band in run.vs_baseline.values())
