@@ -22,7 +22,7 @@ import numpy as np
 
 from .domain import Park
 from .kpis import Kpi
-from .plan import RANKING_DIGITS, ServicePlan, plan_for
+from .plan import ServicePlan, net_benefit_per_unit, plan_for, ranking_value
 from .ranges import RangedInput, parse_stream_row
 from .vocabulary import Status, StreamKind
 
@@ -33,7 +33,7 @@ CHUNK = 250
 gives the progress callback a beat."""
 
 _BASELINE_COLUMN = {"baseline_freshwater": 0, "baseline_co2": 1, "baseline_landfill": 2, "baseline_cost": 3}
-_NB_COLUMNS = {"virgin_price", "virgin_co2", "disposal_fee", "disposal_co2", "ratio", "cost_per_unit",
+ORDER_COLUMNS = {"virgin_price", "virgin_co2", "disposal_fee", "disposal_co2", "ratio", "cost_per_unit",
                "co2_per_unit", "distance_km"}
 
 
@@ -53,15 +53,6 @@ def crf(rate: float, years: np.ndarray) -> np.ndarray:
         return 1.0 / years
     growth_minus_one = np.expm1(years * np.log1p(rate))
     return rate * (growth_minus_one + 1.0) / growth_minus_one
-
-
-def rank_round(values: np.ndarray) -> np.ndarray:
-    """``plan.ranking_value`` for an array: each value to RANKING_DIGITS significant digits."""
-    magnitude = np.abs(values)
-    with np.errstate(divide="ignore"):
-        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
-    scale = 10.0 ** (RANKING_DIGITS - 1 - exponent)
-    return np.round(values * scale) / scale
 
 
 class _Chunk:
@@ -85,14 +76,8 @@ class _Chunk:
         for i in ordered:
             item, samples = inputs[i], values[i]
             if item.table == "resources":
-                resource = park.resource[item.row]
-                kind = StreamKind.DEMAND if item.column.startswith("virgin") else StreamKind.SUPPLY
-                for index, stream in enumerate(park.streams):
-                    # A stream follows its resource unless it gives a value of its own (one
-                    # equal to the resource's cannot be told apart, nor does it need to be).
-                    if stream.resource == item.row and stream.kind is kind \
-                            and getattr(stream, item.column) == getattr(resource, item.column):
-                        stream_field(index, item.column, samples)
+                for index in _followers(park, item.row, item.column):
+                    stream_field(index, item.column, samples)
             elif item.table == "streams":
                 stream_field(plan.stream_index[parse_stream_row(item.row)], item.column, samples)
             elif item.table == "firms":
@@ -137,37 +122,54 @@ class _Chunk:
                 opex = fields.get("opex_per_year", exchange.opex_per_year)
                 self.fixed[p] = capex * crf(park.discount_rate, life) + opex
         self.baselines = baselines
-        self.order = self._orders(park, inputs) if any(i.column in _NB_COLUMNS for i in inputs) else None
+        self._rate_shifts = _shifts(self.rates, plan.leftover_rates)
+        self._own_shifts = _shifts(self.own, plan.own_rates)
+        moved = any(item.column in ORDER_COLUMNS and np.any(values[k] != item.value) for k, item in enumerate(inputs))
+        self.order = self._orders(park, inputs) if moved else None
 
     def _orders(self, park: Park, inputs: Sequence[RangedInput]) -> np.ndarray | None:
-        """(E, N) positions in each sample's service order; None where no sample's net
-        benefits differ from the park's (then the plan's order serves all)."""
+        """(E, N) positions in each sample's service order; None where no sampled input
+        moves a net benefit (then the plan's order serves all)."""
         plan, n = self.plan, self.n
         size = plan.size
-        touched = set(self.ratio) | {p for p, _ in self.own}
-        for p in range(size):
-            if (plan.supply[p], CO2) in self.rates or (plan.supply[p], COST) in self.rates \
-                    or (plan.demand[p], CO2) in self.rates or (plan.demand[p], COST) in self.rates:
-                touched.add(p)
-        if not touched:
+        if not (self.ratio or self.own or self.rates) or not size:
             return None
-        carbon = park.carbon_price
-        rates = plan.leftover_rates
-        benefit = np.empty((size, n))
-        for p in range(size):
-            s, d = plan.supply[p], plan.demand[p]
-            ratio = self.ratio.get(p, plan.ratio[p])
-            demand_value = self.rates.get((d, COST), rates[d, COST]) + carbon * self.rates.get((d, CO2), rates[d, CO2])
-            supply_value = self.rates.get((s, COST), rates[s, COST]) + carbon * self.rates.get((s, CO2), rates[s, CO2])
-            own = self.own.get((p, COST), plan.own_rates[p, COST]) + carbon * self.own.get((p, CO2), plan.own_rates[p, CO2])
-            benefit[p] = ratio * demand_value + supply_value - own
-        ids = [e.id for e in plan.exchanges]
-        id_rank = np.empty(size)
-        id_rank[sorted(range(size), key=ids.__getitem__)] = np.arange(size)
-        candidate = np.array([e.status is not Status.EXISTING for e in plan.exchanges], dtype=float)
-        keys = (np.broadcast_to(id_rank[:, None], (size, n)), -rank_round(benefit),
+        benefit = self._benefits(park, n, sampled=True)
+        base, ranking, id_rank, candidate = _order_keys(park, self)
+        # Where a sample leaves an exchange's net benefit as it is, the plan's own ranking
+        # value decides (equal benefits on paper tie by id, as in plan.service_order);
+        # where it moves it, the sampled value does (an exact tie then has no weight).
+        key = np.where(benefit == base, ranking[:, None], benefit)
+        keys = (np.broadcast_to(id_rank[:, None], (size, n)), -key,
                 np.broadcast_to(candidate[:, None], (size, n)))
         return np.lexsort(keys, axis=0)
+
+    def _benefits(self, park: Park, n: int, sampled: bool) -> np.ndarray:
+        """(E, n) net benefit per unit carried (plan.net_benefit_per_unit): ratio x value
+        of the demand met + value of the supply taken - own cost, a unit's value being
+        its cost plus the carbon price x its CO2e; with the samples laid over the park's
+        values where ``sampled``."""
+        plan = self.plan
+        carbon = park.carbon_price
+        rates = plan.leftover_rates
+        own = plan.own_rates
+        stream_value = np.repeat((rates[:, COST] + carbon * rates[:, CO2])[:, None], n, axis=1)
+        own_value = np.repeat((own[:, COST] + carbon * own[:, CO2])[:, None], n, axis=1)
+        ratio = np.repeat(np.asarray(plan.ratio, dtype=float)[:, None], n, axis=1)
+        if sampled:
+            if self.rates:
+                rows = np.array([s for s, _ in self.rates])
+                columns = np.array([c for _, c in self.rates])
+                weights = np.where(columns == COST, 1.0, carbon)[:, None]
+                shifts = weights * (np.stack(list(self.rates.values())) - rates[rows, columns][:, None])
+                np.add.at(stream_value, rows, shifts)
+            for (p, column), samples in self.own.items():
+                own_value[p] += (1.0 if column == COST else carbon) * (samples - own[p, column])
+            for p, samples in self.ratio.items():
+                ratio[p] = samples
+        supply = np.asarray(plan.supply)
+        demand = np.asarray(plan.demand)
+        return ratio * stream_value[demand] + stream_value[supply] - own_value
 
     def totals(self, view_active: np.ndarray, keep_stream: np.ndarray, keep_firm: np.ndarray) -> np.ndarray:
         """(N, 4) park KPIs of one view: ``view_active`` (E,) by position; streams and
@@ -178,17 +180,35 @@ class _Chunk:
             left[s] = samples
         carried = np.zeros((plan.size, n))
         if self.order is None:
-            self._serve_common(view_active, left, carried)
+            self._serve_common(view_active, left, carried, slice(None))
         else:
-            self._serve_each(view_active, left, carried)
+            # Samples whose order is the plan's are served together, the cheap way.
+            same = np.all(self.order == np.arange(plan.size)[:, None], axis=0)
+            if same.any():
+                columns = np.flatnonzero(same)
+                part_left, part_carried = left[:, columns], carried[:, columns]
+                self._serve_common(view_active, part_left, part_carried, columns)
+                left[:, columns], carried[:, columns] = part_left, part_carried
+            if not same.all():
+                columns = np.flatnonzero(~same)
+                # Contiguous copies: _serve_each works on flat views of them.
+                part_left = np.ascontiguousarray(left[:, columns])
+                part_carried = np.ascontiguousarray(carried[:, columns])
+                self._serve_each(view_active, part_left, part_carried, columns)
+                left[:, columns], carried[:, columns] = part_left, part_carried
         rates = plan.leftover_rates * keep_stream[:, None]
         total = left.T @ rates
-        for (s, column), samples in self.rates.items():
-            if keep_stream[s]:
-                total[:, column] += left[s] * (samples - plan.leftover_rates[s, column])
+        if self.rates:
+            rows, columns, shifts = self._rate_shifts
+            contribution = left[rows] * shifts * keep_stream[rows][:, None]
+            for column in (CO2, COST):
+                total[:, column] += contribution[columns == column].sum(axis=0)
         total += carried.T @ plan.own_rates
-        for (p, column), samples in self.own.items():
-            total[:, column] += carried[p] * (samples - plan.own_rates[p, column])
+        if self.own:
+            rows, columns, shifts = self._own_shifts
+            contribution = carried[rows] * shifts
+            for column in (CO2, COST):
+                total[:, column] += contribution[columns == column].sum(axis=0)
         total[:, COST] += float(plan.fixed_cost @ view_active.astype(float))
         for p, samples in self.fixed.items():
             if view_active[p]:
@@ -199,32 +219,107 @@ class _Chunk:
                 total[:, column] += samples - plan.firm_baselines[f, column]
         return total
 
-    def _serve_common(self, active: np.ndarray, left: np.ndarray, carried: np.ndarray) -> None:
-        """Every sample serves the positions in the plan's order."""
+    def _serve_common(self, active: np.ndarray, left: np.ndarray, carried: np.ndarray, samples) -> None:
+        """The ``samples`` (columns of this chunk; ``left`` and ``carried`` hold just
+        those) all serve the positions in the plan's order."""
         plan = self.plan
         supply, demand = plan.supply, plan.demand
         for p in np.flatnonzero(active).tolist():
             s, d = supply[p], demand[p]
-            ratio = self.ratio.get(p, plan.ratio[p])
-            capacity = self.capacity.get(p, plan.capacity[p])
+            ratio = self.ratio[p][samples] if p in self.ratio else plan.ratio[p]
+            capacity = self.capacity[p][samples] if p in self.capacity else plan.capacity[p]
             carried[p] = _step(left, s, d, ratio, capacity, slice(None))
 
-    def _serve_each(self, active: np.ndarray, left: np.ndarray, carried: np.ndarray) -> None:
-        """Each sample serves the positions in its own order: step k serves order[k]."""
-        plan, n = self.plan, self.n
+    def _serve_each(self, active: np.ndarray, left: np.ndarray, carried: np.ndarray, samples) -> None:
+        """Each of the ``samples`` serves the positions in its own order: step k serves
+        order[k] of that sample."""
+        plan = self.plan
+        n = len(samples)
         supply = np.asarray(plan.supply)
         demand = np.asarray(plan.demand)
         ratio = np.repeat(np.asarray(plan.ratio, dtype=float)[:, None], n, axis=1)
-        for p, samples in self.ratio.items():
-            ratio[p] = samples
+        for p, values in self.ratio.items():
+            ratio[p] = values[samples]
         capacity = np.repeat(np.asarray(plan.capacity, dtype=float)[:, None], n, axis=1)
-        for p, samples in self.capacity.items():
-            capacity[p] = samples
+        for p, values in self.capacity.items():
+            capacity[p] = values[samples]
         capacity[~active] = 0.0  # an inactive exchange carries nothing and changes nothing
+        order = self.order[:, samples]
         columns = np.arange(n)
-        for row in self.order:
-            s, d = supply[row], demand[row]
-            carried[row, columns] = _step(left, s, d, ratio[row, columns], capacity[row, columns], columns)
+        position_at = order * n + columns          # flat index into (E, n) arrays, step by step
+        supply_at = supply[order] * n + columns    # flat index into left (S, n)
+        demand_at = demand[order] * n + columns
+        flat_left = left.reshape(-1)
+        flat_carried = carried.reshape(-1)
+        if not (np.shares_memory(flat_left, left) and np.shares_memory(flat_carried, carried)):
+            raise ValueError("left and carried must be C-contiguous")
+        flat_ratio = ratio.reshape(-1)
+        flat_capacity = capacity.reshape(-1)
+        for k in range(len(order)):
+            s, d, p = supply_at[k], demand_at[k], position_at[k]
+            supply_left = flat_left.take(s)
+            demand_left = flat_left.take(d)
+            r = flat_ratio.take(p)
+            cap = flat_capacity.take(p)
+            room = demand_left / r
+            by_capacity = (cap <= supply_left) & (cap <= room)
+            by_supply = ~by_capacity & (supply_left <= room)
+            amount = np.where(by_capacity, cap, np.where(by_supply, supply_left, room))
+            flat_left[s] = np.where(by_supply, 0.0, np.maximum(supply_left - amount, 0.0))
+            flat_left[d] = np.where(~by_capacity & ~by_supply, 0.0, np.maximum(demand_left - r * amount, 0.0))
+            flat_carried[p] = amount
+
+
+_FOLLOWERS = "_batch_followers"
+
+
+def _followers(park: Park, resource_id: str, column: str) -> list[int]:
+    """Indices of the streams that take the resource's ``column`` (a stream follows its
+    resource unless it gives a value of its own; one equal to the resource's cannot be
+    told apart, nor does it need to be). Kept on the park."""
+    table = park.__dict__.get(_FOLLOWERS)
+    if table is None:
+        table = {}
+        for index, stream in enumerate(park.streams):
+            resource = park.resource[stream.resource]
+            names = ("virgin_price", "virgin_co2") if stream.kind is StreamKind.DEMAND else \
+                ("disposal_fee", "disposal_co2")
+            for name in names:
+                if getattr(stream, name) == getattr(resource, name):
+                    table.setdefault((stream.resource, name), []).append(index)
+        park.__dict__[_FOLLOWERS] = table
+    return table.get((resource_id, column), [])
+
+
+_ORDER_KEYS = "_batch_order_keys"
+
+
+def _order_keys(park: Park, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the service order of every sample is sorted by, besides the sampled benefits:
+    the park's own benefits as ``_benefits`` computes them (E, 1), their ranking values,
+    each position's rank by id and whether it is a candidate. Kept on the (immutable)
+    park, as its plan is."""
+    cached = park.__dict__.get(_ORDER_KEYS)
+    if cached is None:
+        plan = chunk.plan
+        size = plan.size
+        ranking = np.array([ranking_value(net_benefit_per_unit(park, e)) for e in plan.exchanges])
+        ids = [e.id for e in plan.exchanges]
+        id_rank = np.empty(size)
+        id_rank[sorted(range(size), key=ids.__getitem__)] = np.arange(size)
+        candidate = np.array([e.status is not Status.EXISTING for e in plan.exchanges], dtype=float)
+        cached = (chunk._benefits(park, 1, sampled=False), ranking, id_rank, candidate)
+        park.__dict__[_ORDER_KEYS] = cached
+    return cached
+
+
+def _shifts(samples: dict[tuple[int, int], np.ndarray], base: np.ndarray):
+    """Rows, columns and (K, N) sampled-minus-base values of the sampled rates, stacked."""
+    if not samples:
+        return None
+    rows = np.array([r for r, _ in samples])
+    columns = np.array([c for _, c in samples])
+    return rows, columns, np.stack(list(samples.values())) - base[rows, columns][:, None]
 
 
 def _step(left: np.ndarray, s, d, ratio, capacity, columns) -> np.ndarray:

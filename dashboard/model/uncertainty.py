@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sampling import View, evaluate_samples
+from .sampling import ORDER_COLUMNS, View, evaluate_samples
 from .domain import Park
 from .evaluation import resolve_active
 from .kpis import KPI_NAMES, Kpis
@@ -139,13 +139,17 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     if not inputs:
         return ()
     k = len(inputs)
+    # Inputs that move a net benefit (and so the service order) go first, so that the
+    # batches of the others are all served in the plan's order, the cheap way.
+    turns = sorted(range(k), key=lambda j: inputs[j].column not in ORDER_COLUMNS)
     values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * k, axis=1)
-    for j, item in enumerate(inputs):
-        values[j, 2 * j] = item.low
-        values[j, 2 * j + 1] = item.high
+    for turn, j in enumerate(turns):
+        values[j, 2 * turn] = inputs[j].low
+        values[j, 2 * turn + 1] = inputs[j].high
     (totals,) = evaluate_samples(park, inputs, values, [view])
-    return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * j]),
-                            Kpis.from_values(totals[2 * j + 1])) for j, item in enumerate(inputs))
+    at = {j: turn for turn, j in enumerate(turns)}
+    return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * at[j]]),
+                            Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
 
 
 def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
