@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard import model
-from dashboard.model.sampling import View, evaluate_samples
 from dashboard.model.generate import generate_park
 from dashboard.model.resilience import firm_leaving, network_measures, resilience
+from dashboard.model.sampling import View, evaluate_samples
 from dashboard.model.writing import write_park_folder
 from tests.helpers import load
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import model
-from dashboard.model.sampling import View, evaluate_samples
 from dashboard.model.ranges import DEFAULT_QUALITY_RANGES, RangedInput, ranged_inputs
+from dashboard.model.sampling import View, evaluate_samples
 from dashboard.model.uncertainty import draw, monte_carlo, tornado
 from dashboard.model.vocabulary import Distribution
 from dashboard.model.writing import park_json, write_park_folder

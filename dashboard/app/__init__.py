@@ -17,6 +17,7 @@ from . import ids
 from .callbacks import register_callbacks
 from .compare import compare_layout
 from .decide import background_manager, decide_layout, register_decide_callbacks
+from .doubt import register_doubt_callbacks
 from .downloads import downloads_blueprint
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
@@ -46,6 +47,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
     register_decide_callbacks(app, state)
+    register_doubt_callbacks(app, state)
     app.server.register_blueprint(downloads_blueprint(state))
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024

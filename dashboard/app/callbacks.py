@@ -12,7 +12,7 @@ from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
-from . import components, ids
+from . import components, doubt, ids
 from .downloads import export_href
 from .state import AppState
 
@@ -48,7 +48,16 @@ class Handlers:
                 alert, bool(messages))
 
     def render_network(self, search: str | None):
-        return network_figure(self.state.scenario_evaluation(self.state.read(search)))
+        """The scenario's network; firms that leave and their links are struck out in grey
+        (drawn on the whole park with their exchanges off)."""
+        request = self.state.read(search)
+        gone = frozenset(request.scenario.without)
+        if not gone:
+            return network_figure(self.state.scenario_evaluation(request))
+        park = request.park
+        kept = frozenset(i for i in request.active
+                         if park.exchange[i].from_firm not in gone and park.exchange[i].to_firm not in gone)
+        return network_figure(self.state.evaluate(park, kept), gone=gone)
 
     def render_sankey(self, search: str | None, view_key: str | None):
         request = self.state.read(search)
@@ -77,7 +86,12 @@ class Handlers:
         values = {i: worth_of(base.park, base.park.exchange[i], delta)
                   for i, delta in on_minus_off(base, {i: marginal[i] for i in mine}).items()}
         fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
-        return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
+        body = components.firm_panel(park, firm_id, views, values, fair)
+        if firm_id in request.scenario.without:
+            body.append(doubt.come_back_section(park, firm_id))
+        else:
+            body.append(doubt.leaving_section(park, self.state.leaving(request, firm_id), views))
+        return body, park.firm[firm_id].name
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)

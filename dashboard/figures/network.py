@@ -507,8 +507,12 @@ def _legend_traces(legend: _Legend, style: dict, font_size: int) -> list[dict]:
     return traces
 
 
+GONE_GREY = "#9e9e9e"
+"""Firms that leave the park in a scenario, and their exchanges, are drawn in this grey."""
+
+
 def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int = 13,
-                   click_hints: bool = True) -> go.Figure:
+                   click_hints: bool = True, gone: frozenset[str] = frozenset()) -> go.Figure:
     """The park as a directed network for one scenario.
 
     Firms sit at their site-plan place (km), drawn in normalised coordinates (0-1, see
@@ -530,6 +534,10 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
     above SECTOR_KEY_LIMIT sectors). Legend clicks do nothing: it is a key. Above
     LABEL_LIMIT firms, names show on hover only and arrows are straight, to stay fast.
     The geometry is cached per park and font size, so a toggle only restyles.
+
+    ``gone``: firms that leave the park in the scenario (``evaluation`` is then the whole
+    park with their exchanges switched off). They and their exchanges are drawn struck
+    out in grey: a grey node under a cross, dotted grey arrows.
     """
     park = evaluation.park
     style = THEMES[theme]
@@ -542,8 +550,12 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
 
     groups: dict[tuple, list[int]] = defaultdict(list)
     mids: dict[tuple, list[int]] = defaultdict(list)
+    lost: list[int] = []
     for k, flow in enumerate(flows):
         exchange = flow.exchange
+        if exchange.from_firm in gone or exchange.to_firm in gone:
+            lost.append(k)
+            continue
         category = category_of[exchange.resource]
         share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
         width = round(2 * (1.5 + 6.5 * math.sqrt(share))) / 2 if flow.active else 1.2  # 0.5 px steps: fewer traces
@@ -552,6 +564,15 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
 
     traces: list[dict] = []
     count = drawing.curves.shape[1]
+    if lost:
+        chosen = np.asarray(lost)
+        path = drawing.curves[chosen]
+        gaps = np.full((len(chosen), 1), np.nan)
+        traces.append(dict(
+            type="scatter", x=np.concatenate([path[:, :, 0], gaps], axis=1).ravel(),
+            y=np.concatenate([path[:, :, 1], gaps], axis=1).ravel(), mode="lines", hoverinfo="skip",
+            line={"color": GONE_GREY, "width": 1.5, "dash": "dot"}, name="gone with a firm that leaves",
+            showlegend=True, legend="legend"))
     for (category, status, active, width), members in sorted(groups.items(), key=lambda kv: (not kv[0][2], kv[0])):
         colour = CATEGORY_COLOURS[category] if active else with_alpha(CATEGORY_COLOURS[category], 0.5)
         chosen = np.asarray(members)
@@ -593,11 +614,20 @@ def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int 
         text=drawing.text, textposition=drawing.textposition,
         textfont={"size": font_size, "color": style["text"], "shadow": _halo(theme)},
         customdata=np.array([["firm", f.id] for f in park.firms], dtype=object),
-        hovertext=[firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, []), click_hints) for f in park.firms],
+        hovertext=[f"<b>{plain(f.name)}</b><br>leaves the park in this scenario" if f.id in gone else
+                   firm_hover(park, f.id, firm_kpis[f.id], streams_of.get(f.id, []), click_hints) for f in park.firms],
         hovertemplate="%{hovertext}<extra></extra>",
-        marker={"size": drawing.sizes.tolist(), "color": [colours[f.sector or "other"] for f in park.firms],
+        marker={"size": drawing.sizes.tolist(),
+                "color": [GONE_GREY if f.id in gone else colours[f.sector or "other"] for f in park.firms],
                 "line": {"color": style["node_line"], "width": 1.5}, "opacity": 1.0},
         name="firm", showlegend=False))
+    if gone:
+        struck = [i for i, f in enumerate(park.firms) if f.id in gone]
+        traces.append(dict(
+            type="scatter", x=drawing.x[struck].tolist(), y=drawing.y[struck].tolist(), mode="markers",
+            hoverinfo="skip", marker={"symbol": "x-thin-open", "size": (drawing.sizes[struck] * 1.15).tolist(),
+                                      "color": style["text"], "line": {"color": style["text"], "width": 3}},
+            name="firm that leaves", showlegend=True, legend="legend"))
 
     any_off = any(not flow.active for flow in flows)
     legend = _legend(park, any_off)

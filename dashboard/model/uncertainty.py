@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sampling import ORDER_COLUMNS, View, evaluate_samples
 from .domain import Park
 from .evaluation import resolve_active
 from .kpis import KPI_NAMES, Kpis
 from .ranges import RangedInput, describe, ranged_inputs
+from .sampling import ORDER_COLUMNS, View, evaluate_samples
 from .scenario import Scenario, views
 from .vocabulary import Distribution
 
@@ -101,6 +101,7 @@ class UncertaintyRun:
     def as_dict(self) -> dict:
         """The JSON document of ``eco-park uncertainty --json``."""
         return {"samples": self.samples, "seed": self.seed,
+                "value": self.value.as_dict(), "value_vs_baseline": self.value_vs_baseline.as_dict(),
                 "scenario": {k: band.as_dict() for k, band in self.scenario.items()},
                 "vs_baseline": {k: band.as_dict() for k, band in self.vs_baseline.items()},
                 "tornado": [bar.as_dict() for bar in self.tornado]}
