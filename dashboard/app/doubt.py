@@ -78,10 +78,10 @@ def band_lines(document: dict | None, currency: str, has_ranges: bool) -> dict[s
     lines = {}
     for kpi in model.KPI_NAMES:
         unit = kpi_unit(kpi, currency)
-        if document is None:
-            lines[kpi] = ["working out the ranges\u2026"]
-        elif not has_ranges:
+        if not has_ranges:
             lines[kpi] = ["no ranges given"]
+        elif document is None:
+            lines[kpi] = ["working out the ranges\u2026"]
         else:
             value, change = document["scenario"][kpi], document["vs_baseline"][kpi]
             lines[kpi] = [html.Div(["Value: ", band_text(value["p5"], value["p95"], unit)],
