@@ -14,13 +14,7 @@ from dashboard.app.kiosk import kiosk_layout
 from dashboard.figures.network import GONE_GREY, network_figure
 from dashboard.figures.tornado import tornado_figure, tornado_rows
 from dashboard.formatting import band_text, band_words
-from dashboard.paths import shipped_park
 from dashboard.storage import Store
-
-
-@pytest.fixture(scope="module")
-def kalundborg():
-    return model.load_park(shipped_park())
 
 
 @pytest.fixture

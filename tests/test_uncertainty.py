@@ -23,8 +23,8 @@ from dashboard.model.sampling import View, evaluate_samples
 from dashboard.model.uncertainty import draw, monte_carlo, tornado
 from dashboard.model.vocabulary import Distribution
 from dashboard.model.writing import park_json, write_park_folder
-from tests.helpers import write_park
-from tests.test_properties import parks_and_scenarios
+from tests.helpers import workbook_bytes, write_park
+from tests.strategies import parks_and_scenarios
 
 STREAMS = """\
 firm,kind,resource,quantity,fate,quality
@@ -123,29 +123,6 @@ def test_the_table_loads_from_a_workbook_and_json_with_errors_located_there(tmp_
     bad = workbook_bytes(park, lambda book: add_sheet(book, [("exchanges", "ash_cement", "capacity", 650, 700)]))
     assert _errors_of(lambda: model.load_park_bytes("park.xlsx", bad)) == [
         "park.xlsx[uncertainty]:2:low: is 650, above the cell's value 600; the range must contain the value"]
-
-
-def workbook_bytes(park: model.Park, mutate) -> bytes:
-    """The park as a workbook (a sheet per table, a key/value park sheet), then ``mutate``d."""
-    import openpyxl
-
-    data = park.to_dict()
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "park"
-    sheet.append(["key", "value"])
-    for key in ("name", "currency", "discount_rate"):
-        sheet.append([key, data["park"][key]])
-    for table in ("resources", "firms", "streams", "exchanges"):
-        sheet = book.create_sheet(table)
-        columns = list(dict.fromkeys(c for row in data[table] for c in row))
-        sheet.append(columns)
-        for row in data[table]:
-            sheet.append([row.get(c) for c in columns])
-    mutate(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _errors_of(call) -> list[str]:
