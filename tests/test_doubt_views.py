@@ -133,3 +133,22 @@ def test_the_report_carries_the_bands(kalundborg):
 
 def test_ids_of_the_new_views_are_in_ids():
     assert ids.LEAVE_BUTTON and ids.KPI_BAND["co2_t"] and ids.TORNADO_GRAPH and ids.RESILIENCE_TABLE
+
+
+def test_the_quality_of_a_row_shows_in_the_firm_panel_and_the_exchange_list(tmp_path):
+    from dashboard.app import components
+    from tests.helpers import load
+
+    park = load(tmp_path / "q", streams="""\
+        firm,kind,resource,quantity,fate,quality
+        power,supply,fly_ash,100,landfill,estimated
+        plaster,demand,gypsum,70,,
+        """, exchanges="""\
+        id,name,from_firm,resource,to_firm,replaces,status,quality
+        ash,Ash to plaster,power,fly_ash,plaster,gypsum,existing,measured
+        """)
+    views = model.views(park)
+    panel = texts(components.firm_panel(park, "power", views))
+    assert "data: estimated" in panel and "data: measured" in panel
+    rows = components.exchange_table_data(park, views.scenario, model.marginal_effects(park), "")["rows"]
+    assert rows[0]["quality"] == "measured"
