@@ -241,12 +241,25 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
             document = {"value": {k: 0.0 for k in model.KPI_NAMES}, "tornado": []}
         return tornado_figure(document, kpi or "co2_t", park.currency)
 
-    @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "active_tab"))
+    @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Output(ids.RESILIENCE_REQUEST, "data"),
+                  Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "active_tab"))
     def _resilience(search, tab):
         if tab != "resilience":
-            return no_update
+            return no_update, no_update
         request = state.read(search)
-        return resilience_table(request.park, state.resilience(request))
+        if _quick(request) or not background:
+            return resilience_table(request.park, state.resilience(request)), no_update
+        return html.P("Working out what each firm's leaving would cost the others\u2026", className="small"), \
+            {"search": search or ""}
+
+    if background:
+        @app.callback(Output(ids.RESILIENCE_TABLE, "children", allow_duplicate=True),
+                      Input(ids.RESILIENCE_REQUEST, "data"), background=True, prevent_initial_call=True)
+        def _resilience_slowly(asked):
+            if not isinstance(asked, dict):
+                raise PreventUpdate
+            request = state.read(asked.get("search"))
+            return resilience_table(request.park, state.resilience(request))
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.LEAVE_BUTTON, "n_clicks"),
                   State(ids.URL, "search"), State(ids.SELECTED_FIRM, "data"), prevent_initial_call=True)

@@ -148,3 +148,4 @@ DOUBT_STATUS = "doubt-status"
 DOUBT_PROGRESS = "doubt-progress"
 DOUBT_CANCEL = "doubt-cancel"
 RESILIENCE_TABLE = "resilience-table"
+RESILIENCE_REQUEST = "resilience-request"  # store: a park too large to rank its firms at once

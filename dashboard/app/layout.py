@@ -128,6 +128,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.TABLE_DATA, data=None),
         dcc.Store(id=ids.DOUBT_RESULT, data=None),
         dcc.Store(id=ids.DOUBT_REQUEST, data=None),
+        dcc.Store(id=ids.RESILIENCE_REQUEST, data=None),
         header(),
         dbc.Container([
             scenario_bar(),

@@ -126,6 +126,7 @@ class _Chunk:
         self._own_shifts = _shifts(self.own, plan.own_rates)
         moved = any(item.column in ORDER_COLUMNS and np.any(values[k] != item.value) for k, item in enumerate(inputs))
         self.order = self._orders(park, inputs) if moved else None
+        self._plan_like = self._like_plan() if self.order is not None else None
 
     def _orders(self, park: Park, inputs: Sequence[RangedInput]) -> np.ndarray | None:
         """(E, N) positions in each sample's service order; None where no sampled input
@@ -143,6 +144,19 @@ class _Chunk:
         keys = (np.broadcast_to(id_rank[:, None], (size, n)), -key,
                 np.broadcast_to(candidate[:, None], (size, n)))
         return np.lexsort(keys, axis=0)
+
+    def _like_plan(self) -> np.ndarray:
+        """(N,) True for the samples whose order serves the users of every stream in the
+        plan's relative order. Serving order matters only among exchanges that share a
+        stream (an exchange's carried depends on the streams it uses, and on what served
+        them before it), so those samples' flows are the plan order's."""
+        plan, n = self.plan, self.n
+        first, second = _stream_neighbours(plan)
+        if not len(first):
+            return np.ones(n, dtype=bool)
+        rank = np.empty_like(self.order)
+        rank[self.order, np.arange(n)] = np.arange(plan.size)[:, None]
+        return np.all(rank[first] < rank[second], axis=0)
 
     def _benefits(self, park: Park, n: int, sampled: bool) -> np.ndarray:
         """(E, n) net benefit per unit carried (plan.net_benefit_per_unit): ratio x value
@@ -182,8 +196,9 @@ class _Chunk:
         if self.order is None:
             self._serve_common(view_active, left, carried, slice(None))
         else:
-            # Samples whose order is the plan's are served together, the cheap way.
-            same = np.all(self.order == np.arange(plan.size)[:, None], axis=0)
+            # Samples whose order serves every stream's users as the plan does are served
+            # together in the plan's order, the cheap way: the flows are the same.
+            same = self._plan_like
             if same.any():
                 columns = np.flatnonzero(same)
                 part_left, part_carried = left[:, columns], carried[:, columns]
@@ -245,6 +260,10 @@ class _Chunk:
             capacity[p] = values[samples]
         capacity[~active] = 0.0  # an inactive exchange carries nothing and changes nothing
         order = self.order[:, samples]
+        # Inactive exchanges carry nothing and change nothing: leave their steps out.
+        kept = active[order]
+        if not kept.all():
+            order = order.T[kept.T].reshape(n, -1).T
         columns = np.arange(n)
         position_at = order * n + columns          # flat index into (E, n) arrays, step by step
         supply_at = supply[order] * n + columns    # flat index into left (S, n)
@@ -289,6 +308,18 @@ def _followers(park: Park, resource_id: str, column: str) -> list[int]:
                     table.setdefault((stream.resource, name), []).append(index)
         park.__dict__[_FOLLOWERS] = table
     return table.get((resource_id, column), [])
+
+
+def _stream_neighbours(plan: ServicePlan) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (earlier, later) of positions that use the same stream one after the other
+    in the plan's order."""
+    cached = plan.__dict__.get("_batch_neighbours")
+    if cached is None:
+        pairs = [(users[i], users[i + 1]) for users in plan.users for i in range(len(users) - 1)]
+        pairs = sorted(set(pairs))
+        cached = (np.array([a for a, _ in pairs], dtype=np.intp), np.array([b for _, b in pairs], dtype=np.intp))
+        plan.__dict__["_batch_neighbours"] = cached
+    return cached
 
 
 _ORDER_KEYS = "_batch_order_keys"
