@@ -357,3 +357,13 @@ def test_shipped_parks_range_their_estimates_and_the_bands_hold_the_value(name):
         assert band.p5 <= band.p50 <= band.p95
     # The baseline against itself: no change on any draw.
     assert all(band.p5 == band.p95 == 0 for band in run.vs_baseline.values())
+
+
+def test_progress_counts_the_tornado_then_the_draws(kalundborg):
+    seen = []
+    run = monte_carlo(kalundborg, samples=300, seed=1, progress=lambda done, total: seen.append((done, total)))
+    k = len(run.inputs)
+    # the tornado's 2 x k evaluations, then the 300 draws (in chunks of at most 250)
+    total = 2 * k + 300
+    assert all(t == total for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (total, total)

@@ -131,7 +131,8 @@ def scenario_view(park: Park, scenario: Scenario | Iterable[str] | None) -> View
 
 
 def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
-            inputs: tuple[RangedInput, ...] | None = None) -> tuple[TornadoBar, ...]:
+            inputs: tuple[RangedInput, ...] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> tuple[TornadoBar, ...]:
     """For each ranged input, the scenario's KPIs with it at ``low`` and at ``high``
     (all else at its value); in the order of ``ranged_inputs``. ``scenario``: a Scenario,
     or the ids of the exchanges on (None: the baseline)."""
@@ -147,7 +148,7 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     for turn, j in enumerate(turns):
         values[j, 2 * turn] = inputs[j].low
         values[j, 2 * turn + 1] = inputs[j].high
-    (totals,) = evaluate_samples(park, inputs, values, [view])
+    (totals,) = evaluate_samples(park, inputs, values, [view], progress)
     at = {j: turn for turn, j in enumerate(turns)}
     return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * at[j]]),
                             Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
@@ -155,13 +156,14 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
 
 def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
                 samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                progress: Callable[[int, int], None] | None = None) -> UncertaintyRun:
+                progress: Callable[[int, int], None] | None = None, with_tornado: bool = True) -> UncertaintyRun:
     """Bands of the scenario (a Scenario, or the ids of the exchanges on; None: the
     baseline) and of its change against the baseline, over ``samples`` draws seeded by
     ``seed``; and the tornado.
 
     ``progress(done, total)`` is called as samples are evaluated. With no ranged input,
     every percentile and the mean are the deterministic value (``model.views``).
+    ``with_tornado=False`` leaves the tornado out (two more evaluations per input).
     """
     if not 1 <= samples <= MAX_SAMPLES:
         raise ValueError(f"samples must be between 1 and {MAX_SAMPLES:,}")
@@ -174,9 +176,21 @@ def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
     if not inputs:
         return UncertaintyRun(samples, seed, (), {k: Band.exact(getattr(value, k)) for k in KPI_NAMES},
                               {k: Band.exact(getattr(change_value, k)) for k in KPI_NAMES}, (), value, change_value)
-    bars = tornado(park, scenario, inputs)
+    # One progress count over both parts: the tornado's 2 evaluations per input, then the draws.
+    first = 2 * len(inputs) if with_tornado else 0
+    total = first + samples
+
+    def tornado_progress(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    def draws_progress(done: int, _: int) -> None:
+        if progress is not None:
+            progress(first + done, total)
+
+    bars = tornado(park, scenario, inputs, tornado_progress) if with_tornado else ()
     values = draw(inputs, samples, seed)
-    scenario_totals, baseline = evaluate_samples(park, inputs, values, [view, baseline_view], progress)
+    scenario_totals, baseline = evaluate_samples(park, inputs, values, [view, baseline_view], draws_progress)
     change = scenario_totals - baseline
     return UncertaintyRun(
         samples, seed, inputs,
