@@ -172,7 +172,11 @@ def by_id(rows, key="id"):
 
 def test_kpi_table_matches_the_model_and_hand_values(mini):
     tables = scenario_tables(mini, ["ash", "more"])
-    assert list(tables) == ["kpis", "exchanges", "firms", "sources"]
+    assert list(tables) == ["kpis", "exchanges", "firms", "sources", "bands"]
+    # no ranges in this park: every percentile of the bands is the value itself
+    bands = by_id(tables["bands"], "kpi")
+    assert bands["landfill_t"]["scenario_p5"] == bands["landfill_t"]["scenario_p95"] == 0.0
+    assert bands["landfill_t"]["change_p50"] == -40.0 and bands["landfill_t"]["ranged_inputs"] == 0
     kpis = by_id(tables["kpis"], "kpi")
     assert list(kpis) == list(model.KPI_NAMES)
     seen = model.views(mini, ["ash", "more"])
@@ -255,7 +259,7 @@ def test_csv_zip_has_one_utf8_bom_file_per_table(mini):
     with zipfile.ZipFile(io.BytesIO(to_csv_zip(tables, mini, generated_at=when))) as archive:
         names = archive.namelist()
         files = {n: archive.read(n) for n in names}
-    assert names == ["kpis.csv", "exchanges.csv", "firms.csv", "sources.csv", "about.csv"]
+    assert names == ["kpis.csv", "exchanges.csv", "firms.csv", "sources.csv", "bands.csv", "about.csv"]
     assert all(data.startswith(b"\xef\xbb\xbf") for data in files.values())
     # an empty table still has its header row
     assert read_csv_text(files["sources.csv"].decode("utf-8-sig")) == [["id", "citation", "url"]]
@@ -270,7 +274,7 @@ def test_csv_zip_has_one_utf8_bom_file_per_table(mini):
 def test_xlsx_sheets_numbers_and_about(mini):
     tables = scenario_tables(mini, ["more"])
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(tables, mini)))
-    assert book.sheetnames == ["kpis", "exchanges", "firms", "sources", "about"]
+    assert book.sheetnames == ["kpis", "exchanges", "firms", "sources", "bands", "about"]
     sheet = book["kpis"]
     assert tuple(c.value for c in sheet[1]) == TABLE_COLUMNS["kpis"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
