@@ -48,7 +48,7 @@ def doubt_card() -> dbc.Card:
                "checking first.", className="small text-muted mb-2"),
         dbc.RadioItems(id=ids.TORNADO_KPI, value="co2_t", inline=True,
                        options=[{"label": KPI_LABELS[k], "value": k} for k in model.KPI_NAMES],
-                       class_name="btn-group mb-2", input_class_name="btn-check",
+                       class_name="btn-group flex-wrap mb-2", input_class_name="btn-check",
                        label_class_name="btn btn-outline-primary btn-sm", label_checked_class_name="active"),
         html.Div([
             html.Span(id=ids.DOUBT_STATUS, className="small me-2", role="status"),
@@ -56,7 +56,7 @@ def doubt_card() -> dbc.Card:
                           style={"display": "none"}),
             dbc.Button("Cancel", id=ids.DOUBT_CANCEL, size="sm", color="secondary", outline=True,
                        style={"display": "none"}),
-        ], className="d-flex align-items-center mb-1"),
+        ], className="d-flex flex-wrap align-items-center mb-1"),
         dcc.Loading(dcc.Graph(id=ids.TORNADO_GRAPH, config=GRAPH_CONFIG, className="tornado-graph"),
                     delay_show=300, type="circle", overlay_style=DIMMED),
     ])

