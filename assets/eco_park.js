@@ -149,7 +149,9 @@
         element("td", { class: "wrap" }, [
           element("span", { class: "fw-semibold", text: row.name }), " ",
           element("span", { class: "badge " + (candidate ? "bg-warning text-dark" : "bg-secondary"), text: row.status }),
-          element("div", { class: "small text-muted font-monospace", text: row.id })]),
+          element("div", { class: "small text-muted font-monospace", text: row.id }),
+          row.quality ? element("div", { class: "small text-muted quality", title: "How the figures were obtained",
+            text: "data: " + row.quality }) : ""]),
         element("td", { class: "wrap" }, [firmButton(row.from, row.from_name), " \u2192 ", firmButton(row.to, row.to_name)]),
         element("td", {}, [element("span", { "aria-hidden": "true", style: "color:" + row.colour, text: "\u25cf " }),
           row.resource, element("div", { class: "small text-muted", text: row.category_label })]),

@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="switch this exchange on (repeatable; commas allowed)")
     evaluate.add_argument("--off", action="append", default=[], metavar="ID",
                           help="switch this exchange off (repeatable; commas allowed)")
+    evaluate.add_argument("--without", action="append", default=[], metavar="FIRM",
+                          help="evaluate the scenario as if this firm left the park (repeatable; commas allowed)")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument("--marginal", action="store_true",
                           help="add each exchange's marginal effect (that exchange alone toggled)")
@@ -61,6 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     optimise.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                           help="stop searching a large park after this long (default 60)")
     optimise.add_argument("--json", action="store_true", help="machine-readable output")
+
+    resilience = sub.add_parser("resilience", help="what each firm's leaving would cost the others")
+    resilience.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    resilience.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
+    resilience.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    resilience.add_argument("--json", action="store_true", help="machine-readable output")
+
+    uncertainty = sub.add_parser("uncertainty", help="how sure the KPIs are: Monte Carlo bands and the tornado")
+    uncertainty.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    uncertainty.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
+    uncertainty.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    uncertainty.add_argument("--without", action="append", default=[], metavar="FIRM",
+                             help="as if this firm left the park (repeatable)")
+    uncertainty.add_argument("--samples", type=int, default=1000, metavar="N", help="draws (default 1000)")
+    uncertainty.add_argument("--seed", type=int, default=0, metavar="S",
+                             help="random seed: the same seed gives the same numbers (default 0)")
+    uncertainty.add_argument("--json", action="store_true", help="machine-readable output")
 
     generate = sub.add_parser("generate", help="write a synthetic park of any size")
     generate.add_argument("--firms", type=int, required=True)
@@ -153,12 +172,18 @@ def command_validate(args: argparse.Namespace) -> int:
 _NESTED = ("marginal_", "value_", "deal_")  # flat record columns the JSON nests instead
 
 
-def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: bool) -> dict:
-    """The JSON document of ``eco-park evaluate --json``."""
-    views = model.views(park, active)
-    marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
+def evaluation_report(park: model.Park, scenario: model.Scenario | frozenset[str], with_marginal: bool) -> dict:
+    """The JSON document of ``eco-park evaluate --json``. ``scenario``: a Scenario, or
+    the ids of the exchanges on. Firms that leave are absent from ``firms`` and their
+    exchanges from ``exchanges``."""
+    if not isinstance(scenario, model.Scenario):
+        scenario = model.Scenario.of(park, scenario)
+    active = scenario.active(park)
+    views = model.views(park, scenario)
+    shown = views.scenario.park  # without the firms that leave
+    marginal = model.marginal_effects(shown, views.scenario.active, base=views.scenario) if with_marginal else {}
     exchanges = []
-    for row in model.exchange_rows(park, views.scenario, marginal if with_marginal else None):
+    for row in model.exchange_rows(shown, views.scenario, marginal if with_marginal else None):
         item = {key: value for key, value in row.record().items() if not key.startswith(_NESTED)}
         if with_marginal:
             item["marginal"] = row.marginal.as_dict()
@@ -169,7 +194,8 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "park": park.name,
         "currency": park.currency,
         "year": park.year,
-        "scenario": dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
+        "scenario": {**dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
+                     "without": list(scenario.without)},
         "kpis": {"no_symbiosis": views.no_symbiosis.kpis, "baseline": views.baseline.kpis,
                  "scenario": views.scenario.kpis},
         "reported": [{"kpi": r.reported.kpi, "value": r.reported.value, "year": r.reported.year,
@@ -181,7 +207,7 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "exchanges": exchanges,
         "firms": [{"id": firm.id, "name": firm.name,
                    "baseline": views.baseline.firm_kpis[firm.id].as_dict(),
-                   "scenario": views.scenario.firm_kpis[firm.id].as_dict()} for firm in park.firms],
+                   "scenario": views.scenario.firm_kpis[firm.id].as_dict()} for firm in shown.firms],
     }
 
 
@@ -196,9 +222,10 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
     kpis = report["kpis"]
     header = f"{park.name}" + (f" ({park.year})" if park.year else "") + f": per year, money in {park.currency}"
     print(header)
-    on, off = report["scenario"]["on"], report["scenario"]["off"]
-    print("Scenario: " + ("baseline" if not on and not off else
-                          ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off])))
+    on, off, without = report["scenario"]["on"], report["scenario"]["off"], report["scenario"]["without"]
+    print("Scenario: " + ("baseline" if not on and not off and not without else
+                          ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off]
+                                    + [f"without {i}" for i in without])))
     print()
     whole_park = [r for r in report["reported"] if r["kpi"] in model.KPI_NAMES and not r["firm"]
                   and not r["resources"] and len(r["exchanges"]) == len(park.baseline_active)]
@@ -251,10 +278,17 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
         print_table(rows, right={1, 2, 3, 4})
 
 
+def scenario_of(park: model.Park, args: argparse.Namespace) -> model.Scenario:
+    """The scenario the command line asks for, checked strictly on the park."""
+    scenario = model.Scenario(on=tuple(split_ids(args.on)), off=tuple(split_ids(args.off)),
+                              without=tuple(split_ids(getattr(args, "without", []))))
+    scenario.active(park)  # unknown ids: ParkError naming each
+    return scenario
+
+
 def command_evaluate(args: argparse.Namespace) -> int:
     park = load_park(args.path)
-    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
-    report = evaluation_report(park, active, args.marginal)
+    report = evaluation_report(park, scenario_of(park, args), args.marginal)
     if args.json:
         json.dump(report, sys.stdout, indent=2, allow_nan=False)
         print()
@@ -367,6 +401,85 @@ def print_front(park: model.Park, front) -> None:
         rows.append([full(getattr(point.kpis, first)), full(getattr(point.kpis, second)), full(point.capex),
                      ", ".join(point.on) or "none"])
     print_table(rows, right={0, 1, 2})
+
+def resilience_report(park: model.Park, scenario: model.Scenario) -> dict:
+    """The JSON document of ``eco-park resilience --json``: every firm's leaving from the
+    scenario, most costly to the others first (docs/accounting.md, "A firm leaves")."""
+    result = model.resilience(park, scenario.active(park), scenario.without)
+    firms = []
+    for item in result.leaving:
+        measures = result.measures[item.firm]
+        firms.append({
+            "id": item.firm, "name": park.firm[item.firm].name,
+            "exchanges_lost": list(item.exchanges_lost),
+            "impact_on_others": item.impact_on_others.as_dict(),
+            "cost_to_others": item.cost_to_others(),
+            "kpis_without": item.kpis.as_dict(),
+            "hit_hardest": [{"id": firm, "change": change.as_dict()} for firm, change in item.hit_hardest()],
+            "partners": measures.partners, "betweenness": measures.betweenness,
+            "flow_share": dict(measures.flow_share),
+            "single_point_of_failure": measures.single_point or None,
+        })
+    return {"park": park.name, "currency": park.currency, "carbon_price": park.carbon_price,
+            "scenario": {"on": list(scenario.on), "off": list(scenario.off), "without": list(scenario.without)},
+            "firms": firms, "single_points_of_failure": list(result.single_points_of_failure)}
+
+
+def command_resilience(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    report = resilience_report(park, scenario_of(park, args))
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, allow_nan=False)
+        print()
+        return EXIT_OK
+    print(f"{park.name}: if a firm left, per year, money in {park.currency} "
+          f"(valued at {full(park.carbon_price)} {park.currency} per t CO2e)")
+    print()
+    rows = [["firm", "exchanges lost", *(f"others' {KPI_LABELS[k].split()[0].lower()}" for k in model.KPI_NAMES),
+             "cost to others", "partners", "betweenness", "single point of failure"]]
+    for item in report["firms"]:
+        impact = item["impact_on_others"]
+        rows.append([item["id"], str(len(item["exchanges_lost"])), *(full(impact[k]) for k in model.KPI_NAMES),
+                     full(item["cost_to_others"]), str(item["partners"]), f"{item['betweenness']:.2f}",
+                     item["single_point_of_failure"] or "-"])
+    print_table(rows, right={1, 2, 3, 4, 5, 6, 7, 8})
+    return EXIT_OK
+
+
+def command_uncertainty(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    scenario = scenario_of(park, args)
+    if not 1 <= args.samples <= model.uncertainty.MAX_SAMPLES:
+        print(f"eco-park uncertainty: --samples must be between 1 and {model.uncertainty.MAX_SAMPLES:,}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    run = model.monte_carlo(park, scenario, samples=args.samples, seed=args.seed)
+    if args.json:
+        json.dump(run.as_dict(), sys.stdout, indent=2, allow_nan=False)
+        print()
+        return EXIT_OK
+    print(f"{park.name}: {args.samples:,} samples, seed {args.seed}; per year, money in {park.currency}")
+    if not run.has_ranges:
+        print("No ranges given: the park has no uncertainty table and no row with a quality, so every "
+              "percentile is the value itself.")
+    print()
+    rows = [["KPI", "unit", "value", "P5", "P50", "P95", "mean", "change", "change P5", "change P95"]]
+    for name, label in KPI_LABELS.items():
+        band, change = run.scenario[name], run.vs_baseline[name]
+        rows.append([label, kpi_unit(name, park.currency), full(getattr(run.value, name)), full(band.p5),
+                     full(band.p50), full(band.p95), full(band.mean), full(getattr(run.value_vs_baseline, name)),
+                     full(change.p5), full(change.p95)])
+    print_table(rows, right=set(range(2, 10)))
+    for name, label in KPI_LABELS.items():
+        bars = run.tornado_for(name)[:5]
+        if bars:
+            print()
+            print(f"What moves {label.lower()} most ({kpi_unit(name, park.currency)}):")
+            print_table([["input", "range", "at low", "at high"]]
+                        + [[bar.label, f"{full(bar.input.low)} to {full(bar.input.high)}",
+                            full(getattr(bar.at_low, name)), full(getattr(bar.at_high, name))] for bar in bars],
+                        right={2, 3})
+    return EXIT_OK
 
 
 def command_generate(args: argparse.Namespace) -> int:
@@ -534,7 +647,8 @@ def command_users(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "macc": command_macc,
-            "optimise": command_optimise, "optimize": command_optimise, "generate": command_generate,
+            "optimise": command_optimise, "optimize": command_optimise, "resilience": command_resilience,
+            "uncertainty": command_uncertainty, "generate": command_generate,
             "template": command_template, "report": command_report, "serve": command_serve,
             "users": command_users, "worker": command_worker}
 

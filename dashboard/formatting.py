@@ -129,3 +129,62 @@ def price_range(low: float | None, high: float | None, currency: str, unit: str)
     if low is None or high is None:
         return "no price works for both"
     return f"{currency} {full(low, 2)} to {full(high, 2)} per {unit}"
+
+# -- bands of a Monte Carlo run (docs/accounting.md, "How sure are these numbers") --------
+
+def band_text(p5: float, p95: float, unit: str) -> str:
+    """``90% range -9 to -26 kt CO2e``: the 5th to 95th percentile, nearest zero first
+    when both are negative (a cut of 9 to 26 kt reads as it is said)."""
+    first, second = (p95, p5) if p95 <= 0 else (p5, p95)
+    first_text, second_text = si(first, unit), si(second, unit)
+    if first_text == second_text:
+        return f"90% range {first_text} (no spread)"
+    if not _is_currency(unit):
+        number, _, rest = first_text.partition(" ")
+        if rest and second_text.partition(" ")[2] == rest:
+            first_text = number  # "-9 to -26 kt CO2e": the unit once
+    return f"90% range {first_text} to {second_text}"
+
+
+_SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+_UNIT_WORDS = {"freshwater_m3": ("cubic metres", "freshwater"), "co2_t": ("tonnes", "CO2"),
+               "landfill_t": ("tonnes", "waste to landfill")}
+
+
+def _scaled(value: float) -> tuple[float, str]:
+    for factor, word in _SCALE_WORDS:
+        if abs(value) >= factor * 0.9995:
+            return value / factor, word
+    return value, ""
+
+
+def amount_words(value: float, kpi: str, currency: str) -> str:
+    """``9 thousand tonnes``, ``2.5 million cubic metres``, ``DKK 3.1 million``."""
+    number, word = _scaled(abs(value))
+    figure = _trim(significant(number, 2))
+    if kpi == "cost":
+        return f"{currency} {figure}{' ' + word if word else ''}"
+    noun = _UNIT_WORDS[kpi][0]
+    return f"{figure}{' ' + word if word else ''} {noun}"
+
+
+def band_words(p5: float, p95: float, kpi: str, currency: str) -> str:
+    """A change's 90% range in words for a lobby screen: "between 9 and 26 thousand
+    tonnes less CO2 a year"; "more" for a rise; both where the range crosses zero."""
+    what = "cost" if kpi == "cost" else _UNIT_WORDS[kpi][1]
+    if p5 == p95 == 0:
+        return f"no change in {what}"
+    if p5 >= 0 or p95 <= 0:
+        direction = "more" if p5 >= 0 else "less"
+        low, high = sorted((abs(p5), abs(p95)))
+        if amount_words(low, kpi, currency) == amount_words(high, kpi, currency):
+            return f"about {amount_words(high, kpi, currency)} {direction} {what} a year"
+        low_text, high_text = amount_words(low, kpi, currency), amount_words(high, kpi, currency)
+        # "between 9 and 26 thousand tonnes": the shared words said once
+        low_number, low_word = _scaled(low)
+        high_number, high_word = _scaled(high)
+        if (low_word == high_word or low == 0) and kpi != "cost":
+            low_text = _trim(significant(low_number, 2)) if low else "0"
+        return f"between {low_text} and {high_text} {direction} {what} a year"
+    return (f"between {amount_words(p5, kpi, currency)} less and {amount_words(p95, kpi, currency)} more "
+            f"{what} a year")

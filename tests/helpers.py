@@ -88,10 +88,10 @@ def workbook_bytes(park: model.Park, mutate=None) -> bytes:
         sheet.append([key, data["park"][key]])
     for table in ("resources", "firms", "streams", "exchanges"):
         sheet = book.create_sheet(table)
-        columns = list(data[table][0])
+        columns = list(dict.fromkeys(c for row in data[table] for c in row))  # a quality on some rows only
         sheet.append(columns)
         for row in data[table]:
-            sheet.append([row[c] for c in columns])
+            sheet.append([row.get(c) for c in columns])
     if mutate:
         mutate(book)
     buffer = io.BytesIO()

@@ -80,10 +80,10 @@ def test_evaluate_json_has_the_documented_shape(capsys, park_dir):
 def test_evaluate_off_and_comma_lists(capsys, park_dir):
     code, out, _ = run(capsys, "evaluate", str(park_dir), "--off", "a_plaster", "--on", "b_cement", "--json")
     report = json.loads(out)
-    assert report["scenario"] == {"on": ["b_cement"], "off": ["a_plaster"]}
+    assert report["scenario"] == {"on": ["b_cement"], "off": ["a_plaster"], "without": []}
     assert {e["id"]: e["carried"] for e in report["exchanges"]} == {"a_plaster": 0, "b_cement": 50}
     code, out, _ = run(capsys, "evaluate", str(park_dir), "--on", "b_cement,a_plaster", "--json")
-    assert json.loads(out)["scenario"] == {"on": ["b_cement"], "off": []}
+    assert json.loads(out)["scenario"] == {"on": ["b_cement"], "off": [], "without": []}
 
 
 def test_evaluate_unknown_exchange_exits_2_and_names_it(capsys, park_dir):

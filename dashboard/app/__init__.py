@@ -20,6 +20,7 @@ from .access import current_user, install_access, kiosk_allows
 from .callbacks import register_callbacks
 from .compare import compare_layout
 from .decide import decide_layout, register_decide_callbacks
+from .doubt import register_doubt_callbacks
 from .downloads import downloads_blueprint
 from .export_jobs import register_export_jobs
 from .http import install_http
@@ -61,6 +62,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
     register_decide_callbacks(app, state)
+    register_doubt_callbacks(app, state)
     register_export_jobs(app, state)
     install_access(app.server, auth, user_header)
     install_http(app)

@@ -11,7 +11,7 @@ from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_vie
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
-from . import components, ids
+from . import components, doubt, ids
 from .downloads import export_href
 from .export_jobs import JOB_KINDS
 from .network_ui import NetworkHandlers, register_network_callbacks
@@ -96,15 +96,20 @@ class Handlers:
         values = {i: worth_of(base.park, base.park.exchange[i], delta)
                   for i, delta in on_minus_off(base, {i: marginal[i] for i in mine}).items()}
         fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
-        return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
+        body = components.firm_panel(park, firm_id, views, values, fair)
+        if firm_id in request.scenario.without:
+            body.append(doubt.come_back_section(park, firm_id))
+        else:
+            body.append(doubt.leaving_section(park, self.state.leaving(request, firm_id), views))
+        return body, park.firm[firm_id].name
 
     def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
                         triggered: set[str]) -> tuple:
         """What a scenario shows, in ONE response: header, KPI cards, links, exchange list
         and firm panel (see ``SCENARIO_OUTPUTS``; the network follows its view in the fragment
         too and has its own callback, ``network_ui``; the Sankey has its own callback, since
-        its tab follows the header's options in the browser and Dash does not run a callback again for an input that its own output led to). ``triggered`` are the
-        inputs that changed ("url.search", ...): a firm alone redraws only its panel, and the
+        its tab follows the header's options in the browser and Dash does not run a callback
+        again for an input that its own output led to). ``triggered`` are the inputs that changed ("url.search", ...): a firm alone redraws only its panel, and the
         header is sent only when the park differs from the one ``shown``. With nothing
         ``shown`` yet the page has just appeared (Dash then names an arbitrary input as the
         trigger): everything."""

@@ -92,6 +92,7 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
             "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
             "bound": item.bound_words,
+            "quality": exchange.quality.value if exchange.quality else "",
         }
         for kpi in model.KPI_NAMES:
             value = item.marginal[kpi]
@@ -179,7 +180,10 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views, values: dict 
         resource = park.resource[stream.resource]
         flow = views.scenario.stream_flows[stream.key]
         rest = "bought new" if stream.kind is model.StreamKind.DEMAND else f"to {stream.fate.value}"
-        streams.append(html.Tr([html.Td(stream.kind.value), html.Td(resource.name),
+        streams.append(html.Tr([html.Td(stream.kind.value),
+                                html.Td([resource.name, html.Div(f"data: {stream.quality.value}",
+                                                                 className="small text-muted quality")
+                                         if stream.quality else None]),
                                 html.Td(f"{full(stream.quantity)} {resource.unit}", className="num"),
                                 html.Td(f"{full(flow.exchanged)} {resource.unit}", className="num"),
                                 html.Td([f"{full(flow.leftover)} {resource.unit}",
@@ -200,7 +204,9 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views, values: dict 
                               html.Td([exchange.name, " ",
                                        html.Span(exchange.status.value, className="badge " + (
                                            "bg-warning text-dark" if candidate else "bg-secondary")),
-                                       html.Div(exchange.id, className="small text-muted font-monospace")]),
+                                       html.Div(exchange.id, className="small text-muted font-monospace"),
+                                       html.Div(f"data: {exchange.quality.value}", className="small text-muted quality")
+                                       if exchange.quality else None]),
                               html.Td(f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
                               html.Td(f"costs on {payer}; {money}")]))
         worth_here = (values or {}).get(exchange.id)

@@ -148,3 +148,19 @@ DECIDE_FRONT_NOTE = "decide-front-note"
 DECIDE_FRONT_QUERIES = "decide-front-queries"  # store: the URL query each point applies
 DECIDE_DEALS = "decide-deals"
 DECIDE_LINK = "decide-link"              # header link from the dashboard
+
+# firms leaving and uncertain inputs (docs/screens.md, "Deciding and doubting")
+LEAVE_BUTTON = "leave-firm"              # in the firm panel: the scenario without (or with) this firm
+KPI_BANDS = "kpi-bands"                  # the 90% ranges under the KPI cards
+KPI_BAND = {"freshwater_m3": "band-freshwater", "co2_t": "band-co2", "landfill_t": "band-landfill",
+            "cost": "band-cost"}
+DOUBT_TABS = "doubt-tabs"
+TORNADO_KPI = "tornado-kpi"
+TORNADO_GRAPH = "tornado-graph"
+DOUBT_RESULT = "doubt-result"            # store: the Monte Carlo document of the scenario shown
+DOUBT_REQUEST = "doubt-request"          # store: a scenario whose run is too slow to answer at once
+DOUBT_STATUS = "doubt-status"
+DOUBT_PROGRESS = "doubt-progress"
+DOUBT_CANCEL = "doubt-cancel"
+RESILIENCE_TABLE = "resilience-table"
+RESILIENCE_REQUEST = "resilience-request"  # store: a park too large to rank its firms at once

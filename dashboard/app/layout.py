@@ -130,6 +130,8 @@ def exchange_card() -> dbc.Card:
 
 
 def build_layout() -> html.Div:
+    from . import doubt  # it uses this module's DIMMED and GRAPH_CONFIG
+
     return html.Div([
         dcc.Store(id=ids.MAIN_PAGE, data=True),
         dcc.Store(id=ids.TABLE_SORT, data={"column": "", "descending": False}),
@@ -139,6 +141,9 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.TABLE_DATA, data=None),
         dcc.Store(id=ids.NETWORK_VIEW, data=None),
         dcc.Store(id=ids.NETWORK_SHOWN, data=None),
+        dcc.Store(id=ids.DOUBT_RESULT, data=None),
+        dcc.Store(id=ids.DOUBT_REQUEST, data=None),
+        dcc.Store(id=ids.RESILIENCE_REQUEST, data=None),
         header(),
         dbc.Container([
             scenario_bar(),
@@ -148,7 +153,9 @@ def build_layout() -> html.Div:
             dcc.Loading(dbc.Row(id=ids.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
                         overlay_style=DIMMED,
                         target_components={ids.KPI_STRIP: "children"}),
+            doubt.bands_row(),
             views_row(),
+            doubt.doubt_card(),
             exchange_card(),
         ], fluid=True, tag="main"),
         dbc.Offcanvas(html.Div(id=ids.FIRM_PANEL_BODY), id=ids.FIRM_PANEL, placement="end", is_open=False,

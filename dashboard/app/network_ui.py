@@ -67,7 +67,15 @@ class NetworkHandlers:
         """The figure (a plain dict), the breadcrumb, Back shown or not, the grouping
         picker's options and value, the view drawn (for the browser's navigation) and
         the search box's value."""
-        evaluation = self.state.scenario_evaluation(self.state.read(search))
+        request = self.state.read(search)
+        gone = frozenset(request.scenario.without)
+        if gone:  # drawn on the whole park, their exchanges off, struck out (network_spec)
+            park = request.park
+            evaluation = self.state.evaluate(park, frozenset(
+                i for i in request.active if park.exchange[i].from_firm not in gone
+                and park.exchange[i].to_firm not in gone))
+        else:
+            evaluation = self.state.scenario_evaluation(request)
         park = evaluation.park
         view = view_of(fragment, park)
         trail = [(text, step.to_fragment().partition("=")[2]) for text, step in drawing_for(park, view, 13)
@@ -76,7 +84,7 @@ class NetworkHandlers:
                  "crumbs": [value for _, value in trail]}
         options = [{"label": label, "value": value} for value, label in grouping_choices(park)]
         back = {"display": "inline-block"} if len(trail) > 1 else {"display": "none"}
-        return (network_spec(evaluation, view=view), crumbs(trail), back, options, view.grouping, shown,
+        return (network_spec(evaluation, view=view, gone=gone), crumbs(trail), back, options, view.grouping, shown,
                 view.firm)
 
     def search_options(self, search: str | None, text: str | None, chosen: str | None) -> list[dict]:

@@ -70,6 +70,7 @@ class AppState:
         self._evaluations = _LRU(evaluation_cache)
         self._marginals = _LRU(evaluation_cache)
         self._views = _LRU(evaluation_cache)
+        self._doubts = _LRU(16)
 
     def park(self, key: str) -> model.Park:
         """The park for a URL key; raises ParkError if it is unknown."""
@@ -132,6 +133,29 @@ class AppState:
         return self._marginals.get_or_make(
             (request.park.content_hash, request.active, request.scenario.without),
             lambda: model.marginal_effects(base.park, base.active, base=base))
+
+
+    # -- firms leaving and uncertain inputs (docs/accounting.md section 7) ----------------
+
+    UNCERTAINTY_SAMPLES = 1000
+    UNCERTAINTY_SEED = 0
+
+    def uncertainty(self, request: Request, progress=None) -> dict:
+        """The Monte Carlo document (``UncertaintyRun.as_dict``) of a request's scenario:
+        1,000 samples, seed 0, so every worker and every reload shows the same bands."""
+        key = (request.park.content_hash, request.active, request.scenario.without)
+        return self._doubts.get_or_make(key, lambda: model.monte_carlo(
+            request.park, request.scenario, samples=self.UNCERTAINTY_SAMPLES, seed=self.UNCERTAINTY_SEED,
+            progress=progress).as_dict())
+
+    def leaving(self, request: Request, firm_id: str) -> model.FirmLeaving:
+        """The request's scenario with ``firm_id`` leaving as well."""
+        return model.firm_leaving(request.park, firm_id, request.active, request.scenario.without)
+
+    def resilience(self, request: Request) -> model.Resilience:
+        key = ("resilience", request.park.content_hash, request.active, request.scenario.without)
+        return self._doubts.get_or_make(key, lambda: model.resilience(request.park, request.active,
+                                                                      request.scenario.without))
 
 
 def resolve_lenient(state: AppState, search: str | None) -> tuple[model.Park, frozenset[str], list[str]]:

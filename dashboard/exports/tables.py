@@ -72,8 +72,14 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
                   *(f"marginal_{kpi}" for kpi in KPI_NAMES), *VALUE_COLUMNS),
     "firms": ("id", "name", "sector", *(f"{view}_{kpi}" for kpi in KPI_NAMES for view in VIEWS)),
     "sources": ("id", "citation", "url"),
+    "bands": ("kpi", "unit", "scenario", "scenario_p5", "scenario_p50", "scenario_p95", "scenario_mean",
+              "change_vs_baseline", "change_p5", "change_p50", "change_p95", "change_mean", "samples", "seed",
+              "ranged_inputs"),
 }
 """The columns of each table ``scenario_tables`` returns, in order (also when a table is empty)."""
+
+BAND_SAMPLES = 1000
+"""Monte Carlo draws behind the ``bands`` table, as on the dashboard."""
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in an XLSX cell at all
@@ -97,7 +103,11 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
       earlier exchange), and ``marginal_<kpi>``: the change of the park KPI when that
       exchange alone is toggled from the scenario (negative = better);
     - ``firms``: ``baseline_<kpi>`` and ``scenario_<kpi>`` per firm (they sum to the park's);
-    - ``sources``: the park's cited sources.
+    - ``sources``: the park's cited sources;
+    - ``bands``: per KPI, the 5th, 50th and 95th percentile and the mean of the scenario
+      and of its change against the baseline over 1,000 Monte Carlo draws (seed 0, as
+      the dashboard shows them; docs/accounting.md, "How sure are these numbers"), and
+      how many inputs are ranged (0: every percentile is the value itself).
     """
     seen = model.views(park, active)
     marginal = model.marginal_effects(park, seen.scenario.active, base=seen.scenario)
@@ -127,7 +137,15 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
                 row[f"{view}_{kpi}"] = float(getattr(by_view[view], kpi))
         firms.append(row)
     sources = [{"id": s.id, "citation": s.citation, "url": s.url} for s in park.sources]
-    tables = {"kpis": kpis, "exchanges": exchanges, "firms": firms, "sources": sources}
+    run = model.monte_carlo(park, seen.scenario.active if active is not None else None, samples=BAND_SAMPLES,
+                            seed=0, with_tornado=False)
+    bands = [{"kpi": kpi, "unit": f"{kpi_unit(kpi, park.currency)}/yr",
+              "scenario": float(getattr(run.value, kpi)),
+              **{f"scenario_{k}": v for k, v in run.scenario[kpi].as_dict().items()},
+              "change_vs_baseline": float(getattr(run.value_vs_baseline, kpi)),
+              **{f"change_{k}": v for k, v in run.vs_baseline[kpi].as_dict().items()},
+              "samples": run.samples, "seed": run.seed, "ranged_inputs": len(run.inputs)} for kpi in KPI_NAMES]
+    tables = {"kpis": kpis, "exchanges": exchanges, "firms": firms, "sources": sources, "bands": bands}
     for name, rows in tables.items():
         assert all(tuple(row) == TABLE_COLUMNS[name] for row in rows), name
     return tables

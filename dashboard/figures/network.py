@@ -93,14 +93,20 @@ def _legend_traces(legend: Legend, style: dict, font_size: int, colours: dict[st
     return traces
 
 
+GONE_GREY = "#9e9e9e"
+"""Firms that leave the park in a scenario, and their exchanges, are drawn in this grey."""
+
+
 def network_figure(evaluation: Evaluation, theme: str = "light", font_size: int = 13,
-                   click_hints: bool = True, view: NetworkView | None = None) -> go.Figure:
+                   click_hints: bool = True, view: NetworkView | None = None,
+                   gone: frozenset[str] = frozenset()) -> go.Figure:
     """``network_spec`` as a ``go.Figure``."""
-    return go.Figure(network_spec(evaluation, theme, font_size, click_hints, view))
+    return go.Figure(network_spec(evaluation, theme, font_size, click_hints, view, gone))
 
 
 def network_spec(evaluation: Evaluation, theme: str = "light", font_size: int = 13,
-                 click_hints: bool = True, view: NetworkView | None = None) -> dict:
+                 click_hints: bool = True, view: NetworkView | None = None,
+                 gone: frozenset[str] = frozenset()) -> dict:
     """The park as a directed network for one scenario, as a plotly figure dict (``data``
     and ``layout``; the app sends it as it is, skipping ``go.Figure``'s validation).
 
@@ -132,6 +138,10 @@ def network_spec(evaluation: Evaluation, theme: str = "light", font_size: int = 
     it is a key. Above LABEL_LIMIT nodes, names show on hover only and arrows are
     straight, to stay fast. The geometry is cached per park, view and font size, so a
     toggle only restyles.
+
+    ``gone``: firms that leave the park in the scenario (``evaluation`` is then the whole
+    park with their exchanges switched off). In a view of firms they and their exchanges
+    are struck out in grey: a grey node under a cross, dotted grey arrows.
     """
     park = evaluation.park
     style = THEMES[theme]
@@ -143,8 +153,16 @@ def network_spec(evaluation: Evaluation, theme: str = "light", font_size: int = 
     else:
         flow_of = {flow.exchange.id: flow for flow in evaluation.flows}
         traces, any_off = _exchange_traces(evaluation, drawing, [flow_of[link.exchanges[0]] for link in graph.links],
-                                           style, click_hints, off_width)
-    traces.append(_node_trace(evaluation, drawing, theme, font_size, click_hints))
+                                           style, click_hints, off_width, gone)
+    traces.append(_node_trace(evaluation, drawing, theme, font_size, click_hints, gone))
+    if gone and not graph.aggregated:
+        struck = [i for i, node in enumerate(graph.nodes) if node.kind == "firm" and node.key in gone]
+        if struck:
+            traces.append(dict(
+                type="scatter", x=_coords(drawing.x[struck]), y=_coords(drawing.y[struck]), mode="markers",
+                hoverinfo="skip", marker={"symbol": "x-thin-open", "size": (drawing.sizes[struck] * 1.15).tolist(),
+                                          "color": style["text"], "line": {"color": style["text"], "width": 3}},
+                name="firm that leaves", showlegend=True, legend="legend"))
     legend = drawing.legend if any_off else dataclasses.replace(
         drawing.legend, statuses=tuple(status for status in drawing.legend.statuses if status != "off"))
     traces.extend(_legend_traces(legend, style, font_size, node_colours(graph)))
@@ -221,8 +239,10 @@ def _marker_trace(points: np.ndarray, customdata: list, hovertext: list[str], sy
 
 
 def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[ExchangeFlow], style: dict,
-                     click_hints: bool, off_width: float = 2.0) -> tuple[list[dict], bool]:
-    """Arrows and clickable markers of a view whose links are single exchanges."""
+                     click_hints: bool, off_width: float = 2.0,
+                     gone: frozenset[str] = frozenset()) -> tuple[list[dict], bool]:
+    """Arrows and clickable markers of a view whose links are single exchanges; those of
+    firms that leave (``gone``) as one grey dotted trace, not clickable."""
     park = evaluation.park
     compact = len(flows) > COMPACT_ABOVE
     biggest: dict[str, float] = defaultdict(float)
@@ -231,8 +251,12 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
     category_of = {r.id: r.category.value for r in park.resources}
     lines: dict[tuple, list[int]] = defaultdict(list)
     mids: dict[tuple, list[int]] = defaultdict(list)
+    lost: list[int] = []
     for k, flow in enumerate(flows):
         exchange = flow.exchange
+        if exchange.from_firm in gone or exchange.to_firm in gone:
+            lost.append(k)
+            continue
         category = category_of[exchange.resource]
         share = flow.carried / biggest[flow.unit] if biggest[flow.unit] else 0.0
         width = (_width(share) if not compact else round(2 * (1 + 3 * math.sqrt(share))) / 2) if flow.active \
@@ -240,6 +264,11 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
         lines[(category, exchange.status.value, flow.active, width)].append(k)
         mids[(category, flow.active)].append(k)
     traces: list[dict] = []
+    if lost:
+        chosen = np.asarray(lost)
+        trace = _arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], GONE_GREY, 1.5, "dot",
+                             "gone with a firm that leaves", False)
+        traces.append(dict(trace, showlegend=True, legend="legend"))
     for (category, status, active, width), members in sorted(lines.items(), key=lambda kv: (not kv[0][2], kv[0])):
         chosen = np.asarray(members)
         colour = (with_alpha(CATEGORY_COLOURS[category], 0.55) if compact else CATEGORY_COLOURS[category]) \
@@ -254,7 +283,8 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
             [exchange_hover(flows[k], park, click_hints, compact) for k in members], CATEGORY_SYMBOLS[category],
             CATEGORY_COLOURS[category], style, f"{CATEGORY_LABELS[category]} exchange", open_marker=not active,
             size=9 if compact else _MID_MARKER))
-    return traces, any(not flow.active for flow in flows)
+    lost_set = set(lost)
+    return traces, any(not flow.active for k, flow in enumerate(flows) if k not in lost_set)
 
 
 @dataclass(frozen=True)
@@ -376,7 +406,8 @@ def node_colours(graph: Graph) -> dict[str, str]:
     return {**groups, **sectors}
 
 
-def _node_trace(evaluation: Evaluation, drawing: Drawing, theme: str, font_size: int, click_hints: bool) -> dict:
+def _node_trace(evaluation: Evaluation, drawing: Drawing, theme: str, font_size: int, click_hints: bool,
+                gone: frozenset[str] = frozenset()) -> dict:
     park = evaluation.park
     graph = drawing.graph
     style = THEMES[theme]
@@ -389,7 +420,9 @@ def _node_trace(evaluation: Evaluation, drawing: Drawing, theme: str, font_size:
         if stream.firm in wanted:
             streams_of[stream.firm].append(stream)
     compact = len(graph.links) > COMPACT_ABOVE
-    hovers = [firm_hover(park, node.key, firm_kpis[node.key], streams_of.get(node.key, []), click_hints, compact)
+    hovers = [f"<b>{plain(park.firm[node.key].name)}</b><br>leaves the park in this scenario"
+              if node.kind == "firm" and node.key in gone else
+              firm_hover(park, node.key, firm_kpis[node.key], streams_of.get(node.key, []), click_hints, compact)
               if node.kind == "firm" and node.key in firm_kpis else _group_hover(node, evaluation, firm_index,
                                                                                   click_hints)
               for node in graph.nodes]
@@ -400,7 +433,9 @@ def _node_trace(evaluation: Evaluation, drawing: Drawing, theme: str, font_size:
         textfont={"size": font_size, "color": style["text"], "shadow": _halo(theme)},
         customdata=[[node.kind, node.key] for node in graph.nodes],
         hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
-        marker={"size": drawing.sizes.tolist(), "color": [colours[node.colour_key] for node in graph.nodes],
+        marker={"size": drawing.sizes.tolist(),
+                "color": [GONE_GREY if node.kind == "firm" and node.key in gone else colours[node.colour_key]
+                          for node in graph.nodes],
                 **({"symbol": ["circle" if node.kind == "firm" else "hexagon" for node in graph.nodes]}
                    if any(node.kind == "group" for node in graph.nodes) else {}),
                 "line": {"color": style["node_line"], "width": 1.5}, "opacity": 1.0},

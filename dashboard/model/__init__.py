@@ -62,3 +62,15 @@ __all__ = [
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "reported_figure", "boundary_exchanges", "describe_boundary", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",
 ]
+
+# Firms leaving and uncertain inputs (section 7).
+from .domain import Range  # noqa: E402
+from .ranges import RangedInput, ranged_inputs  # noqa: E402
+from .resilience import FirmLeaving, NetworkMeasures, Resilience, firm_leaving, resilience  # noqa: E402
+from .uncertainty import Band, TornadoBar, UncertaintyRun, monte_carlo, tornado  # noqa: E402
+from .vocabulary import Distribution, RangedTable  # noqa: E402
+
+__all__ += [
+    "Range", "RangedInput", "ranged_inputs", "FirmLeaving", "NetworkMeasures", "Resilience", "firm_leaving",
+    "resilience", "Band", "TornadoBar", "UncertaintyRun", "monte_carlo", "tornado", "Distribution", "RangedTable",
+]

@@ -216,10 +216,11 @@ class Evaluation:
         return tuple(by_id[e.id] for e in park.exchanges)
 
     def flow(self, exchange_id: str) -> ExchangeFlow:
-        return self.flows[self._flow_index[exchange_id]]
+        return self.flows[self.flow_index[exchange_id]]
 
     @cached_property
-    def _flow_index(self) -> dict[str, int]:
+    def flow_index(self) -> dict[str, int]:
+        """Exchange id -> its position in ``park.exchanges`` (and in ``flows``)."""
         return {e.id: i for i, e in enumerate(self.park.exchanges)}
 
     @cached_property

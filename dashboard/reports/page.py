@@ -26,7 +26,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, band_text, full, kpi_unit, payback, percent, reported_measure, si
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -173,6 +173,56 @@ def _kpi_table(park: model.Park, seen: model.Views) -> str:
 {chr(10).join(rows)}
 </tbody>
 </table>
+</section>"""
+
+
+REPORT_SAMPLES = 1000
+
+
+def _bands(park: model.Park, active) -> str:
+    """How sure the key figures are: the 90% range of each KPI of the scenario and of its
+    change against the baseline (1,000 samples, seed 0, as the dashboard shows), and the
+    inputs that move each most (docs/accounting.md, "How sure are these numbers")."""
+    if not model.ranged_inputs(park):
+        return """<section id="bands"><h2>How sure are these numbers</h2>
+<p class="note">No ranges given: the park has no uncertainty table and no row with a data quality, so the
+figures above are shown as they are.</p></section>"""
+    run = model.monte_carlo(park, active, samples=REPORT_SAMPLES, seed=0)
+    rows = []
+    for kpi in KPI_NAMES:
+        unit = kpi_unit(kpi, park.currency)
+        value, change = run.scenario[kpi], run.vs_baseline[kpi]
+        rows.append(f'<tr><th scope="row">{_e(KPI_LABELS[kpi])}<span class="unit">{_e(unit)} a year</span></th>'
+                    f'<td class="num">{_e(si(getattr(run.value, kpi), unit))}</td>'
+                    f'<td class="num" data-kpi="{kpi}" data-view="band">{_e(band_text(value.p5, value.p95, unit))}</td>'
+                    f'<td class="num">{_e(si(getattr(run.value_vs_baseline, kpi), unit))}</td>'
+                    f'<td class="num" data-kpi="{kpi}" data-view="change_band">'
+                    f'{_e(band_text(change.p5, change.p95, unit))}</td></tr>')
+    movers = []
+    for kpi in KPI_NAMES:
+        unit = kpi_unit(kpi, park.currency)
+        for bar in run.tornado_for(kpi)[:3]:
+            movers.append(f"<tr><td>{_e(KPI_LABELS[kpi])}</td><td>{_e(bar.label)}</td>"
+                          f'<td class="num">{_e(full(bar.input.low))} to {_e(full(bar.input.high))}</td>'
+                          f'<td class="num">{_e(si(getattr(bar.at_low, kpi), unit))} to '
+                          f'{_e(si(getattr(bar.at_high, kpi), unit))}</td></tr>')
+    return f"""<section id="bands">
+<h2>How sure are these numbers</h2>
+<p class="note">{len(run.inputs)} inputs of this park are given as ranges. {run.samples:,} draws (seed {run.seed}),
+each input drawn independently; the 90% range runs from the 5th to the 95th percentile. The change against the
+baseline is taken on the same draw.</p>
+<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Scenario</th>
+<th scope="col" class="num">Scenario, 90% range</th><th scope="col" class="num">Change vs baseline</th>
+<th scope="col" class="num">Change, 90% range</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<h3>The inputs that move each figure most</h3>
+<table><thead><tr><th scope="col">KPI</th><th scope="col">Input</th><th scope="col" class="num">Range</th>
+<th scope="col" class="num">KPI with the input at low and at high</th></tr></thead>
+<tbody>
+{chr(10).join(movers)}
+</tbody></table>
 </section>"""
 
 
@@ -485,6 +535,7 @@ def report_html(park: model.Park, active: Iterable[str] | None = None,
         _header(park, seen, when),
         _contents(figures, bool(park.reported)),
         _kpi_table(park, seen),
+        _bands(park, active),
         *(_figure_section(item, index) for index, item in enumerate(figures)),
         _exchange_table(park, seen),
         _firm_table(park, seen),
