@@ -7,6 +7,7 @@ Cards use three significant figures with SI prefixes (``3.6 Mm3``, ``635 kt CO2e
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 
 from dashboard.model import KPI_NAMES
 
@@ -129,3 +130,20 @@ def price_range(low: float | None, high: float | None, currency: str, unit: str)
     if low is None or high is None:
         return "no price works for both"
     return f"{currency} {full(low, 2)} to {full(high, 2)} per {unit}"
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None: a park's source links are data
+    from a file, and ``data:``, ``javascript:`` or ``file:`` links run or open things in
+    the reader's browser, so only web pages become links (the rest is shown as text)."""
+    text = (url or "").strip()
+    if not text or any(ord(c) < 33 for c in text):
+        return None
+    try:
+        scheme, netloc = urlsplit(text)[:2]
+    except ValueError:
+        return None
+    return text if scheme.lower() in WEB_SCHEMES and netloc else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 from functools import partial
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
         store = Store(database_url)
     park = register_default_park(store, park)
     state = AppState(park, store=store)
-    app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
+    # Dash writes the title into the page's <title> as it is: the park's name is data
+    # from a file, so it is escaped here (a name like "</title><script>" stays text).
+    app = Dash(__name__, assets_folder=str(assets_dir()), title=html_text.escape(f"{park.name} \u00b7 eco-park"),
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
                background_callback_manager=background_manager(store.url),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 
 from . import ids
 from .value import deal_bar, deal_summary, worth_lines
@@ -235,9 +235,18 @@ def source_reference(park: model.Park, source_id: str):
     source = park.source.get(source_id)
     if source is None:
         return html.Code(source_id)
-    citation = html.A(source.citation, href=source.url, target="_blank", rel="noopener noreferrer") \
-        if source.url else source.citation
+    url = web_url(source.url)
+    citation = html.A(source.citation, href=url, target="_blank", rel="noopener noreferrer") if url \
+        else source.citation
     return html.Span([citation, " ", html.Code(source.id, className="small")])
+
+
+def source_link(url: str | None):
+    """A source's address: a link when it is a web page (http or https), else the text
+    as it is, never a live link (see ``web_url``)."""
+    if web_url(url):
+        return html.A("link", href=web_url(url), target="_blank", rel="noopener noreferrer")
+    return html.Span(url, className="small text-muted text-break") if url else None
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -255,9 +264,7 @@ def sources_view(park: model.Park, views: model.Views) -> list:
             html.Td(percent(difference), className="num"),
             html.Td([str(item.year or ""), " ", html.Code(item.source)]),
             html.Td(item.note, className="small")]))
-    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ",
-                             html.A("link", href=s.url, target="_blank", rel="noopener noreferrer") if s.url else None])
-                    for s in park.sources]
+    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ", source_link(s.url)]) for s in park.sources]
     return [
         html.P(park.description) if park.description else None,
         html.H3("Published figures and the model's", className="h6"),

@@ -21,7 +21,9 @@ Units (every quantity per year):
 
 Formula injection: a spreadsheet runs text that begins with ``=``, ``+``, ``-`` or ``@``
 (and may after a leading tab or line break) as a formula when it *parses* it, as it does
-every field of a CSV file. So in CSV such text is written with a leading single quote.
+every field of a CSV file. So in CSV such text is written with a leading single quote,
+and so is each part of a field after a ``;`` or a tab (where a spreadsheet in another
+locale splits the line into cells), with such fields in double quotes (see ``neutralise``).
 An XLSX cell is not parsed on opening: a text cell (openpyxl data_type "s", saved as
 ``<c t="inlineStr">``) is text whatever it says, only an ``<f>`` element is a formula,
 and the workbooks written here hold none. So in XLSX text is written exactly as it is,
@@ -44,7 +46,6 @@ hold the float itself: Excel shows 15 digits, so no noise there.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import numbers
@@ -170,9 +171,24 @@ def neutralise(text: str) -> str:
     """``text`` made safe to put in a spreadsheet cell: control characters a workbook
     cannot hold are removed, and text a spreadsheet would run as a formula (it begins
     with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed) gets a
-    leading single quote: ``'=1+1`` shows as text."""
+    leading single quote: ``'=1+1`` shows as text.
+
+    A CSV file may also be split on ``;`` (the list separator where the decimal mark is
+    a comma) or on tabs, and each piece is then a cell of its own: ``x;=1+1`` would give
+    a cell ``=1+1``. So every piece after a ``;`` or tab that would start a formula
+    (after spaces) gets the quote too: ``x;'=1+1``; ``to_csv`` also puts such a field in
+    double quotes, which a spreadsheet splitting on ``;`` keeps together."""
     text = _ILLEGAL_XML.sub("", text)
+    text = _SPLIT_FORMULA.sub(lambda match: match.group(1) + match.group(2) + "'", text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+_SPLIT_FORMULA = re.compile(r"([;\t])([ ]*)(?=[=+\-@])")
+"""A ``;`` or tab, then spaces, before a character that starts a formula."""
+
+_CSV_QUOTED = re.compile(r"[,\";\t\r\n]")
+"""Characters that put a CSV field in double quotes: the comma and line breaks as
+usual, and ``;`` and tab, on which spreadsheets in other locales split a line."""
 
 
 def _safe(value: Any, text=neutralise) -> Any:
@@ -234,14 +250,16 @@ def to_csv(table: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = N
     the text begins with U+FEFF, so that encoded as UTF-8 it carries the byte-order mark
     Excel needs to read it as UTF-8."""
     names = _columns_of(table, columns)
-    buffer = io.StringIO()
-    if bom:
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_text(name) for name in names])
-    for row in table:
-        writer.writerow([_csv_text(row.get(name)) for name in names])
-    return buffer.getvalue()
+    lines = [_csv_line(_csv_text(name) for name in names)]
+    lines += [_csv_line(_csv_text(row.get(name)) for name in names) for row in table]
+    return ("\ufeff" if bom else "") + "".join(line + "\r\n" for line in lines)
+
+
+def _csv_line(fields: Iterable[str]) -> str:
+    """One CSV record (RFC 4180): a field holding a comma, a double quote, a line break,
+    ``;`` or a tab is put in double quotes, its quotes doubled."""
+    return ",".join('"' + field.replace('"', '""') + '"' if _CSV_QUOTED.search(field) else field
+                    for field in fields)
 
 
 def to_csv_zip(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park | None = None,

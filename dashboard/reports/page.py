@@ -20,13 +20,12 @@ import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -72,7 +71,7 @@ def _link(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if urlsplit(url).scheme.lower() in ("http", "https"):
+    if web_url(url):
         return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
     return f"<span class=\"url\">{_e(url)}</span>"
 

@@ -1,0 +1,128 @@
+"""Faults found when the app was tried as an attacker would: script in a park's name,
+live ``data:`` links, CSV cells a ``;`` split turns into formulas, malformed callback
+inputs, parks too big for the layout or the exports."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+
+import pytest
+
+from dashboard import exports, model
+from dashboard.app import create_app
+from dashboard.app.components import firm_panel, sources_view
+from dashboard.exports.tables import neutralise, to_csv
+from dashboard.formatting import web_url
+from dashboard.paths import shipped_park
+from dashboard.reports import report_html
+from dashboard.storage import Store
+from tests.test_app_callbacks import find_all
+
+SCRIPT_NAME = "</title><script>alert(1)</script>"
+DATA_URL = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
+
+
+def hostile_park() -> model.Park:
+    """Kalundborg with a name that closes the title and a source linking to data:."""
+    park = model.load_park(shipped_park())
+    first = dataclasses.replace(park.sources[0], url=DATA_URL)
+    return dataclasses.replace(park, name=SCRIPT_NAME, sources=(first, *park.sources[1:]))
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    return hostile_park()
+
+
+# -- 1: the park's name in <title> ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/compare?s=1,2"])
+def test_a_park_name_with_a_script_is_text_in_the_title_on_every_page(tmp_path, hostile, path):
+    app = create_app(hostile, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    page = app.server.test_client().get(path).get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    # the title holds the name as text: &lt;/title&gt;&lt;script&gt;...
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; \u00b7 eco-park"
+
+
+# -- 2: only http(s) sources are links -------------------------------------------------
+
+
+def test_web_url_admits_only_http_and_https():
+    assert web_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert web_url(" http://example.org ") == "http://example.org"
+    for bad in (DATA_URL, "javascript:alert(1)", "JaVaScRiPt:alert(1)", "file:///etc/passwd", "//evil.example",
+                "vbscript:x", "https:/no-host", "http://exa mple.org", "java\tscript:alert(1)", "", None):
+        assert web_url(bad) is None, bad
+
+
+def hrefs(component) -> list[str]:
+    return [c.href for c in find_all(component, lambda c: getattr(c, "href", None) is not None)]
+
+
+def test_sources_view_and_firm_panel_link_no_data_url(hostile):
+    views = model.views(hostile, hostile.baseline_active)
+    shown = sources_view(hostile, views)
+    links = hrefs(shown)
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+    assert DATA_URL not in links
+    assert any(DATA_URL in str(c) for c in find_all(shown, lambda c: True))  # still shown, as text
+    cited = next(f for f in hostile.firms if f.source == hostile.sources[0].id)
+    assert DATA_URL not in hrefs(firm_panel(hostile, cited.id, views))
+
+
+def test_report_links_no_data_url(hostile):
+    page = report_html(hostile)
+    assert f'href="{DATA_URL}' not in page and "<script>alert(1)" not in page
+
+
+# -- 3: CSV cells split on ; or tab ------------------------------------------------------
+
+
+def test_neutralise_guards_every_part_a_semicolon_or_tab_split_exposes():
+    assert neutralise("x;=1+1;cmd|' /C calc'!A0") == "x;'=1+1;cmd|' /C calc'!A0"
+    assert neutralise("a; +1\t@SUM(A1)") == "a; '+1\t'@SUM(A1)"
+    assert neutralise("=a;-b") == "'=a;'-b"
+    assert neutralise("Kalundborg; Denmark") == "Kalundborg; Denmark"
+
+
+def split_like_a_spreadsheet(line: str, separator: str) -> list[str]:
+    """A line split as a spreadsheet does when ``separator`` is its list separator: on
+    each separator outside double quotes; quoted fields unquoted."""
+    cells, cell, quoted = [], "", False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted if not (quoted and line[index + 1:index + 2] == '"') else quoted
+            continue
+        if char == separator and not quoted:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+    return cells + [cell]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_csv_field_with_semicolons_opens_as_one_inert_cell_in_any_locale(separator):
+    hostile = "x;=1+1;cmd|' /C calc'!A0"
+    text = to_csv([{"name": hostile, "carried": -5.0}], bom=False)
+    line = text.split("\r\n")[1]
+    assert line == "\"x;'=1+1;cmd|' /C calc'!A0\",-5.0"
+    cells = split_like_a_spreadsheet(line, separator)
+    # whatever the separator, no cell a spreadsheet makes of it starts a formula
+    assert not any(cell.lstrip().startswith(("=", "+", "@")) for cell in cells)
+    assert not any(cell.lstrip().startswith("-") and not cell.lstrip("-").replace(".", "").isdigit()
+                   for cell in cells)
+
+
+def test_csv_zip_of_a_hostile_park_quotes_semicolon_cells():
+    park = model.load_park(shipped_park())
+    firm = dataclasses.replace(park.firms[0], name="Plant;=HYPERLINK(\"http://x\")")
+    park = dataclasses.replace(park, firms=(firm, *park.firms[1:]))
+    data = exports.to_csv_zip(exports.scenario_tables(park), park)
+    firms = zipfile.ZipFile(io.BytesIO(data)).read("firms.csv").decode("utf-8-sig")
+    assert "\"Plant;'=HYPERLINK(\"\"http://x\"\")\"" in firms
