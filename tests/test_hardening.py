@@ -126,3 +126,46 @@ def test_csv_zip_of_a_hostile_park_quotes_semicolon_cells():
     data = exports.to_csv_zip(exports.scenario_tables(park), park)
     firms = zipfile.ZipFile(io.BytesIO(data)).read("firms.csv").decode("utf-8-sig")
     assert "\"Plant;'=HYPERLINK(\"\"http://x\"\")\"" in firms
+
+
+# -- 4: a park of 600 firms without a site plan ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unplaced():
+    """600 firms, none with x/y: the network places them itself (networkx's spring layout,
+    which needs SciPy above 500 nodes)."""
+    from dashboard.model.generate import generate_park
+
+    park = generate_park(600, 900, seed=4)
+    firms = tuple(dataclasses.replace(f, x=None, y=None, lat=None, lon=None) for f in park.firms)
+    return dataclasses.replace(park, firms=firms, name="Unplaced 600")
+
+
+def test_scipy_is_declared_as_the_layout_of_big_parks_needs_it():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    declared = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower() for d in project["dependencies"]}
+    assert "scipy" in declared
+
+
+def test_600_firms_without_coordinates_draw_in_the_network_kiosk_and_exports(tmp_path, unplaced):
+    from dashboard.app.kiosk import kiosk_layout
+    from dashboard.figures.network import network_figure
+
+    assert all(f.x is None for f in unplaced.firms)
+    scenario = model.evaluate(unplaced, unplaced.baseline_active)
+    figure = network_figure(scenario)
+    xs = [x for trace in figure.data if trace.x is not None for x in trace.x if x is not None]
+    assert len(xs) >= 600  # every firm has a place
+    app = create_app(unplaced, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    state = app.server.config["ECO_PARK_STATE"]
+    kiosk = kiosk_layout(state, "")
+    assert "Unplaced 600" in str(kiosk)
+    client = app.server.test_client()
+    for name in ("results.xlsx", "results.zip", "report.html"):
+        response = client.get(f"/download/{name}")
+        assert response.status_code == 200, (name, response.get_data(as_text=True)[:300])
+        assert len(response.data) > 10_000
