@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import zipfile
 
 import pytest
@@ -169,3 +170,124 @@ def test_600_firms_without_coordinates_draw_in_the_network_kiosk_and_exports(tmp
         response = client.get(f"/download/{name}")
         assert response.status_code == 200, (name, response.get_data(as_text=True)[:300])
         assert len(response.data) > 10_000
+
+
+# -- 5: malformed callback inputs --------------------------------------------------------
+
+
+HOSTILE_VALUES = [True, 10**30, -1, [], ["?on=x"], {"a": 1}, "x" * 30_000, 1.5]
+
+
+def _target(part: str) -> dict:
+    """{"id", "property"} of one output or input spec of /_dash-dependencies."""
+    ident, _, prop = part.rpartition(".")
+    return {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
+
+
+def _body(callback: dict, values: list) -> dict:
+    parts = callback["output"].strip(".").split("...") if callback["output"].startswith("..") \
+        else [callback["output"]]
+    outputs = [[] if '"ALL"' in part or "[\"ALL\"]" in part else _target(part) for part in parts]
+    inputs = []
+    for spec, value in zip(callback["inputs"], values):
+        if isinstance(spec["id"], str) and spec["id"].startswith("{"):
+            inputs.append([])  # a pattern-matching input: no component of it on the page
+        else:
+            inputs.append({"id": spec["id"], "property": spec["property"], "value": value})
+    state = [[] if s["id"].startswith("{") else {"id": s["id"], "property": s["property"], "value": None}
+             for s in callback["state"]]
+    changed = [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"] if callback["inputs"] else []
+    return {"output": callback["output"], "outputs": outputs if len(parts) > 1 else outputs[0],
+            "inputs": inputs, "state": state, "changedPropIds": changed}
+
+
+def server_callbacks(client) -> list[dict]:
+    return [c for c in client.get("/_dash-dependencies").get_json() if not c.get("clientside_function")]
+
+
+def test_every_server_callback_refuses_malformed_inputs_with_a_plain_400(tmp_path):
+    app = create_app(model.load_park(shipped_park()), store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    client = app.server.test_client()
+    callbacks = server_callbacks(client)
+    assert len(callbacks) > 15
+    seen = set()
+    for callback in callbacks:
+        for position in range(len(callback["inputs"])):
+            for value in HOSTILE_VALUES:
+                values = [None] * len(callback["inputs"])
+                values[position] = value
+                response = client.post("/_dash-update-component", json=_body(callback, values))
+                text = response.get_data(as_text=True)
+                assert response.status_code in (200, 204, 400), (callback["output"], position, value, text[:300])
+                seen.add(response.status_code)
+                assert "Traceback" not in text and "Error" not in text and "/work" not in text
+                if response.status_code == 400:
+                    assert text.startswith("Nothing was changed: ")
+    assert 400 in seen
+    for junk in ({"output": 3}, [], {"output": "kpi-strip.children", "inputs": {"a": 1}}, "nonsense"):
+        response = client.post("/_dash-update-component", json=junk)
+        assert response.status_code == 400 and "Error" not in response.get_data(as_text=True)
+
+
+def _call(client, output: str, inputs: list, state: list, changed: str, outputs=None):
+    return client.post("/_dash-update-component", json={
+        "output": output, "outputs": outputs, "inputs": inputs, "state": state, "changedPropIds": [changed]})
+
+
+def test_a_rename_with_index_true_renames_nothing(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    park = model.load_park(shipped_park())
+    app = create_app(park, store=store)
+    first = store.save_scenario(park.content_hash, "Workshop 1", ["tisso2_novozymes"], [], "me")
+    assert first.id == 1
+    client = app.server.test_client()
+    callback = next(c for c in server_callbacks(client) if "save-result.children" in c["output"])
+    forged = {"type": "scenario-rename", "index": True}  # true == 1 to Python and to SQL
+    names = {"type": "scenario-new-name", "index": 1}
+    inputs = [{"id": "save-button", "property": "n_clicks", "value": None},
+              [{"id": forged, "property": "n_clicks", "value": 1}], [], [{"id": names, "property": "n_submit",
+                                                                          "value": 0}]]
+    inputs[0]["id"] = "save-confirm"
+    state = [{"id": "url", "property": "search", "value": ""},
+             {"id": "save-name", "property": "value", "value": None},
+             {"id": "save-author", "property": "value", "value": None},
+             {"id": "save-replace", "property": "value", "value": False},
+             [{"id": names, "property": "value", "value": "Hijacked"}],
+             [{"id": names, "property": "id", "value": names}],
+             {"id": "scenarios-version", "property": "data", "value": 0}]
+    outputs = [_target(p) for p in callback["output"].strip(".").split("...")]
+    response = _call(client, callback["output"], inputs, state, json.dumps(forged, separators=(",", ":"), sort_keys=True)
+                     + ".n_clicks", outputs)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "saved scenario's number" in response.get_data(as_text=True)
+    assert store.get_scenario(1).name == "Workshop 1"
+    # the same request with the real number renames it
+    real = {"type": "scenario-rename", "index": 1}
+    real_name = {"type": "scenario-new-name", "index": 1}
+    inputs[1] = [{"id": real, "property": "n_clicks", "value": 1}]
+    inputs[3] = [{"id": real_name, "property": "n_submit", "value": 0}]
+    state[4] = [{"id": real_name, "property": "value", "value": "Workshop 1b"}]
+    state[5] = [{"id": real_name, "property": "id", "value": real_name}]
+    response = _call(client, callback["output"], inputs, state, json.dumps(real, separators=(",", ":"), sort_keys=True)
+                     + ".n_clicks", outputs)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert store.get_scenario(1).name == "Workshop 1b"
+
+
+def test_a_dict_as_firm_id_or_in_a_click_changes_nothing(tmp_path):
+    app = create_app(model.load_park(shipped_park()), store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    client = app.server.test_client()
+    callbacks = {c["output"]: c for c in server_callbacks(client)}
+    panel = next(o for o in callbacks if "firm-panel-body.children" in o)
+    outputs = [_target(p) for p in panel.strip(".").split("...")]
+    response = _call(client, panel, [{"id": "url", "property": "search", "value": ""},
+                                     {"id": "selected-firm", "property": "data", "value": {"x": 1}}], [],
+                     "selected-firm.data", outputs)
+    assert response.status_code == 400
+    opened = next(o for o in callbacks if "selected-firm.data" in o)
+    outputs = [_target(p) for p in opened.strip(".").split("...")]
+    click = {"points": [{"customdata": ["firm", {"x": 1}]}]}
+    response = _call(client, opened, [{"id": "network-graph", "property": "clickData", "value": click}], [],
+                     "network-graph.clickData", outputs)
+    # no update: not a firm of this park's drawing
+    assert response.status_code == 204 or "selected-firm" not in response.get_data(as_text=True)

@@ -19,6 +19,7 @@ from .callbacks import register_callbacks
 from .compare import compare_layout
 from .decide import background_manager, decide_layout, register_decide_callbacks
 from .downloads import downloads_blueprint
+from .inputs import address, checked, register_input_errors
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
 from .state import AppState
@@ -44,12 +45,13 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
     app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"),
-                 State(ids.URL, "search"))(partial(page_layout, state))
+                 State(ids.URL, "search"))(checked(address, address)(partial(page_layout, state)))
     register_callbacks(app, state)
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
     register_decide_callbacks(app, state)
     app.server.register_blueprint(downloads_blueprint(state))
+    register_input_errors(app)
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
     app.server.config["ECO_PARK_STATE"] = state  # for tests and the WSGI entry point, read-only

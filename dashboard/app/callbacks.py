@@ -13,6 +13,7 @@ from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, ids
+from . import inputs as check
 from .downloads import export_href
 from .state import AppState
 
@@ -90,7 +91,7 @@ class Handlers:
             kind, ref = click_data["points"][0]["customdata"]
         except (TypeError, KeyError, IndexError, ValueError):
             return None
-        return (kind, ref) if kind in ("firm", "exchange") else None
+        return (kind, ref) if kind in ("firm", "exchange") and isinstance(ref, str) else None
 
 
 def register_callbacks(app: Dash, state: AppState) -> Handlers:
@@ -101,6 +102,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         Output(ids.PARK_TITLE, "children"), Output(ids.PARK_META, "children"),
         Output(ids.SANKEY_TABS, "options"), Output(ids.PARK_EXCHANGES, "data"),
         Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _render_header(search, _page):
         return handlers.render_header(search)
 
@@ -108,6 +110,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         Output(ids.KPI_STRIP, "children"), Output(ids.SCENARIO_SUMMARY, "children"),
         Output(ids.ERROR_ALERT, "children"), Output(ids.ERROR_ALERT, "is_open"),
         Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _render_kpis(search, _page):
         return handlers.render_kpis(search)
 
@@ -123,19 +126,23 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     @app.callback([Output(ids.EXPORT_LINK[kind], "href") for kind in ids.EXPORT_LINK]
                   + [Output(ids.KIOSK_LINK, "href"), Output(ids.DECIDE_LINK, "href")],
                   Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _links(search, _page):
         return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
                                                                            "/decide" + (search or "")]
 
     @app.callback(Output(ids.NETWORK_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _render_network(search, _page):
         return handlers.render_network(search)
 
     @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"))
+    @check.checked(check.address, check.optional_text)
     def _render_sankey(search, view_key):
         return handlers.render_sankey(search, view_key)
 
     @app.callback(Output(ids.TABLE_DATA, "data"), Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _render_table(search, _page):
         return handlers.render_table(search)
 
@@ -160,6 +167,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     @app.callback(
         Output(ids.SELECTED_FIRM, "data"), Output(ids.FIRM_PANEL, "is_open"),
         Input(ids.NETWORK_GRAPH, "clickData"), prevent_initial_call=True)
+    @check.checked(check.click)
     def _open_firm(click_data):
         clicked = Handlers.clicked(click_data)
         if clicked and clicked[0] == "firm":
@@ -168,11 +176,13 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     @app.callback(Output(ids.FIRM_PANEL_BODY, "children"), Output(ids.FIRM_PANEL_TITLE, "children"),
                   Input(ids.URL, "search"), Input(ids.SELECTED_FIRM, "data"))
+    @check.checked(check.address, check.firm_id)
     def _render_firm(search, firm_id):
         return handlers.render_firm_panel(search, firm_id)
 
     @app.callback(Output(ids.SOURCES_MODAL, "is_open"), Output(ids.SOURCES_BODY, "children"),
                   Input(ids.SOURCES_BUTTON, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
+    @check.checked(check.anything, check.address)
     def _open_sources(_clicks, search):
         return True, handlers.render_sources(search)
 

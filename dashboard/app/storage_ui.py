@@ -18,6 +18,7 @@ from dashboard import model
 from dashboard.storage import StorageError
 
 from . import ids
+from . import inputs as check
 from .state import AppState, resolve_lenient
 
 logger = logging.getLogger(__name__)
@@ -147,9 +148,10 @@ class StorageHandlers:
             return problems_table(error.problems, error.warnings), no_update
         except StorageError as error:
             return self._refuse(str(error)), no_update
-        except Exception as error:  # a bug or a file no check foresaw: keep the park, say so, log it
+        except Exception:  # a bug or a file no check foresaw: keep the park, say so, log it
             logger.exception("upload of %s failed", filename)
-            return self._refuse(f"{filename} could not be read ({type(error).__name__})"), no_update
+            return self._refuse(f"{filename} could not be read: this server did not foresee something in it "
+                                "(its log has the details for whoever runs it)"), no_update
         existing = sum(e.status is model.Status.EXISTING for e in park.exchanges)
         message = dbc.Alert([html.Strong(f"Loaded {park.name}. "),
                              f"{len(park.firms)} firms, {len(park.streams)} streams, {existing} existing and "
@@ -263,6 +265,13 @@ class StorageHandlers:
         return "#", "btn btn-primary disabled", "true"
 
 
+SCENARIO_NAME_ID = check.component_id(check.record_id, ids.SCENARIO_NEW_NAME)
+SCENARIO_TRIGGER = check.component_id(check.record_id, ids.SCENARIO_NEW_NAME, ids.SCENARIO_RENAME, ids.SCENARIO_DELETE)
+PARK_NAME_ID = check.component_id(check.park_key, ids.PARK_NEW_NAME)
+PARK_TRIGGER = check.component_id(check.park_key, ids.PARK_NEW_NAME, ids.PARK_RENAME, ids.PARK_DELETE)
+"""The pattern-matching ids the scenario and park lists send back."""
+
+
 def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
     handlers = StorageHandlers(state)
 
@@ -274,6 +283,7 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
     @app.callback(Output(ids.UPLOAD_RESULT, "children"), Output(ids.URL, "search", allow_duplicate=True),
                   Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.UPLOAD_AUTHOR, "value"),
                   prevent_initial_call=True)
+    @check.checked(check.upload_text, check.optional_text, check.optional_text)
     def _upload(contents, filename, author):
         return handlers.upload(contents, filename, author)
 
@@ -287,16 +297,20 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                   State(ids.SAVE_REPLACE, "value"), State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "value"),
                   State({"type": ids.SCENARIO_NEW_NAME, "index": ALL}, "id"), State(ids.SCENARIOS_VERSION, "data"),
                   prevent_initial_call=True)
+    @check.checked(check.anything, check.anything, check.anything, check.anything, check.address,
+                   check.optional_text, check.optional_text, check.flag, check.each(check.optional_text),
+                   check.each(SCENARIO_NAME_ID), check.count)
     def _change_scenarios(_save, _renames, _deletes, _submits, search, name, author, replace, new_names, name_ids,
                           version):
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if len(ctx.triggered) == 1 else None
-        bump = (version or 0) + 1
+        bump = version + 1
         if trigger == ids.SAVE_CONFIRM:
             message, changed = handlers.save(search, name, author, replace)
             return message, no_update, bump if changed else no_update
         if not isinstance(trigger, dict) or not value:
             return no_update, no_update, no_update
+        trigger = SCENARIO_TRIGGER(dict(trigger))
         if trigger["type"] in (ids.SCENARIO_RENAME, ids.SCENARIO_NEW_NAME):  # the button, or Enter in the box
             wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
             message, changed = handlers.rename(trigger["index"], wanted)
@@ -306,6 +320,7 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
 
     @app.callback(Output(ids.SCENARIOS_BODY, "children"), Input(ids.SCENARIOS_MODAL, "is_open"),
                   Input(ids.SCENARIOS_VERSION, "data"), State(ids.URL, "search"), prevent_initial_call=True)
+    @check.checked(check.flag, check.anything, check.address)
     def _list(is_open, _version, search):
         return handlers.listing(search) if is_open else no_update
 
@@ -316,19 +331,23 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                   State({"type": ids.PARK_NEW_NAME, "index": ALL}, "value"),
                   State({"type": ids.PARK_NEW_NAME, "index": ALL}, "id"), State(ids.PARKS_VERSION, "data"),
                   prevent_initial_call=True)
+    @check.checked(check.anything, check.anything, check.anything, check.each(check.optional_text),
+                   check.each(PARK_NAME_ID), check.count)
     def _change_parks(_renames, _deletes, _submits, new_names, name_ids, version):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or len(ctx.triggered) != 1 or not ctx.triggered[0]["value"]:
             return no_update, no_update
+        trigger = PARK_TRIGGER(dict(trigger))
         if trigger["type"] in (ids.PARK_RENAME, ids.PARK_NEW_NAME):
             wanted = {i["index"]: v for i, v in zip(name_ids, new_names)}.get(trigger["index"])
             message, changed = handlers.rename_park(trigger["index"], wanted)
         else:
             message, changed = handlers.delete_park(trigger["index"])
-        return message, (version or 0) + 1 if changed else no_update
+        return message, version + 1 if changed else no_update
 
     @app.callback(Output(ids.PARKS_BODY, "children"), Input(ids.UPLOAD_MODAL, "is_open"),
                   Input(ids.PARKS_VERSION, "data"), Input(ids.URL, "search"), prevent_initial_call=True)
+    @check.checked(check.flag, check.anything, check.anything)
     def _list_parks(is_open, _version, _search):
         return handlers.parks_listing() if is_open else no_update
 
@@ -336,6 +355,7 @@ def register_storage_callbacks(app: Dash, state: AppState) -> StorageHandlers:
                   Output(ids.COMPARE_LINK, "aria-disabled"),
                   Input({"type": ids.SCENARIO_PICK, "index": ALL}, "value"),
                   State({"type": ids.SCENARIO_PICK, "index": ALL}, "id"))
+    @check.checked(check.each(check.flag), check.each(check.component_id(check.record_id, ids.SCENARIO_PICK)))
     def _compare_link(values, pick_ids):
         return handlers.compare_link([i["index"] for i, v in zip(pick_ids, values) if v])
 
