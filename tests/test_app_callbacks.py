@@ -275,7 +275,7 @@ def test_browser_exports_take_turns_and_a_waiting_request_is_told_to_retry(state
     client = server.test_client()
     seen = []
 
-    def render_while_another_asks(kind, park, active):
+    def render_while_another_asks(kind, park, active, seconds):
         if not seen:  # the first export is running; a second PDF asked meanwhile must not start a browser
             seen.append(client.get("/download/report.pdf"))
             seen.append(client.get("/download/results.xlsx"))  # no browser needed: not held back

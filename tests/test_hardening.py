@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import zipfile
 
 import pytest
@@ -291,3 +292,128 @@ def test_a_dict_as_firm_id_or_in_a_click_changes_nothing(tmp_path):
                      "network-graph.clickData", outputs)
     # no update: not a firm of this park's drawing
     assert response.status_code == 204 or "selected-firm" not in response.get_data(as_text=True)
+
+
+# -- 6: exports of a big park, and no browser left behind --------------------------------
+
+
+def chromium_processes_below(pid: int) -> list:
+    import psutil
+
+    try:
+        family = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for process in family:
+        try:
+            if "chrom" in process.name().lower():
+                found.append(process)
+        except psutil.NoSuchProcess:  # came and went
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def big_park():
+    from dashboard.model.generate import generate_park
+
+    return generate_park(1000, 2000, seed=1)
+
+
+def test_a_big_park_report_summarises_and_points_to_the_excel_results(big_park):
+    from dashboard.reports.page import REPORT_ROWS
+
+    page = report_html(big_park, big_park.baseline_active)
+    assert page.count('data-exchange="') == REPORT_ROWS and page.count('data-firm="') == REPORT_ROWS
+    assert "This park has 2,000 exchanges; the 50 exchanges whose switching moves the park" in page
+    assert "This park has 1,000 firms; the 50 firms with the largest share" in page
+    tables = exports.scenario_tables(big_park, big_park.baseline_active)
+    assert len(tables["exchanges"]) == 2000 and len(tables["firms"]) == 1000  # the rest: in the XLSX
+    # the firms listed are the 50 with the largest share of any park total, largest first
+    seen = model.views(big_park, big_park.baseline_active).scenario
+    shares = sorted(((model.share(seen.firm_kpis[f.id], seen.totals), f.id) for f in big_park.firms), reverse=True)
+    listed = [chunk.split('"', 1)[0] for chunk in page.split('data-firm="')[1:]]
+    assert set(listed) == {firm for _, firm in shares[:REPORT_ROWS]}
+
+
+def test_largest_ranks_by_the_largest_share_of_any_total():
+    totals = model.Kpis(1000.0, 200.0, 50.0, 1e6)
+    values = {"a": model.Kpis(100.0, 0, 0, 0),      # 10 % of the water
+              "b": model.Kpis(0, 0, 25.0, 0),        # 50 % of the landfill
+              "c": model.Kpis(0, -30.0, 0, 1e4),     # 15 % of the CO2e (a fall counts as much as a rise)
+              "d": model.Kpis(0, 0, 0, 1e5)}         # 10 % of the cost, tied with a: a comes first
+    assert model.largest(values, totals, 3) == ["b", "c", "a"]
+    assert model.largest(values, totals, 4) == ["a", "b", "c", "d"]  # all: in their own order
+    assert model.share(model.Kpis(0, 0, 5.0, 0), model.Kpis()) == 5.0  # a total of 0 counts as 1
+
+
+def test_an_export_past_its_time_is_stopped_with_its_browser_and_says_why(tmp_path, big_park, monkeypatch):
+    pytest.importorskip("kaleido")
+    from pathlib import Path
+
+    from dashboard.reports import ExportTimeout, run_export
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no chromium")
+    import time
+
+    with pytest.raises(ExportTimeout, match="longer than this server allows"):
+        started = time.monotonic()
+        run_export("png", big_park, big_park.baseline_active, seconds=6)
+    assert time.monotonic() - started < 25
+    time.sleep(0.5)
+    import psutil
+
+    mine = [p for p in psutil.Process().children(recursive=True)]
+    assert not [p for p in mine if "chrom" in p.name().lower()], "a browser outlived its export"
+    # through the app, the person gets a reason and no path, program dump or exception name
+    monkeypatch.setenv("ECO_PARK_EXPORT_SECONDS", "3")
+    app = create_app(big_park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    response = app.server.test_client().get("/download/report.pdf")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503 and "took longer than this server allows" in text
+    assert "/usr/bin" not in text and "Error" not in text and "Timeout" not in text
+
+
+def test_a_killed_server_leaves_no_export_browser_behind(tmp_path, big_park):
+    """The server killed mid-export (as gunicorn kills a worker at its timeout: no
+    cleanup code runs) takes the export's chromium with it."""
+    import signal
+    import threading
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    import psutil
+
+    from dashboard.model.writing import park_json
+    from tests.browser.conftest import Server
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no chromium")
+    park_file = tmp_path / "big.json"
+    park_file.write_text(park_json(big_park), encoding="utf-8")
+    server = Server(park_file, tmp_path / "db.sqlite3").start()
+    try:
+        def ask():
+            try:
+                urllib.request.urlopen(server.url + "/download/report.pdf", timeout=120).read()
+            except OSError:
+                pass  # the server is killed under it
+        threading.Thread(target=ask, daemon=True).start()
+        deadline = time.monotonic() + 60
+        browsers: list = []
+        while time.monotonic() < deadline and not browsers:
+            browsers = chromium_processes_below(server.process.pid)
+            time.sleep(0.2)
+        assert browsers, "the export never started a browser"
+        family = psutil.Process(server.process.pid).children(recursive=True)
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait(10)
+        _, alive = psutil.wait_procs(family, timeout=3)  # a PDF of this park takes 10 s and more
+        assert alive == [], f"left running: {[(p.pid, p.name()) for p in alive]}"
+    finally:
+        server.stop(kill=True)
+        for process in chromium_processes_below(os.getpid()):
+            process.kill()

@@ -50,6 +50,7 @@ from .scenario import (
     scenario_toggles,
     views,
 )
+from .summary import largest, share
 from .vocabulary import Bound, Category, Fate, Mode, Payer, Quality, Status, StreamKind
 
 __all__ = [
@@ -60,5 +61,5 @@ __all__ = [
     "direction", "kpi_named", "Frames", "frames", "ExchangeRow", "bound_text", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "reported_figure", "boundary_exchanges", "describe_boundary", "change", "relative_change", "scenario_active", "scenario_toggles",
-    "views", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",
+    "views", "largest", "share", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",
 ]
