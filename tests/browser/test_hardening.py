@@ -1,0 +1,58 @@
+"""The security faults of the hardening pass, seen in a real browser: a hostile park
+served as the default runs no script and links no data: URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.model.writing import park_json
+from tests.browser.conftest import wait_for_dashboard
+from tests.test_hardening import DATA_URL, SCRIPT_NAME, hostile_park
+
+FLAG = "window.__ecoParkAlerted"
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    from tests.browser.conftest import Server
+
+    folder = tmp_path_factory.mktemp("hostile")
+    park_file = folder / "hostile.json"
+    park_file.write_text(park_json(hostile_park()), encoding="utf-8")
+    running = Server(park_file, folder / "db.sqlite3").start()
+    yield running
+    running.stop()
+
+
+def no_script_ran(page) -> None:
+    scripts = page.eval_on_selector_all("script", "els => els.map(e => e.textContent)")
+    assert not any("alert(1)" in text for text in scripts)
+    assert page.evaluate(f"typeof {FLAG}") == "undefined"
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/compare?s=1,2"])
+def test_a_park_named_like_a_script_runs_none(hostile_server, page, path):
+    page.add_init_script(f"window.alert = () => {{ {FLAG} = true; }};")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_server.url + path)
+    page.wait_for_selector("#dashboard-title, #park-title, #kiosk-root, #compare-root", timeout=30_000)
+    page.wait_for_timeout(500)
+    no_script_ran(page)
+    assert dialogs == []
+    if path == "/":
+        wait_for_dashboard(page)
+        assert page.inner_text("#park-title") == SCRIPT_NAME  # shown as the text it is
+    if path != "/compare?s=1,2":  # nothing to compare there: that page names no park
+        assert SCRIPT_NAME in page.title()
+
+
+def test_a_data_url_source_is_no_link_in_sources_or_the_firm_panel(hostile_server, page):
+    page.goto(hostile_server.url)
+    wait_for_dashboard(page)
+    page.get_by_role("button", name="Sources").click()
+    page.wait_for_selector("#sources-body ol li")
+    assert page.locator("#sources-body a[href^='data:']").count() == 0
+    assert page.locator("#sources-body a[href^='http']").count() > 0
+    assert DATA_URL in page.inner_text("#sources-body")  # shown as text
+    assert page.locator("a[href^='data:'], a[href^='javascript:']").count() == 0
