@@ -20,17 +20,8 @@ from dashboard.formatting import web_url
 from dashboard.paths import shipped_park
 from dashboard.reports import report_html
 from dashboard.storage import Store
+from tests.helpers import DATA_URL, hostile_park
 from tests.test_app_callbacks import find_all
-
-SCRIPT_NAME = "</title><script>alert(1)</script>"
-DATA_URL = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
-
-
-def hostile_park() -> model.Park:
-    """Kalundborg with a name that closes the title and a source linking to data:."""
-    park = model.load_park(shipped_park())
-    first = dataclasses.replace(park.sources[0], url=DATA_URL)
-    return dataclasses.replace(park, name=SCRIPT_NAME, sources=(first, *park.sources[1:]))
 
 
 @pytest.fixture(scope="module")

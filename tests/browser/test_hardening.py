@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.model.writing import park_json
 from tests.browser.conftest import wait_for_dashboard
-from tests.test_hardening import DATA_URL, SCRIPT_NAME, hostile_park
+from tests.helpers import DATA_URL, SCRIPT_NAME, hostile_park
 
 FLAG = "window.__ecoParkAlerted"
 
