@@ -408,3 +408,22 @@ def test_a_killed_server_leaves_no_export_browser_behind(tmp_path, big_park):
         server.stop(kill=True)
         for process in chromium_processes_below(os.getpid()):
             process.kill()
+
+
+# -- 7: a single CSV in the upload ------------------------------------------------------------
+
+
+def test_the_server_also_refuses_a_single_csv_with_what_to_upload(tmp_path):
+    import base64
+
+    from dash import no_update
+
+    from dashboard.app.storage_ui import StorageHandlers
+    from tests.test_app_callbacks import text_of
+
+    app = create_app(model.load_park(shipped_park()), store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    handlers = StorageHandlers(app.server.config["ECO_PARK_STATE"])
+    contents = "data:text/csv;base64," + base64.b64encode(b"id,name\npower,Power\n").decode()
+    message, search = handlers.upload(contents, "firms.csv", "me")
+    assert search is no_update
+    assert "firms.csv is one table; a park is several" in text_of(message)

@@ -26,6 +26,24 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = int(float(os.environ.get("ECO_PARK_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
 """Largest park file accepted, checked on the server (and in the browser, as a courtesy)."""
 
+ACCEPTED = (".xlsx", ".xlsm", ".zip", ".json")
+"""The park files the upload takes (a folder of CSV files travels as a zip)."""
+
+
+def wrong_file_message(filename: str) -> str | None:
+    """What to upload instead of ``filename``, or None when its type is one the upload
+    takes. A single CSV is one table of a park, not a park (shown in the browser before
+    anything is sent: assets/eco_park.js reads the text from the upload zone)."""
+    name = filename or "this file"
+    if name.lower().endswith(ACCEPTED):
+        return None
+    if name.lower().endswith((".csv", ".tsv", ".txt")):
+        return (f"{name} is one table; a park is several. Upload the folder of CSV files as one zip "
+                "(resources.csv, firms.csv, streams.csv, exchanges.csv and park.toml), or fill in the Excel "
+                "template and upload that. The park shown has not changed.")
+    return (f"{name} is not a park file. Upload an Excel workbook (.xlsx), a zip of the CSV folder or a JSON "
+            "park file. The park shown has not changed.")
+
 
 def storage_modals() -> list:
     upload = dbc.Modal([
@@ -40,8 +58,11 @@ def storage_modals() -> list:
             # data-max-bytes: assets/eco_park.js says why a file over the limit is not sent.
             html.Div(dcc.Upload(
                 html.Div(["Drop the file here or ", html.Span("choose a file", className="text-decoration-underline")]),
-                id=ids.UPLOAD, accept=".xlsx,.xlsm,.zip,.json", max_size=MAX_UPLOAD_BYTES, multiple=False,
-                className="upload-zone", className_active="upload-zone active"), **{"data-max-bytes": MAX_UPLOAD_BYTES}),
+                id=ids.UPLOAD, accept=",".join(ACCEPTED), max_size=MAX_UPLOAD_BYTES, multiple=False,
+                className="upload-zone", className_active="upload-zone active"),
+                **{"data-max-bytes": MAX_UPLOAD_BYTES, "data-accept": ",".join(ACCEPTED),
+                   "data-table-message": wrong_file_message("{name}.csv").replace("{name}.csv", "{name}"),
+                   "data-other-message": wrong_file_message("{name}")}),
             dcc.Loading(html.Div(id=ids.UPLOAD_RESULT, className="mt-3", role="status", **{"aria-live": "polite"}),
                         delay_show=300),
             html.H2("Parks on this server", className="h6 mt-4"),
@@ -132,6 +153,9 @@ class StorageHandlers:
         """(message, new URL query or no_update)."""
         if not contents or not filename:
             return no_update, no_update
+        wrong = wrong_file_message(filename)
+        if wrong:
+            return dbc.Alert([html.Strong("The file was not loaded. "), wrong], color="danger"), no_update
         header, _, payload = contents.partition(",")
         if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES + 3:
             return self._refuse(f"{filename} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), no_update

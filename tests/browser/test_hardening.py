@@ -4,6 +4,7 @@ served as the default runs no script and links no data: URL."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.model.writing import park_json
 from tests.browser.conftest import wait_for_dashboard
@@ -56,3 +57,20 @@ def test_a_data_url_source_is_no_link_in_sources_or_the_firm_panel(hostile_serve
     assert page.locator("#sources-body a[href^='http']").count() > 0
     assert DATA_URL in page.inner_text("#sources-body")  # shown as text
     assert page.locator("a[href^='data:'], a[href^='javascript:']").count() == 0
+
+
+def test_a_single_csv_picked_in_upload_says_what_to_upload_instead(server, page, tmp_path):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    table = tmp_path / "firms.csv"
+    table.write_text("id,name\npower,Power station\n", encoding="utf-8")
+    page.get_by_role("button", name="Upload park").click()
+    page.wait_for_selector("#upload", state="visible")
+    page.set_input_files("#upload input[type=file]", str(table))
+    expect(page.locator("#upload-result")).to_contain_text(
+        "firms.csv is one table; a park is several. Upload the folder of CSV files as one zip", timeout=10_000)
+    assert page.inner_text("#park-title") == "Kalundborg Symbiosis"
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+    page.set_input_files("#upload input[type=file]", str(notes))
+    expect(page.locator("#upload-result")).to_contain_text("notes.pdf is not a park file", timeout=10_000)
