@@ -55,7 +55,7 @@ def test_kpi_cards_show_the_model_scenario(state, kalundborg):
         shown = [c for c in find_all(card, lambda c: getattr(c, "className", "") == "kpi-value")][0]
         assert float(getattr(shown, "data-value")) == expected.scenario.kpis[kpi]
         unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
-        assert shown.children == si(expected.scenario.kpis[kpi], unit, trim=False)
+        assert shown.children == si(expected.scenario.kpis[kpi], unit)
     names = {e.id: e.name for e in kalundborg.exchanges}
     assert summary == (f"Scenario: the baseline with switched on: {names['tisso2_novozymes']}, "
                        f"{names['biogas_novozymes_bioenergi']}; switched off: {names['dh_asnaes_town']}")

@@ -427,3 +427,49 @@ def test_the_server_also_refuses_a_single_csv_with_what_to_upload(tmp_path):
     message, search = handlers.upload(contents, "firms.csv", "me")
     assert search is no_update
     assert "firms.csv is one table; a park is several" in text_of(message)
+
+
+# -- 8: compare: every KPI, change from zero, one scale, exportable ----------------------------
+
+
+def test_compare_charts_every_kpi_as_a_change_from_zero_on_one_scale(tmp_path):
+    from dashboard.app.compare import compare_layout
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    park = model.load_park(shipped_park())
+    app = create_app(park, store=store)
+    state = app.server.config["ECO_PARK_STATE"]
+    small = store.save_scenario(park.content_hash, "Lake water", ["tisso2_novozymes"], [], "me")
+    big = store.save_scenario(park.content_hash, "Heat pump", ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"],
+                              ["dh_asnaes_town"], "me")
+    page = compare_layout(state, f"?s={small.id},{big.id}")
+    graphs = find_all(page, lambda c: type(c).__name__ == "Graph")
+    assert len(graphs) == 4 * 2  # every KPI, every scenario
+    baseline = model.evaluate(park)
+    for kpi_index, kpi in enumerate(model.KPI_NAMES):
+        pair = graphs[2 * kpi_index: 2 * kpi_index + 2]
+        ranges = [tuple(g.figure.layout.yaxis.range) for g in pair]
+        assert ranges[0] == ranges[1]  # one scale for the scenarios of one KPI
+        for graph, record in zip(pair, (small, big)):
+            after = model.evaluate(park, model.scenario_active(park, record.on, record.off))
+            change = after.kpis[kpi] - baseline.kpis[kpi]
+            trace = graph.figure.data[0]
+            assert trace.y[-1] == pytest.approx(change, abs=1e-6)  # the last bar is the change, not a total
+            assert sum(trace.y[:-1]) == pytest.approx(change, abs=1e-6)
+            low, high = graph.figure.layout.yaxis.range
+            assert low <= min(0.0, change) and high >= max(0.0, change) and (low == 0.0 or high == 0.0 or low < 0 < high)
+    client = app.server.test_client()
+    response = client.get(f"/download/compare.xlsx?s={small.id},{big.id}")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    rows = list(book["comparison"].iter_rows(values_only=True))
+    assert rows[0] == exports.COMPARE_COLUMNS["comparison"]
+    lake = next(r for r in rows if r[0] == "Lake water" and r[1] == "freshwater_m3")
+    # Tissø II: 600,000 m3 of lake water replaces groundwater
+    assert lake[6] == pytest.approx(-600_000.0)
+    zipped = client.get(f"/download/compare.zip?s={small.id},{big.id}")
+    assert zipped.status_code == 200
+    assert "comparison.csv" in zipfile.ZipFile(io.BytesIO(zipped.data)).namelist()
+    assert client.get("/download/compare.xlsx?s=1").status_code == 400

@@ -24,7 +24,7 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
     sign = "\u2212" if delta < 0 else "+"
     words = "better" if kind == "good" else "worse"
     return html.Span([html.Span(arrow, **{"aria-hidden": "true"}),
-                      f" {sign}{si(abs(delta), unit, trim=False)} ({percent(relative)})",
+                      f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
                       html.Span(f" ({words})", className="visually-hidden")],
                      className=f"change {kind}")
 
@@ -56,7 +56,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
         html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
-        html.Div(si(scenario, unit, trim=False), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
+        html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
                  **{"data-value": repr(float(scenario))}),
         html.Div([change_text(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
                   html.Span(" vs baseline", className="text-muted")], className="kpi-delta",

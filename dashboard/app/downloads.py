@@ -110,6 +110,30 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
         return Response(template_workbook(), content_type=FILES["results.xlsx"][0],
                         headers={"Content-Disposition": 'attachment; filename="eco-park-template.xlsx"'})
 
+    @blueprint.get("/download/compare.<suffix>")
+    def comparison(suffix: str):
+        """Saved scenarios side by side (``?s=ID,ID``), as the compare page shows them."""
+        from dashboard import exports
+
+        from .compare import load_comparison
+
+        if suffix not in ("xlsx", "zip"):
+            return Response("No such download.", status=404, mimetype="text/plain")
+        try:
+            park, named = load_comparison(state, "?" + request.query_string.decode("utf-8", "replace"))
+        except ValueError as problem:
+            return Response(f"Nothing to compare: {problem}.", status=400, mimetype="text/plain")
+        baseline = state.evaluate(park, park.baseline_active)
+        tables = exports.compare_tables(park, baseline, [(name, state.evaluate(park, active))
+                                                         for name, _, active in named])
+        if suffix == "xlsx":
+            data, mimetype = exports.to_xlsx(tables, park), FILES["results.xlsx"][0]
+        else:
+            data, mimetype = exports.to_csv_zip(tables, park), "application/zip"
+        return Response(data, content_type=mimetype, headers={
+            "Content-Disposition": content_disposition("attachment", park.name, f"comparison.{suffix}"),
+            "Cache-Control": "no-store"})
+
     @blueprint.get("/download/<name>")
     def scenario_file(name: str):
         if name not in FILES:

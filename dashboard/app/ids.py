@@ -98,6 +98,7 @@ KIOSK_ROOT = "kiosk-root"
 
 # compare
 COMPARE_ROOT = "compare-root"
+COMPARE_EXPORT = {"xlsx": "compare-export-xlsx", "csv": "compare-export-csv"}
 
 # stored parks (in the upload dialog)
 PARKS_BODY = "parks-body"

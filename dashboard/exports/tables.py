@@ -266,7 +266,7 @@ def to_csv_zip(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park | N
                generated_at: datetime | None = None) -> bytes:
     """A zip of one ``<table>.csv`` per table (UTF-8 with BOM, see ``to_csv``); with
     ``park`` given, an ``about.csv`` too (see ``about_rows``)."""
-    files = {name: to_csv(rows, TABLE_COLUMNS.get(name)) for name, rows in tables.items()}
+    files = {name: to_csv(rows, TABLE_COLUMNS.get(name) or COMPARE_COLUMNS.get(name)) for name, rows in tables.items()}
     if park is not None:
         files["about"] = to_csv(about_rows(tables, park, generated_at), ("item", "value"))
     buffer = io.BytesIO()
@@ -292,7 +292,8 @@ def to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park,
     book = Workbook()
     book.remove(book.active)
     for name, rows in tables.items():
-        _write_sheet(book.create_sheet(name[:31]), _columns_of(rows, TABLE_COLUMNS.get(name)), rows)
+        columns = TABLE_COLUMNS.get(name) or COMPARE_COLUMNS.get(name)
+        _write_sheet(book.create_sheet(name[:31]), _columns_of(rows, columns), rows)
     _write_sheet(book.create_sheet("about"), ("item", "value"), about_rows(tables, park, generated_at),
                  table=False)
     buffer = io.BytesIO()
@@ -346,3 +347,39 @@ def _put(cell, value: Any):
     else:
         cell.value = value
     return cell
+
+
+# -- comparison of saved scenarios -----------------------------------------------------
+
+COMPARE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "comparison": ("scenario", "kpi", "label", "unit", "baseline", "value", "change_vs_baseline",
+                   "pct_vs_baseline"),
+    "changes_by_exchange": ("scenario", "kpi", "exchange", "name", "change_vs_baseline"),
+}
+"""The columns of ``compare_tables``'s two tables."""
+
+
+def compare_tables(park: Park, baseline: model.Evaluation,
+                   scenarios: Sequence[tuple[str, model.Evaluation]]) -> Tables:
+    """Saved scenarios side by side (the compare page's table and charts, as data):
+
+    - ``comparison``: one row per scenario and KPI: the park total per year in the
+      baseline and in the scenario, the change (scenario minus baseline, in ``unit``) and
+      ``pct_vs_baseline`` (percent; None where the baseline is 0);
+    - ``changes_by_exchange``: one row per scenario, KPI and exchange whose change moves
+      that KPI: the exchange's part of the change (they add up to the change).
+    """
+    comparison, steps = [], []
+    for name, evaluation in scenarios:
+        by_exchange = model.change_by_exchange(baseline, evaluation)
+        for kpi in KPI_NAMES:
+            base, value = float(baseline.totals[kpi]), float(evaluation.totals[kpi])
+            relative = model.relative_change(value, base)
+            comparison.append({"scenario": name, "kpi": kpi, "label": KPI_LABELS[kpi],
+                               "unit": f"{kpi_unit(kpi, park.currency)}/yr", "baseline": base, "value": value,
+                               "change_vs_baseline": value - base,
+                               "pct_vs_baseline": None if relative is None else float(relative) * 100.0})
+            steps += [{"scenario": name, "kpi": kpi, "exchange": exchange_id,
+                       "name": park.exchange[exchange_id].name, "change_vs_baseline": float(change[kpi])}
+                      for exchange_id, change in by_exchange.items() if change[kpi]]
+    return {"comparison": comparison, "changes_by_exchange": steps}

@@ -25,7 +25,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, signed, web_url
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -61,9 +61,7 @@ def _signed_full(value: float) -> str:
 
 
 def _signed_si(value: float, unit: str) -> str:
-    if value > 0:
-        return "+" + si(value, unit)
-    return "\u2212" + si(-value, unit) if value < 0 else si(0.0, unit)
+    return signed(value, unit) if value else si(0.0, unit)
 
 
 def _direction(value: float, reference: float) -> tuple[str, str]:

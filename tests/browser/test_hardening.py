@@ -74,3 +74,30 @@ def test_a_single_csv_picked_in_upload_says_what_to_upload_instead(server, page,
     notes.write_bytes(b"%PDF-1.4")
     page.set_input_files("#upload input[type=file]", str(notes))
     expect(page.locator("#upload-result")).to_contain_text("notes.pdf is not a park file", timeout=10_000)
+
+
+def test_compare_on_a_phone_shows_every_kpi_chart_without_sideways_scrolling(own_server, page_factory, tmp_path):
+    from dashboard import model
+    from dashboard.paths import shipped_park
+    from dashboard.storage import Store
+
+    running = own_server()
+    park = model.load_park(shipped_park())
+    store = Store(f"sqlite:///{running.database}")
+    first = store.save_scenario(park.content_hash, "Lake water", ["tisso2_novozymes"], [], "Ana")
+    second = store.save_scenario(park.content_hash, "Heat pump instead",
+                                 ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"], "Ana")
+    page = page_factory(390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(running.url + f"/compare?s={first.id},{second.id}")
+    page.wait_for_selector(".waterfall-graph .main-svg", timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('.waterfall-graph .main-svg').length >= 8", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    widths = page.eval_on_selector_all(".waterfall-graph", "els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) == 8 and all(300 <= w <= 390 for w in widths)
+    # each chart's last bar is labelled with the whole change, and the text fits the chart
+    texts = page.eval_on_selector_all(".waterfall-graph", "els => els.map(e => e.querySelector('.main-svg').textContent)")
+    assert all("Change:" in t for t in texts)
+    with page.expect_download() as download:
+        page.click("#compare-export-xlsx")
+    assert download.value.suggested_filename.endswith("comparison.xlsx")
+    page.screenshot(path=str(tmp_path / "compare-phone.png"), full_page=True)
