@@ -473,3 +473,39 @@ def test_compare_charts_every_kpi_as_a_change_from_zero_on_one_scale(tmp_path):
     assert zipped.status_code == 200
     assert "comparison.csv" in zipfile.ZipFile(io.BytesIO(zipped.data)).namelist()
     assert client.get("/download/compare.xlsx?s=1").status_code == 400
+
+
+# -- 11: one number rule for dashboard, kiosk and report ---------------------------------
+
+
+def test_cards_kiosk_and_report_show_a_figure_the_same_way(tmp_path):
+    import re
+
+    from dashboard.app.callbacks import Handlers
+    from dashboard.app.kiosk import kiosk_layout
+    from tests.test_app_callbacks import by_id, text_of
+
+    park = model.load_park(shipped_park())
+    app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    state = app.server.config["ECO_PARK_STATE"]
+    cards = Handlers(state).render_kpis("")[0]
+    card = text_of(find_all(by_id(cards, "kpi-freshwater")[0], lambda c: getattr(c, "className", "") == "kpi-value"))
+    kiosk = text_of(kiosk_layout(state, ""))
+    page = report_html(park)
+    # Kalundborg's baseline freshwater intake: 7,000,000 m3 a year
+    assert card == "7.00 Mm3"
+    assert "7.00 million cubic metres" in kiosk          # the same figure, in words for the public
+    assert ">7.00 Mm3<" in page
+    cost = text_of(find_all(by_id(cards, "kpi-cost")[0], lambda c: getattr(c, "className", "") == "kpi-value"))
+    assert re.fullmatch(r"DKK \d{3} M|DKK \d+\.\d+ (M|bn)", cost)
+    assert " G" not in cost
+
+
+def test_csv_has_no_float_noise():
+    import re
+
+    park = model.load_park(shipped_park())
+    data = exports.to_csv_zip(exports.scenario_tables(park, ["tisso2_novozymes"]), park)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert not re.search(r"\d(9{8,}|0{8,})\d", text)  # 4160999.9999999995 or 0.30000000000000004
