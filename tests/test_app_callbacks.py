@@ -103,14 +103,14 @@ def test_table_data_has_every_exchange_with_flows_and_marginal_effects(state, ka
     assert row["active"] is True and row["status"] == "candidate"
     assert row["carried"] == evaluation.carried("tisso2_novozymes")
     assert row["carried_text"] == f"{evaluation.carried('tisso2_novozymes'):,.0f} m3"
-    for kpi in model.KPI_NAMES:
+    for kpi in model.KPI_NAMES:  # on: what it saves is what switching it off would add back
         assert row[kpi] == getattr(marginal["tisso2_novozymes"], kpi)
-    # switching Tissø II off again would add back the groundwater it replaces: worse, so "bad"
-    assert row["freshwater_m3_class"] == "bad" and row["freshwater_m3_text"].startswith("+")
-    assert rows["dh_asnaes_town"]["bound"] == "demand"
+    # Tissø II saves the groundwater it replaces: a saving, so "good" and positive
+    assert row["freshwater_m3_class"] == "good" and row["freshwater_m3_text"].startswith("+")
+    assert rows["dh_asnaes_town"]["bound"] == "carries all it can: all of Kalundborg district heating's demand"
     assert data["park"]["key"] == "" and "tisso2_novozymes" not in data["park"]["existing"]
     assert [data["columns"][k] for k in model.KPI_NAMES] == [
-        "\u0394 freshwater (m3)", "\u0394 CO2e (t)", "\u0394 landfill (t)", "\u0394 cost (DKK)"]
+        "Saves: freshwater (m3)", "Saves: CO2e (t)", "Saves: landfill (t)", "Saves: cost (DKK)"]
 
 
 def test_firm_panel_shows_who_gains_and_pays(state, kalundborg):

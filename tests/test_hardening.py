@@ -509,3 +509,49 @@ def test_csv_has_no_float_noise():
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
     assert not re.search(r"\d(9{8,}|0{8,})\d", text)  # 4160999.9999999995 or 0.30000000000000004
+
+
+# -- 9 and 10: the exchange list's saving columns and what a link could carry -------------------
+
+
+def test_saving_columns_show_an_existing_link_as_a_saving_and_keep_their_sign_when_switched():
+    from dashboard.app.components import exchange_table_data, table_headings
+
+    park = model.load_park(shipped_park())
+
+    def rows(active):
+        evaluation = model.evaluate(park, active)
+        data = exchange_table_data(park, evaluation, model.marginal_effects(park, active, base=evaluation), "")
+        return {row["id"]: row for row in data["rows"]}
+
+    headings = table_headings(park.currency)
+    assert headings["co2_t"] == "Saves: CO2e (t)" and "\u0394" not in "".join(headings.values())
+    baseline = rows(park.baseline_active)
+    # the Asnaes steam to Statoil replaces 62,400 t CO2e of Statoil's own steam: a saving, good, positive
+    steam = baseline["steam_asnaes_statoil"]
+    assert steam["co2_t"] == pytest.approx(62_400.0) and steam["co2_t_class"] == "good"
+    assert steam["co2_t_text"] == "+62,400"
+    assert steam["co2_t_title"] == "saves 62,400 t CO2e a year; switching it off would lose that"
+    # a candidate off, then on: the same saving, the same sign
+    off = baseline["biogas_novozymes_bioenergi"]
+    on = rows(park.baseline_active | {"biogas_novozymes_bioenergi"})["biogas_novozymes_bioenergi"]
+    assert off["co2_t"] > 0 and on["co2_t"] == pytest.approx(off["co2_t"])
+    assert off["co2_t_class"] == on["co2_t_class"] == "good"
+    assert off["co2_t_title"].startswith("would save ") and on["co2_t_title"].startswith("saves ")
+
+
+def test_a_candidate_says_what_it_could_carry_and_why_it_carries_nothing():
+    from dashboard.app.components import exchange_table_data
+
+    park = model.load_park(shipped_park())
+    active = park.baseline_active | {"heatpump_effluent_dh"}
+    evaluation = model.evaluate(park, active)
+    data = exchange_table_data(park, evaluation, model.marginal_effects(park, active, base=evaluation), "")
+    row = next(r for r in data["rows"] if r["id"] == "heatpump_effluent_dh")
+    # the heat pump could carry 80,000 MWh of heat; the town's 80,000 MWh is met first by Asnaes
+    assert row["bound"] == ("would carry 80,000 MWh; now 0 MWh: Kalundborg district heating's demand for "
+                            "district heat is already met by Asnæs district heat to the town (1981)")
+    off = next(r for r in exchange_table_data(park, model.evaluate(park, park.baseline_active),
+                                              model.marginal_effects(park, park.baseline_active), "")["rows"]
+               if r["id"] == "heatpump_effluent_dh")
+    assert off["bound"] == "off; would carry up to 80,000 MWh on its own"

@@ -91,15 +91,18 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "resource": item.resource_name, "category": category, "category_label": CATEGORY_LABELS[category],
             "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
             "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
-            "bound": item.bound_words,
+            "bound": item.carry_words,
         }
         for kpi in model.KPI_NAMES:
-            value = item.marginal[kpi]
-            kind = model.direction(value, value).value
+            # what the exchange saves (positive) or costs (negative), on or off: the sign
+            # means the same before and after it is switched (model.ExchangeRow.saving)
+            value = item.saving[kpi]
+            kind = model.direction(-value, value).value
+            unit = kpi_unit(kpi, park.currency)
             row[kpi] = value
             row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
             row[f"{kpi}_class"] = kind
-            row[f"{kpi}_title"] = f"{value:+,.2f} {kpi_unit(kpi, park.currency)} a year if switched"
+            row[f"{kpi}_title"] = saving_words(value, unit, flow.active, kind)
         row.update(value_cells(item.value, park.currency))
         rows.append(row)
     return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
@@ -107,13 +110,28 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "columns": table_headings(park.currency), "rows": rows}
 
 
+def saving_words(value: float, unit: str, active: bool, kind: str) -> str:
+    """A saving cell's explanation: ``saves 600,000 m3 a year; switching it off would
+    lose that`` (on), ``would save 9,259 t CO2e a year if switched on`` (off)."""
+    if kind == "same":
+        return "no effect on this figure"
+    amount = f"{full(abs(value))} {unit} a year"
+    if active:
+        return (f"saves {amount}; switching it off would lose that" if value > 0 else
+                f"costs {amount}; switching it off would save that")
+    return f"would save {amount} if switched on" if value > 0 else f"would cost {amount} if switched on"
+
+
 SORT_COLUMNS: dict[str, str] = {
     "name": "Exchange", "from": "From \u2192 to", "resource": "Resource", "carried": "Carried a year",
-    "bound": "Limited by", "freshwater_m3": "\u0394 freshwater", "co2_t": "\u0394 CO2e",
-    "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
+    "bound": "Could carry, and why", "freshwater_m3": "Saves: freshwater", "co2_t": "Saves: CO2e",
+    "landfill_t": "Saves: landfill", "cost": "Saves: cost",
     "payback": "Payback", "npv": "NPV", "abatement": "Per t CO2e",
 }
-"""Sortable columns of the exchange list and their headings."""
+"""Sortable columns of the exchange list and their headings. A "Saves" column is what
+the exchange saves a year with it on rather than off (negative: what it costs): for an
+exchange that is on, what switching it off would lose; for one that is off, what
+switching it on would save."""
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 

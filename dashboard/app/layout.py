@@ -104,8 +104,10 @@ def exchange_card() -> dbc.Card:
                           size="sm", class_name="w-auto"),
                 html.Span(id=ids.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
             ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
-            html.P("\u0394 columns: the change in each KPI a year if that exchange alone is switched "
-                   "(lower is better). Candidate rows are marked.", className="small text-muted mb-1"),
+            html.P("Saves columns: what each exchange saves a year, on rather than off (red and negative: "
+                   "what it costs). For an exchange that is on: what switching it off would lose; for one that "
+                   "is off: what switching it on would save. Candidate rows are marked.",
+                   className="small text-muted mb-1"),
             html.Div(id=ids.EXCHANGE_TABLE, className="table-responsive"),
             html.Div([
                 dbc.Button("\u2190 Previous", id=ids.PAGE_PREVIOUS, size="sm", color="secondary", outline=True),
