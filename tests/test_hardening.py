@@ -555,3 +555,21 @@ def test_a_candidate_says_what_it_could_carry_and_why_it_carries_nothing():
                                               model.marginal_effects(park, park.baseline_active), "")["rows"]
                if r["id"] == "heatpump_effluent_dh")
     assert off["bound"] == "off; would carry up to 80,000 MWh on its own"
+
+
+# -- 12: "What makes this up" ---------------------------------------------------------------
+
+
+def test_breakdown_lists_seven_terms_rather_than_one_smaller_term():
+    from dashboard.app.components import kpi_card
+    from tests.test_app_callbacks import text_of
+
+    park = model.load_park(shipped_park())
+    views = model.views(park, park.baseline_active)
+    terms = [model.Contribution("baseline", f"f{i}", f"term {i}", float(10 - i)) for i in range(7)]
+    seven = text_of(kpi_card("co2_t", views, "DKK", terms, 7))
+    assert "term 6" in seven and "smaller term" not in seven
+    eight = text_of(kpi_card("co2_t", views, "DKK", terms, 8))
+    assert "and 2 smaller terms" in eight and "term 6" not in eight
+    nine = text_of(kpi_card("co2_t", views, "DKK", terms, 1_234))
+    assert "and 1,228 smaller terms" in nine

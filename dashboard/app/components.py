@@ -29,6 +29,10 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
                      className=f"change {kind}")
 
 
+BREAKDOWN_TERMS = 6
+"""Terms a card's "What makes this up" lists; the rest are counted."""
+
+
 def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
              term_count: int) -> dbc.Card:
     """One KPI card: scenario value, change against baseline and against no symbiosis,
@@ -45,13 +49,15 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
         reference = f"symbiosis saves {si(saved, unit)} a year"
     else:
         reference = f"symbiosis adds {si(-saved, unit)} a year"
-    shown = contributions[:6]
+    # six terms, or all seven: "and 1 smaller term" would hide one that fits in its line
+    shown = contributions[:BREAKDOWN_TERMS + 1] if term_count == BREAKDOWN_TERMS + 1 else contributions[:BREAKDOWN_TERMS]
+    rest = term_count - len(shown)
     breakdown = html.Details([
         html.Summary("What makes this up", className="small"),
         html.Ul([html.Li([f"{c.label}: ", html.Strong(si(c.value, unit)),
                           html.Span(f" [{c.source}]", className="text-muted") if c.source else None])
                  for c in shown], className="small mb-1 ps-3"),
-        html.Div(f"and {term_count - len(shown)} smaller terms" if term_count > len(shown) else "",
+        html.Div(f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else "",
                  className="small text-muted"),
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
@@ -67,7 +73,8 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
 
 
 def kpi_strip(views: model.Views, currency: str) -> list:
-    return [dbc.Col(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=6),
+    return [dbc.Col(kpi_card(kpi, views, currency,
+                             model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
                              model.term_count(views.scenario, kpi)),
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
 

@@ -101,3 +101,21 @@ def test_compare_on_a_phone_shows_every_kpi_chart_without_sideways_scrolling(own
         page.click("#compare-export-xlsx")
     assert download.value.suggested_filename.endswith("comparison.xlsx")
     page.screenshot(path=str(tmp_path / "compare-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_what_makes_this_up_shows_whole_lines(server, page_factory, width):
+    page = page_factory(width, 900, is_mobile=width < 600, has_touch=width < 600)
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    for card in ("kpi-freshwater", "kpi-co2", "kpi-landfill", "kpi-cost"):
+        page.click(f"#{card} .kpi-breakdown summary")
+        cut = page.evaluate("""(card) => {
+            const list = document.querySelector('#' + card + ' .kpi-breakdown ul');
+            const box = document.querySelector('#' + card).getBoundingClientRect();
+            const items = [...list.querySelectorAll('li')].map(li => li.getBoundingClientRect());
+            return {scrolls: list.scrollHeight > list.clientHeight + 1,
+                    outside: items.filter(r => r.bottom > box.bottom + 0.5 || r.right > box.right + 0.5).length};
+        }""", card)
+        assert cut == {"scrolls": False, "outside": 0}, card
+        assert "and 1 smaller terms" not in page.inner_text(f"#{card}")
