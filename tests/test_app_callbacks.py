@@ -150,7 +150,7 @@ def upload_contents(data: bytes) -> str:
 def test_upload_valid_park_switches_to_it(state):
     park = model.load_park(shipped_park("ulsan"))
     message, search = StorageHandlers(state).upload(upload_contents(park_json(park).encode()), "ulsan.json", "Ana")
-    assert search == f"?park={park.content_hash}"
+    assert search == f"?park=ulsan-mipo-and-onsan-steam-network-{park.content_hash[:16]}"  # readable, and unique
     assert "Loaded Ulsan" in text_of(message)
     assert resolve_lenient(state, search)[0].name == park.name
 

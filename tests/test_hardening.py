@@ -573,3 +573,64 @@ def test_breakdown_lists_seven_terms_rather_than_one_smaller_term():
     assert "and 2 smaller terms" in eight and "term 6" not in eight
     nine = text_of(kpi_card("co2_t", views, "DKK", terms, 1_234))
     assert "and 1,228 smaller terms" in nine
+
+
+# -- 13: names, not ids; readable links; parks told apart; template examples ---------------
+
+
+def test_saved_scenarios_and_exports_name_exchanges(tmp_path):
+    from dashboard.app.storage_ui import StorageHandlers
+    from tests.test_app_callbacks import text_of
+
+    park = model.load_park(shipped_park())
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    app = create_app(park, store=store)
+    handlers = StorageHandlers(app.server.config["ECO_PARK_STATE"])
+    store.save_scenario(park.content_hash, "Lake water", ["tisso2_novozymes"], ["dh_asnaes_town"], "Ana")
+    listing = text_of(handlers.listing(""))
+    assert park.exchange["tisso2_novozymes"].name in listing and park.exchange["dh_asnaes_town"].name in listing
+    assert "+tisso2_novozymes" not in listing
+    about = {row["item"]: row["value"] for row in exports.about_rows(
+        exports.scenario_tables(park, (park.baseline_active | {"tisso2_novozymes"}) - {"dh_asnaes_town"}), park)}
+    assert about["switched on (candidates)"] == f"{park.exchange['tisso2_novozymes'].name} (tisso2_novozymes)"
+
+
+def test_uploaded_parks_get_readable_links_and_the_list_tells_same_named_parks_apart(tmp_path):
+    import base64
+
+    from dashboard.app.storage_ui import StorageHandlers
+    from dashboard.model.writing import park_json
+    from tests.test_app_callbacks import text_of
+
+    park = model.load_park(shipped_park())
+    app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    state = app.server.config["ECO_PARK_STATE"]
+    handlers = StorageHandlers(state)
+    ulsan = model.load_park(shipped_park("ulsan"))
+    other = dataclasses.replace(ulsan, description="a second version")  # same name, other content
+
+    def upload(p, name, who):
+        data = park_json(p).encode()
+        return handlers.upload("data:application/json;base64," + base64.b64encode(data).decode(), name, who)
+
+    _, search = upload(ulsan, "ulsan.json", "Ana")
+    assert search == f"?park=ulsan-mipo-and-onsan-steam-network-{ulsan.content_hash[:16]}"
+    assert state.park(search.removeprefix("?park=")).content_hash == ulsan.content_hash
+    assert state.park(ulsan.content_hash) is not None  # full hashes in old links still open it
+    upload(other, "ulsan-v2.json", "Bo")
+    listing = handlers.parks_listing()
+    text = text_of(listing)
+    assert f"fingerprint {ulsan.content_hash[:12]}" in text and f"fingerprint {other.content_hash[:12]}" in text
+    assert "ulsan.json (JSON file" in text and "ulsan-v2.json (JSON file" in text
+    assert "this server's default park" in text and ".json \u00b7 json" not in text
+    with pytest.raises(model.ParkError):
+        state.park("ulsan-0000000000000000")
+
+
+def test_a_workbook_with_the_template_examples_left_in_says_so():
+    from dashboard.exports import template_workbook
+
+    park = model.load_park_bytes("my-park.xlsx", template_workbook())
+    warnings = [str(w) for w in park.warnings]
+    assert any("my-park.xlsx[firms]" in w and "the template's example rows are still in (example_power, "
+               "example_plasterboard)" in w for w in warnings)

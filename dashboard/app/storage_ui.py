@@ -143,6 +143,19 @@ def outcome(action, success, colour: str = "success") -> tuple[dbc.Alert, bool]:
     return dbc.Alert(success(record), color=colour), True
 
 
+def park_facts(record, default: bool) -> str:
+    """What tells a stored park from another of the same name: the file it came from and
+    its size, and the fingerprint of its content (the first 12 hex digits of its hash,
+    as the report prints it); the default park says it is the server's."""
+    size = f"{record.size / 1024:,.0f} kB" if record.size >= 1024 else f"{record.size} bytes"
+    fingerprint = f"fingerprint {record.content_hash[:12]}"
+    if default:
+        return f"this server's default park \u00b7 {fingerprint}"
+    kind = {"xlsx": "Excel workbook", "csv-zip": "zip of CSV files", "json": "JSON file",
+            "folder": "park folder"}.get(str(record.format), str(record.format))
+    return f"{record.filename} ({kind}, {size}) \u00b7 {fingerprint}"
+
+
 class StorageHandlers:
     """Upload and scenario logic as plain methods (tested directly)."""
 
@@ -215,7 +228,8 @@ class StorageHandlers:
         rows = []
         for record in records:
             link = model.Scenario(self.state.park_key(park), tuple(record.on), tuple(record.off)).to_query() or "?"
-            toggles = ", ".join([f"+{i}" for i in record.on] + [f"\u2212{i}" for i in record.off]) or "baseline"
+            toggles = model.scenario_summary(park, model.Scenario(on=tuple(record.on), off=tuple(record.off)),
+                                             most=4).removeprefix("Scenario: ")
             rows.append(html.Tr([
                 html.Td(dbc.Checkbox(id={"type": ids.SCENARIO_PICK, "index": record.id}, value=False,
                                      label=html.Span(f"Compare {record.name}", className="visually-hidden"))),
@@ -255,8 +269,7 @@ class StorageHandlers:
                           .to_query() or "")
             rows.append(html.Tr([
                 html.Td([html.A(record.name, href=link, className="fw-semibold"),
-                         html.Div(f"{record.filename} \u00b7 {record.format}" + (" \u00b7 default" if default else ""),
-                                  className="small text-muted")]),
+                         html.Div(park_facts(record, default), className="small text-muted")]),
                 html.Td(record.uploaded_by),
                 html.Td(record.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")),
                 html.Td(name_actions(ids.PARK_NEW_NAME, ids.PARK_RENAME, None if default else ids.PARK_DELETE,

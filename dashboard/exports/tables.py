@@ -140,8 +140,11 @@ def about_rows(tables: Mapping[str, Rows], park: Park, generated_at: datetime | 
     from the ``exchanges`` table), the units of the columns and when (UTC) it was made."""
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
     exchanges = tables.get("exchanges", [])
-    on = [r["id"] for r in exchanges if r["active"] and r["status"] == model.Status.CANDIDATE.value]
-    off = [r["id"] for r in exchanges if not r["active"] and r["status"] == model.Status.EXISTING.value]
+    # by name, with the id a person can search the exchanges sheet for
+    on = [f"{r['name']} ({r['id']})" for r in exchanges
+          if r["active"] and r["status"] == model.Status.CANDIDATE.value]
+    off = [f"{r['name']} ({r['id']})" for r in exchanges
+           if not r["active"] and r["status"] == model.Status.EXISTING.value]
     items: list[tuple[str, Any]] = [
         ("park", park.name),
         ("country", park.country),
