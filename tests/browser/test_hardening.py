@@ -119,3 +119,27 @@ def test_what_makes_this_up_shows_whole_lines(server, page_factory, width):
         }""", card)
         assert cut == {"scrolls": False, "outside": 0}, card
         assert "and 1 smaller terms" not in page.inner_text(f"#{card}")
+
+
+def test_an_uploaded_park_gets_a_readable_link_and_the_park_list_tells_parks_apart(own_server, page, tmp_path):
+    from dashboard import model
+    from dashboard.model.writing import park_json
+    from dashboard.paths import shipped_park
+
+    running = own_server()
+    page.goto(running.url)
+    wait_for_dashboard(page)
+    ulsan = model.load_park(shipped_park("ulsan"))
+    file = tmp_path / "ulsan.json"
+    file.write_text(park_json(ulsan), encoding="utf-8")
+    page.get_by_role("button", name="Upload park").click()
+    page.wait_for_selector("#upload", state="visible")
+    page.set_input_files("#upload input[type=file]", str(file))
+    page.wait_for_function("document.querySelector('#park-title').textContent.startsWith('Ulsan')", timeout=30_000)
+    assert page.url.endswith(f"?park=ulsan-mipo-and-onsan-steam-network-{ulsan.content_hash[:16]}")
+    expect(page.locator("#parks-body")).to_contain_text(f"ulsan.json (JSON file", timeout=10_000)
+    listing = page.inner_text("#parks-body")
+    assert f"fingerprint {ulsan.content_hash[:12]}" in listing and "this server's default park" in listing
+    page.reload()
+    wait_for_dashboard(page)
+    assert page.inner_text("#park-title").startswith("Ulsan")  # the readable link opens the park
