@@ -20,7 +20,9 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
 def header() -> dbc.Navbar:
     button = {"color": "light", "outline": True, "size": "sm"}
     export_items = [
-        dbc.DropdownMenuItem("Report (HTML)", id=ids.EXPORT_LINK["html"], href="#", external_link=True),
+        # the HTML report opens in a tab of its own: the dashboard and its scenario stay
+        dbc.DropdownMenuItem("Report (HTML, new tab)", id=ids.EXPORT_LINK["html"], href="#", external_link=True,
+                             target="_blank"),  # browsers imply rel=noopener for _blank
         dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], href="#", external_link=True),
         dbc.DropdownMenuItem("Results (Excel)", id=ids.EXPORT_LINK["xlsx"], href="#", external_link=True),
         dbc.DropdownMenuItem("Results (CSV, zip)", id=ids.EXPORT_LINK["csv"], href="#", external_link=True),

@@ -143,3 +143,17 @@ def test_an_uploaded_park_gets_a_readable_link_and_the_park_list_tells_parks_apa
     page.reload()
     wait_for_dashboard(page)
     assert page.inner_text("#park-title").startswith("Ulsan")  # the readable link opens the park
+
+
+def test_the_html_report_opens_in_a_new_tab_and_the_dashboard_stays(server, page):
+    page.goto(server.url + "/?on=tisso2_novozymes")
+    wait_for_dashboard(page)
+    page.get_by_role("button", name="Export").click()
+    with page.context.expect_page(timeout=60_000) as opened:
+        page.get_by_role("link", name="Report (HTML, new tab)").click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert "/download/report.html?on=tisso2_novozymes" in report.url
+    assert report.title().endswith("scenario report")
+    assert page.url.endswith("/?on=tisso2_novozymes") and page.locator("#kpi-co2").count() == 1
+    report.close()
