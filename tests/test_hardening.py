@@ -634,3 +634,25 @@ def test_a_workbook_with_the_template_examples_left_in_says_so():
     warnings = [str(w) for w in park.warnings]
     assert any("my-park.xlsx[firms]" in w and "the template's example rows are still in (example_power, "
                "example_plasterboard)" in w for w in warnings)
+
+
+# -- 15: the change just made, by name, with Undo ------------------------------------------------
+
+
+def test_switch_note_names_what_was_just_switched(tmp_path):
+    from dashboard.app.callbacks import Handlers
+
+    park = model.load_park(shipped_park())
+    app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    handlers = Handlers(app.server.config["ECO_PARK_STATE"])
+    name = park.exchange["tisso2_novozymes"].name
+    assert handlers.switch_note("", None) == ("", {"display": "none"}, None, "")  # first load: nothing
+    note, style, undo, last = handlers.switch_note("?on=tisso2_novozymes", "")
+    assert note == f"Switched on: {name}" and style == {} and undo == "" and last == "?on=tisso2_novozymes"
+    # from Tissø II on to the town's district heat off: both are switched off now, named in the park's order
+    note, *_ = handlers.switch_note("?off=dh_asnaes_town", "?on=tisso2_novozymes")
+    ordered = [e.name for e in park.exchanges if e.id in ("dh_asnaes_town", "tisso2_novozymes")]
+    assert note == f"Switched off: {ordered[0]}, {ordered[1]}"
+    note, *_ = handlers.switch_note("?on=" + ",".join(e.id for e in park.exchanges
+                                                      if e.status is model.Status.CANDIDATE), "")
+    assert note.startswith("Switched on: ") and " more" in note

@@ -15,7 +15,7 @@ from dashboard.model.worth import on_minus_off, worth_of
 from . import components, ids
 from . import inputs as check
 from .downloads import export_href
-from .state import AppState
+from .state import AppState, resolve_lenient
 
 
 class Handlers:
@@ -84,6 +84,20 @@ class Handlers:
         request = self.state.read(search)
         return components.sources_view(request.park, self.state.views(request))
 
+    def switch_note(self, search: str, last: str | None):
+        """(note, Undo's style, the query Undo goes back to, the query to remember) after
+        the address changed from ``last`` to ``search``: the exchanges just switched, by
+        name, with Undo; nothing on the first page load or when the park changed."""
+        hidden = {"display": "none"}
+        if last is None or last == search:
+            return "", hidden, None, search
+        park, before, _ = resolve_lenient(self.state, last)
+        now, after, _ = resolve_lenient(self.state, search)
+        note = components.switch_note(now, before, after) if now is park else ""
+        if not note:
+            return "", hidden, None, search
+        return note, {}, last, search
+
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:
         """("firm", id) or ("exchange", id) from a network click, else None."""
@@ -113,6 +127,20 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     @check.checked(check.address, check.anything)
     def _render_kpis(search, _page):
         return handlers.render_kpis(search)
+
+    @app.callback(Output(ids.SWITCH_NOTE, "children"), Output(ids.UNDO_BUTTON, "style"),
+                  Output(ids.UNDO_SEARCH, "data"), Output(ids.LAST_SEARCH, "data"),
+                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.LAST_SEARCH, "data"),
+                  State(ids.UNDO_SEARCH, "data"))
+    @check.checked(check.address, check.anything, check.optional_address, check.optional_address)
+    def _switch_note(search, _page, last, _undo):
+        return handlers.switch_note(search, last)
+
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.UNDO_BUTTON, "n_clicks"),
+                  State(ids.UNDO_SEARCH, "data"), prevent_initial_call=True)
+    @check.checked(check.count, check.optional_address)
+    def _undo(clicks, previous):
+        return previous if clicks and previous is not None else no_update
 
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="syncSankey"),

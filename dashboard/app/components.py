@@ -79,6 +79,20 @@ def kpi_strip(views: model.Views, currency: str) -> list:
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
 
 
+def switch_note(park: model.Park, before: frozenset[str], after: frozenset[str], most: int = 2) -> str:
+    """The change just made, by name: ``Switched on: Tissø II``, ``Switched off: Asnæs
+    district heat to the town``, ``Switched on: A, B and 3 more; switched off: C``;
+    "" when nothing was switched."""
+    parts = []
+    for words, changed in (("switched on", after - before), ("switched off", before - after)):
+        names = [e.name for e in park.exchanges if e.id in changed]  # in the park's order
+        if names:
+            more = f" and {len(names) - most} more" if len(names) > most else ""
+            parts.append(f"{words}: {', '.join(names[:most])}{more}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 # -- exchange table ------------------------------------------------------------------
 
 def exchange_table_data(park: model.Park, evaluation: model.Evaluation,

@@ -42,6 +42,11 @@ def address(value: Any) -> str:
     return value
 
 
+def optional_address(value: Any) -> str | None:
+    """An address's query kept in a store, or nothing."""
+    return None if value is None else address(value)
+
+
 def optional_text(value: Any, most: int = MAX_TEXT) -> str | None:
     """A typed or picked text, or None."""
     if value is None:

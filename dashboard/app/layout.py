@@ -60,6 +60,9 @@ def scenario_bar() -> html.Div:
         dbc.Button("Reset to baseline", id=ids.RESET_BUTTON, color="secondary", outline=True, size="sm",
                    className="me-2"),
         dbc.Button("All candidates on", id=ids.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
+        html.Span([html.Span(id=ids.SWITCH_NOTE, role="status", **{"aria-live": "polite"}),
+                   dbc.Button("Undo", id=ids.UNDO_BUTTON, color="link", size="sm", class_name="py-0 px-1",
+                              style={"display": "none"})], className="switch-note small ms-2"),
         html.Label("Link to this scenario", htmlFor=ids.SHARE_LINK, className="visually-hidden"),
         dbc.Input(id=ids.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
     ], className="d-flex flex-wrap align-items-center gap-2 mb-3 scenario-bar")
@@ -128,6 +131,8 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.SELECTED_FIRM, data=None),
         dcc.Store(id=ids.PARK_EXCHANGES, data=None),
         dcc.Store(id=ids.TABLE_DATA, data=None),
+        dcc.Store(id=ids.LAST_SEARCH, data=None),
+        dcc.Store(id=ids.UNDO_SEARCH, data=None),
         header(),
         dbc.Container([
             scenario_bar(),

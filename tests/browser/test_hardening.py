@@ -137,7 +137,7 @@ def test_an_uploaded_park_gets_a_readable_link_and_the_park_list_tells_parks_apa
     page.set_input_files("#upload input[type=file]", str(file))
     page.wait_for_function("document.querySelector('#park-title').textContent.startsWith('Ulsan')", timeout=30_000)
     assert page.url.endswith(f"?park=ulsan-mipo-and-onsan-steam-network-{ulsan.content_hash[:16]}")
-    expect(page.locator("#parks-body")).to_contain_text(f"ulsan.json (JSON file", timeout=10_000)
+    expect(page.locator("#parks-body")).to_contain_text("ulsan.json (JSON file", timeout=10_000)
     listing = page.inner_text("#parks-body")
     assert f"fingerprint {ulsan.content_hash[:12]}" in listing and "this server's default park" in listing
     page.reload()
@@ -157,3 +157,21 @@ def test_the_html_report_opens_in_a_new_tab_and_the_dashboard_stays(server, page
     assert report.title().endswith("scenario report")
     assert page.url.endswith("/?on=tisso2_novozymes") and page.locator("#kpi-co2").count() == 1
     report.close()
+
+
+def test_the_page_names_the_exchange_just_switched_and_undo_takes_it_back(server, page):
+    from tests.browser.conftest import kpi_values, wait_for_kpis_to_change
+
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    before = kpi_values(page)
+    assert page.inner_text("#switch-note") == ""
+    page.get_by_label("Switch tisso2_novozymes:", exact=False).check()
+    after = wait_for_kpis_to_change(page, before)
+    expect(page.locator("#switch-note")).to_contain_text("Switched on: Tissø II", timeout=10_000)
+    undo = page.get_by_role("button", name="Undo")
+    expect(undo).to_be_visible()
+    undo.click()
+    assert wait_for_kpis_to_change(page, after) == before
+    assert "on=" not in page.url
+    expect(page.locator("#switch-note")).to_contain_text("Switched off: Tissø II", timeout=10_000)
