@@ -105,7 +105,8 @@ def exchange_card() -> dbc.Card:
                     {"label": "All", "value": "all"}, {"label": "Existing", "value": "existing"},
                     {"label": "Candidate", "value": "candidate"}], **select),
                 dbc.Label("Search", html_for=ids.FILTER_TEXT, className="small mb-0 ms-2"),
-                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=True,
+                # filters as you type: the list follows 250 ms after the last key
+                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=250,
                           size="sm", class_name="w-auto"),
                 html.Span(id=ids.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
             ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),

@@ -175,3 +175,14 @@ def test_the_page_names_the_exchange_just_switched_and_undo_takes_it_back(server
     assert wait_for_kpis_to_change(page, after) == before
     assert "on=" not in page.url
     expect(page.locator("#switch-note")).to_contain_text("Switched off: Tissø II", timeout=10_000)
+
+
+def test_search_filters_the_exchange_list_as_you_type(server, page):
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length === 19")
+    page.locator("#filter-text").press_sequentially("tiss", delay=40)  # no Enter, focus stays in the box
+    page.wait_for_function("document.querySelectorAll('#exchange-table tbody tr').length < 19", timeout=5_000)
+    shown = page.eval_on_selector_all("#exchange-table tbody tr", "rs => rs.map(r => r.dataset.exchange)")
+    assert shown and all("tisso" in r for r in shown)
+    assert page.evaluate("document.activeElement.id") == "filter-text"
