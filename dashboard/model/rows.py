@@ -38,7 +38,7 @@ def bound_text(flow: ExchangeFlow, park: Park | None = None) -> str:
 def could_carry(park: Park, exchange: Exchange) -> float:
     """Units per year of its resource ``exchange`` carries on its own, with no other
     exchange on: ``min(capacity, supply, demand / ratio)`` of its two streams
-    (docs/accounting.md, "How much each exchange carries")."""
+    (docs/accounting.md, "Flows" and "What an exchange could carry")."""
     supply = park.stream[exchange.supply_key].quantity
     demand = park.stream[exchange.demand_key].quantity
     return min(exchange.capacity, supply, demand / exchange.ratio if exchange.ratio else supply)

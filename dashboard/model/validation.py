@@ -461,7 +461,7 @@ class ParkBuilder:
     def check_template_examples(self, tables: dict[str, dict]) -> None:
         """Warn once per table where the Excel template's example rows (ids starting
         ``example_``) are still in: they would count in every total as if they were the
-        park's own firms and links (docs/data-format.md, "The template")."""
+        park's own firms and links (the template: dashboard/exports/template.py)."""
         for table, rows in tables.items():
             left = [i for i in rows if i.startswith(TEMPLATE_EXAMPLE_PREFIX)]
             if left:
