@@ -146,7 +146,8 @@
       ];
       KPIS.forEach((kpi) => {
         const kind = row[kpi + "_class"];
-        const arrow = kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
+        const arrow = row[kpi + "_arrow"] !== undefined ? row[kpi + "_arrow"]
+          : kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
         cells.push(element("td", { class: "num change " + kind, title: row[kpi + "_title"] },
           [element("span", { "aria-hidden": "true", text: arrow }), row[kpi + "_text"]]));
       });

@@ -116,6 +116,14 @@ def in_words(value: float, unit: str, digits: int = 3) -> str:
     """A figure for the public (the kiosk): ``si``'s three significant figures, the
     scale and unit in words: ``3.60 million cubic metres``, ``635 thousand tonnes of
     CO2e``, ``8,500 tonnes``, ``DKK 24.1 million``. A unit it does not know is kept."""
+    figure, words = in_words_parts(value, unit, digits)
+    return f"{figure} {words}".rstrip()
+
+
+def in_words_parts(value: float, unit: str, digits: int = 3) -> tuple[str, str]:
+    """``in_words`` as (the figure with its scale, the unit in words), for a screen that
+    sets the unit smaller under a very large figure: ``("6.40 million", "cubic
+    metres")``, ``("DKK 149 million", "")``."""
     magnitude, prefix = abs(value), ""
     for factor, letter in _PREFIXES:
         # thousands from ten thousand on: "8,500 tonnes" reads better than "8.50 thousand"
@@ -126,11 +134,10 @@ def in_words(value: float, unit: str, digits: int = 3) -> str:
     number = significant(magnitude, digits)
     scale = f" {_WORDS[prefix]}" if prefix else ""
     if _is_currency(unit):
-        return f"{sign}{unit} {number}{scale}"
+        return f"{sign}{unit} {number}{scale}", ""
     if unit == "MWh" and prefix:  # thousands of MWh are gigawatt hours
-        return f"{sign}{number} {dict(k='gigawatt', M='terawatt', G='petawatt', T='exawatt')[prefix]} hours"
-    words = _UNIT_WORDS.get(unit, unit)
-    return f"{sign}{number}{scale} {words}".rstrip()
+        return f"{sign}{number}", f"{dict(k='gigawatt', M='terawatt', G='petawatt', T='exawatt')[prefix]} hours"
+    return f"{sign}{number}{scale}", _UNIT_WORDS.get(unit, unit)
 
 
 def _is_currency(unit: str) -> bool:

@@ -123,6 +123,7 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             row[kpi] = value
             row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
             row[f"{kpi}_class"] = kind
+            row[f"{kpi}_arrow"] = ""  # a saving's sign and colour speak; a down arrow beside "+" would not
             row[f"{kpi}_title"] = saving_words(value, unit, flow.active, kind)
         row.update(value_cells(item.value, park.currency))
         rows.append(row)
