@@ -492,10 +492,10 @@ def test_cards_kiosk_and_report_show_a_figure_the_same_way(tmp_path):
     card = text_of(find_all(by_id(cards, "kpi-freshwater")[0], lambda c: getattr(c, "className", "") == "kpi-value"))
     kiosk = text_of(kiosk_layout(state, ""))
     page = report_html(park)
-    # Kalundborg's baseline freshwater intake: 7,000,000 m3 a year
-    assert card == "7.00 Mm3"
-    assert "7.00 million cubic metres" in kiosk          # the same figure, in words for the public
-    assert ">7.00 Mm3<" in page
+    # Kalundborg's baseline freshwater intake: 6,100,000 m3 a year
+    assert card == "6.10 Mm3"
+    assert "6.10 million cubic metres" in kiosk          # the same figure, in words for the public
+    assert ">6.10 Mm3<" in page
     cost = text_of(find_all(by_id(cards, "kpi-cost")[0], lambda c: getattr(c, "className", "") == "kpi-value"))
     assert re.fullmatch(r"DKK \d{3} M|DKK \d+\.\d+ (M|bn)", cost)
     assert " G" not in cost
@@ -527,11 +527,12 @@ def test_saving_columns_show_an_existing_link_as_a_saving_and_keep_their_sign_wh
     headings = table_headings(park.currency)
     assert headings["co2_t"] == "Saves: CO2e (t)" and "\u0394" not in "".join(headings.values())
     baseline = rows(park.baseline_active)
-    # the Asnaes steam to Statoil replaces 62,400 t CO2e of Statoil's own steam: a saving, good, positive
+    # the Asnaes steam to Statoil: 200,000 MWh that Statoil's oil boiler would make at 0.312 t CO2 per
+    # MWh, less what Asnaes gives up for it (0.1252 t per MWh): 200,000 x (0.312 - 0.1252) = 37,360 t
     steam = baseline["steam_asnaes_statoil"]
-    assert steam["co2_t"] == pytest.approx(62_400.0) and steam["co2_t_class"] == "good"
-    assert steam["co2_t_text"] == "+62,400"
-    assert steam["co2_t_title"] == "saves 62,400 t CO2e a year; switching it off would lose that"
+    assert steam["co2_t"] == pytest.approx(37_360.0) and steam["co2_t_class"] == "good"
+    assert steam["co2_t_text"] == "+37,360"
+    assert steam["co2_t_title"] == "saves 37,360 t CO2e a year; switching it off would lose that"
     # a candidate off, then on: the same saving, the same sign
     off = baseline["biogas_novozymes_bioenergi"]
     on = rows(park.baseline_active | {"biogas_novozymes_bioenergi"})["biogas_novozymes_bioenergi"]
