@@ -339,6 +339,7 @@ def test_largest_ranks_by_the_largest_share_of_any_total():
     assert model.share(model.Kpis(0, 0, 5.0, 0), model.Kpis()) == 5.0  # a total of 0 counts as 1
 
 
+@pytest.mark.browser  # starts Chromium
 def test_an_export_past_its_time_is_stopped_with_its_browser_and_says_why(tmp_path, big_park, monkeypatch):
     pytest.importorskip("kaleido")
     from pathlib import Path
@@ -367,6 +368,7 @@ def test_an_export_past_its_time_is_stopped_with_its_browser_and_says_why(tmp_pa
     assert "/usr/bin" not in text and "Error" not in text and "Timeout" not in text
 
 
+@pytest.mark.browser  # starts Chromium
 def test_a_killed_server_leaves_no_export_browser_behind(tmp_path, big_park):
     """The server killed mid-export (as gunicorn kills a worker at its timeout: no
     cleanup code runs) takes the export's chromium with it."""
