@@ -8,7 +8,6 @@ from pathlib import Path
 
 from dashboard import model
 
-
 SERVE_EXPORT_SECONDS = 120
 """The export time limit under ``eco-park serve``: Flask's own server has no worker
 timeout to stay under (gunicorn's default 30 s is why the WSGI default is 25 s), and a
