@@ -20,8 +20,7 @@ from dashboard.formatting import web_url
 from dashboard.paths import shipped_park
 from dashboard.reports import report_html
 from dashboard.storage import Store
-from tests.helpers import DATA_URL, hostile_park
-from tests.test_app_callbacks import find_all
+from tests.helpers import DATA_URL, find_all, hostile_park
 
 
 @pytest.fixture(scope="module")
@@ -421,7 +420,7 @@ def test_the_server_also_refuses_a_single_csv_with_what_to_upload(tmp_path):
     from dash import no_update
 
     from dashboard.app.storage_ui import StorageHandlers
-    from tests.test_app_callbacks import text_of
+    from tests.helpers import text_of
 
     app = create_app(model.load_park(shipped_park()), store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
     handlers = StorageHandlers(app.server.config["ECO_PARK_STATE"])
@@ -485,7 +484,7 @@ def test_cards_kiosk_and_report_show_a_figure_the_same_way(tmp_path):
 
     from dashboard.app.callbacks import Handlers
     from dashboard.app.kiosk import kiosk_layout
-    from tests.test_app_callbacks import by_id, text_of
+    from tests.helpers import by_id, text_of
 
     park = model.load_park(shipped_park())
     app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
@@ -565,7 +564,7 @@ def test_a_candidate_says_what_it_could_carry_and_why_it_carries_nothing():
 
 def test_breakdown_lists_seven_terms_rather_than_one_smaller_term():
     from dashboard.app.components import kpi_card
-    from tests.test_app_callbacks import text_of
+    from tests.helpers import text_of
 
     park = model.load_park(shipped_park())
     views = model.views(park, park.baseline_active)
@@ -583,7 +582,7 @@ def test_breakdown_lists_seven_terms_rather_than_one_smaller_term():
 
 def test_saved_scenarios_and_exports_name_exchanges(tmp_path):
     from dashboard.app.storage_ui import StorageHandlers
-    from tests.test_app_callbacks import text_of
+    from tests.helpers import text_of
 
     park = model.load_park(shipped_park())
     store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
@@ -603,7 +602,7 @@ def test_uploaded_parks_get_readable_links_and_the_list_tells_same_named_parks_a
 
     from dashboard.app.storage_ui import StorageHandlers
     from dashboard.model.writing import park_json
-    from tests.test_app_callbacks import text_of
+    from tests.helpers import text_of
 
     park = model.load_park(shipped_park())
     app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))

@@ -246,7 +246,7 @@ class DecideHandlers:
             unit = kpi_unit(kpi, park.currency)
             value, base = getattr(portfolio.kpis, kpi), getattr(baseline, kpi)
             rows.append(html.Tr([html.Th(KPI_LABELS[kpi], scope="row", className="small"),
-                                 html.Td(si(value, unit, trim=False), className="num",
+                                 html.Td(si(value, unit), className="num",
                                          **{"data-kpi": kpi, "data-value": repr(float(value))}),
                                  html.Td(change_text(value - base, unit, model.relative_change(value, base), base),
                                          className="small")]))
