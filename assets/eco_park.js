@@ -160,7 +160,8 @@
       ];
       KPIS.forEach((kpi) => {
         const kind = row[kpi + "_class"];
-        const arrow = kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
+        const arrow = row[kpi + "_arrow"] !== undefined ? row[kpi + "_arrow"]
+          : kind === "good" ? "\u25bc " : kind === "bad" ? "\u25b2 " : "";
         cells.push(element("td", { class: "num change " + kind, title: row[kpi + "_title"] },
           [element("span", { "aria-hidden": "true", text: arrow }), row[kpi + "_text"]]));
       });
@@ -243,6 +244,16 @@
     if (!zone) { return; }
     const files = (event.dataTransfer && event.dataTransfer.files) || (event.target.files) || [];
     const limit = Number(zone.getAttribute("data-max-bytes"));
+    // a file of a type the upload does not take (a single CSV, say) is dropped silently
+    // by dcc.Upload: say what to upload instead (the words come from the server's page)
+    const accepted = (zone.getAttribute("data-accept") || "").split(",");
+    const wrong = Array.from(files).find((file) => !accepted.some((end) => file.name.toLowerCase().endsWith(end)));
+    if (wrong) {
+      const table = /\.(csv|tsv|txt)$/i.test(wrong.name);
+      const words = zone.getAttribute(table ? "data-table-message" : "data-other-message") || "";
+      window.dash_clientside.set_props("upload-result", { children: words.split("{name}").join(wrong.name) });
+      return;
+    }
     const large = Array.from(files).find((file) => file.size > limit);
     if (!large) { return; }
     const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");

@@ -1,6 +1,7 @@
 """Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
-the compare view, a report page, the kiosk and the Decide page; and the network of a
-generated 1,000-firm park, by sector and with a sector opened.
+the exchange list after a switch, the compare view (desk and phone), a report page, the
+kiosk and the Decide page; and the network of a generated 1,000-firm park, by sector and
+with a sector opened.
 
     python docs/make_screenshots.py            # all of them
     python docs/make_screenshots.py --decide   # only the Decide page's
@@ -96,10 +97,26 @@ def main() -> None:
                 phone.wait_for_timeout(1500)
                 phone.screenshot(path=str(OUT / "dashboard-phone.png"))
 
-                desk.goto(f"{server.url}/compare?s={first.id},{second.id}")
-                desk.wait_for_selector(".waterfall-graph .main-svg")
+                # the exchange list just after a switch: the note naming it, Undo, the saving columns
+                desk.goto(server.url + "/" + SCENARIO)
+                wait_for_dashboard(desk)
+                desk.get_by_label("Switch heatpump_effluent_dh:", exact=False).check()
+                desk.wait_for_selector("#undo-switch:visible")
+                desk.wait_for_timeout(1500)
+                top = desk.evaluate("document.querySelector('.scenario-bar').getBoundingClientRect().top + scrollY")
+                end = desk.evaluate("document.querySelector('#exchange-table').getBoundingClientRect().bottom + scrollY")
+                desk.screenshot(path=str(OUT / "exchange-list.png"), full_page=True,
+                                clip={"x": 0, "y": top - 8, "width": 1920, "height": min(1600, end - top + 24)})
+
+                compare = f"{server.url}/compare?s={first.id},{second.id}"
+                desk.goto(compare)
+                desk.wait_for_function("document.querySelectorAll('.waterfall-graph .main-svg').length >= 8")
                 desk.wait_for_timeout(1000)
                 desk.screenshot(path=str(OUT / "compare.png"), full_page=True)
+                phone.goto(compare)
+                phone.wait_for_function("document.querySelectorAll('.waterfall-graph .main-svg').length >= 8")
+                phone.wait_for_timeout(1000)
+                phone.screenshot(path=str(OUT / "compare-phone.png"), full_page=True)
 
                 report = Path(tmp) / "report.html"
                 with urllib.request.urlopen(server.url + "/download/report.html" + SCENARIO) as response:

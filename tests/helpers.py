@@ -182,3 +182,21 @@ c1) compete for the 100 t of ash of COMPETING_STREAMS."""
 def decide_park(tmp_path, capex: float = 7700, price: float = 0, toml: str = PARK_TOML) -> model.Park:
     return load(tmp_path, toml=toml, streams=COMPETING_STREAMS,
                 exchanges=DECIDE_EXCHANGES.format(capex=capex, price=price))
+
+
+SCRIPT_NAME = "</title><script>alert(1)</script>"
+"""A park name that closes the page's title and opens a script, if written unescaped."""
+
+DATA_URL = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
+"""A source address that would run a script in the reader's browser if linked."""
+
+
+def hostile_park() -> model.Park:
+    """Kalundborg with the name SCRIPT_NAME and its first source linking to DATA_URL."""
+    import dataclasses
+
+    from dashboard.paths import shipped_park
+
+    park = model.load_park(shipped_park())
+    first = dataclasses.replace(park.sources[0], url=DATA_URL)
+    return dataclasses.replace(park, name=SCRIPT_NAME, sources=(first, *park.sources[1:]))

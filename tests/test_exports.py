@@ -43,7 +43,10 @@ def template_book(template):
 
 def test_template_as_shipped_loads_without_errors_or_warnings(template):
     park = model.load_park_bytes("template.xlsx", template)
-    assert park.warnings == ()
+    # the one warning a template with its example rows left in gives, once per table
+    assert {w.file for w in park.warnings} == {"template.xlsx[resources]", "template.xlsx[firms]",
+                                               "template.xlsx[exchanges]"}
+    assert all("the template's example rows are still in" in w.message for w in park.warnings)
     assert park.name == "Example park" and park.currency == "EUR" and park.year == 2024
     assert [f.name for f in park.firms] == ["Example power station", "Example plasterboard plant"]
     assert [e.id for e in park.exchanges] == ["example_gypsum_link"]
@@ -265,7 +268,10 @@ def test_csv_zip_has_one_utf8_bom_file_per_table(mini):
     assert read_csv_text(files["sources.csv"].decode("utf-8-sig")) == [["id", "citation", "url"]]
     about = dict(read_csv_text(files["about.csv"].decode("utf-8-sig"))[1:])
     assert about["park"] == "Mini park" and about["currency"] == "EUR"
-    assert about["switched on (candidates)"] == "more" and about["switched off (existing)"] == "ash"
+    # by name, with the id to search the exchanges sheet for
+    names = {row["id"]: row["name"] for row in tables["exchanges"]}
+    assert about["switched on (candidates)"] == f"{names['more']} (more)"
+    assert about["switched off (existing)"] == f"{names['ash']} (ash)"
     assert about["generated at (UTC)"] == "2026-01-02T03:04:05Z"
     with zipfile.ZipFile(io.BytesIO(to_csv_zip(tables))) as archive:
         assert "about.csv" not in archive.namelist()
@@ -284,7 +290,7 @@ def test_xlsx_sheets_numbers_and_about(mini):
             assert got == (pytest.approx(want, rel=1e-15) if isinstance(want, float) else want)
     assert [c.value for c in book["sources"][1]] == ["id", "citation", "url"]
     about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
-    assert about["park"] == "Mini park" and about["switched on (candidates)"] == "more"
+    assert about["park"] == "Mini park" and about["switched on (candidates)"].endswith(" (more)")
     assert about["generated at (UTC)"].endswith("Z")
     with pytest.raises(ValueError, match="about"):
         to_xlsx({"about": []}, mini)
@@ -296,7 +302,8 @@ HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+
 
 
 def test_neutralise():
-    assert [neutralise(t) for t in HOSTILE] == ["'" + t for t in HOSTILE]
+    # a tab also splits a CSV line into cells: the formula after it is quoted too
+    assert [neutralise(t) for t in HOSTILE] == ["'" + t.replace("\t=", "\t'=") for t in HOSTILE]
     assert neutralise("Power station") == "Power station"
     assert neutralise("\x01=1+1") == "'=1+1"  # a control character cannot hide a formula
     assert neutralise("") == ""
@@ -317,7 +324,7 @@ def test_csv_neutralises_text_and_keeps_negative_numbers(hostile):
     park, tables = hostile
     grid = read_csv_text(to_csv(tables["firms"]).removeprefix("\ufeff"))
     names = [line[1] for line in grid[1:len(HOSTILE) + 1]]
-    assert names == ["'" + t for t in HOSTILE]
+    assert names == [neutralise(t) for t in HOSTILE] == ["'" + t.replace("\t=", "\t'=") for t in HOSTILE]
     assert grid[1][2] == "'-sector"
     lines = read_csv_text(to_csv(tables["exchanges"]).removeprefix("\ufeff"))
     columns = [i for i, c in enumerate(lines[0]) if c.startswith("marginal_")]

@@ -64,10 +64,14 @@ def test_waterfall_steps_add_up_to_the_change(kalundborg):
     before = model.evaluate(kalundborg)
     after = model.evaluate(kalundborg, model.scenario_active(
         kalundborg, ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
-    trace = kpi_waterfall(before, after, "CO2e").data[0]
-    assert trace.measure[0] == "absolute" and trace.measure[-1] == "total"
-    assert trace.y[0] + sum(trace.y[1:-1]) == pytest.approx(after.kpis["co2_t"])
-    assert trace.y[-1] == pytest.approx(after.kpis["co2_t"])
+    figure = kpi_waterfall(before, after, "CO2e")
+    trace = figure.data[0]
+    # the chart is the change from the baseline: steps from zero, the whole change last
+    assert all(m == "relative" for m in trace.measure[:-1]) and trace.measure[-1] == "total"
+    change = after.kpis["co2_t"] - before.kpis["co2_t"]
+    assert sum(trace.y[:-1]) == pytest.approx(change) and trace.y[-1] == pytest.approx(change)
+    low, high = figure.layout.yaxis.range
+    assert low <= min(0.0, change) and high >= max(0.0, change)  # the axis holds zero: nothing is cut
 
 
 def test_positions_from_latitude_and_longitude_and_from_a_layout(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import os
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from .doubt import register_doubt_callbacks
 from .downloads import downloads_blueprint
 from .export_jobs import register_export_jobs
 from .http import install_http
+from .inputs import address, checked, register_input_errors
 from .jobs import background_manager
 from .kiosk import kiosk_layout, register_kiosk_callbacks
 from .layout import build_layout
@@ -50,14 +52,16 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
         store = Store(database_url)
     park = register_default_park(store, park)
     state = AppState(park, store=store)
-    app = Dash(__name__, assets_folder=str(assets_dir()), title=f"{park.name} \u00b7 eco-park",
+    # Dash writes the title into the page's <title> as it is: the park's name is data
+    # from a file, so it is escaped here (a name like "</title><script>" stays text).
+    app = Dash(__name__, assets_folder=str(assets_dir()), title=html_text.escape(f"{park.name} \u00b7 eco-park"),
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
                background_callback_manager=jobs or background_manager(store.url),
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE_CONTENT)])
     app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"),
-                 State(ids.URL, "search"))(partial(page_layout, state))
+                 State(ids.URL, "search"))(checked(address, address)(partial(page_layout, state)))
     register_callbacks(app, state)
     register_storage_callbacks(app, state)
     register_kiosk_callbacks(app)
@@ -67,6 +71,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     install_access(app.server, auth, user_header)
     install_http(app)
     app.server.register_blueprint(downloads_blueprint(state))
+    register_input_errors(app)
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
     app.server.config["ECO_PARK_STATE"] = state  # for tests and the WSGI entry point, read-only

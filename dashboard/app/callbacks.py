@@ -12,10 +12,11 @@ from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
 from . import components, doubt, ids
+from . import inputs as check
 from .downloads import export_href
 from .export_jobs import JOB_KINDS
 from .network_ui import NetworkHandlers, register_network_callbacks
-from .state import AppState
+from .state import AppState, resolve_lenient
 
 LINKED_EXPORTS = tuple(kind for kind in ids.EXPORT_LINK if kind not in JOB_KINDS)
 """Exports that are plain links (the others are background jobs, app/export_jobs.py)."""
@@ -133,6 +134,20 @@ class Handlers:
         request = self.state.read(search)
         return components.sources_view(request.park, self.state.views(request))
 
+    def switch_note(self, search: str, last: str | None):
+        """(note, Undo's style, the query Undo goes back to, the query to remember) after
+        the address changed from ``last`` to ``search``: the exchanges just switched, by
+        name, with Undo; nothing on the first page load or when the park changed."""
+        hidden = {"display": "none"}
+        if last is None or last == search:
+            return "", hidden, None, search
+        park, before, _ = resolve_lenient(self.state, last)
+        now, after, _ = resolve_lenient(self.state, search)
+        note = components.switch_note(now, before, after) if now is park else ""
+        if not note:
+            return "", hidden, None, search
+        return note, {}, last, search
+
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:
         """("firm", id) or ("exchange", id) from a network click, else None."""
@@ -140,7 +155,7 @@ class Handlers:
             kind, ref = click_data["points"][0]["customdata"]
         except (TypeError, KeyError, IndexError, ValueError):
             return None
-        return (kind, ref) if kind in ("firm", "exchange") else None
+        return (kind, ref) if kind in ("firm", "exchange") and isinstance(ref, str) else None
 
 
 def register_callbacks(app: Dash, state: AppState) -> Handlers:
@@ -149,16 +164,30 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     # A toggle changes the address; three requests then bring everything the scenario shows
     # (Handlers.render_scenario, the network and the Sankey), instead of one per part of the page.
-    @app.callback(*SCENARIO_OUTPUTS, Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"),
-                  Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"))
-    def _render_scenario(search, _page, firm_id, shown):
+    # ... and the note naming what was just switched, with Undo (Handlers.switch_note)
+    @app.callback(*SCENARIO_OUTPUTS, Output(ids.SWITCH_NOTE, "children"), Output(ids.UNDO_BUTTON, "style"),
+                  Output(ids.UNDO_SEARCH, "data"), Output(ids.LAST_SEARCH, "data"),
+                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"),
+                  Input(ids.SELECTED_FIRM, "data"), State(ids.PARK_EXCHANGES, "data"), State(ids.LAST_SEARCH, "data"))
+    @check.checked(check.address, check.anything, check.firm_id, check.anything, check.optional_address)
+    def _render_scenario(search, _page, firm_id, shown, last):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
-        return handlers.render_scenario(search, firm_id, shown, triggered)
+        scenario = handlers.render_scenario(search, firm_id, shown if isinstance(shown, dict) else None, triggered)
+        note = handlers.switch_note(search, last) if not triggered or f"{ids.URL}.search" in triggered \
+            else (no_update,) * 4
+        return (*scenario, *note)
 
     @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"),
                   Input(ids.SANKEY_SHARE, "value"))
+    @check.checked(check.address, check.optional_text, check.optional_text)
     def _render_sankey(search, view_key, share):
         return handlers.render_sankey(search, view_key, share)
+
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.UNDO_BUTTON, "n_clicks"),
+                  State(ids.UNDO_SEARCH, "data"), prevent_initial_call=True)
+    @check.checked(check.count, check.optional_address)
+    def _undo(clicks, previous):
+        return previous if clicks and previous is not None else no_update
 
     app.clientside_callback(
         ClientsideFunction(namespace="eco", function_name="syncSankey"),
@@ -193,6 +222,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     @app.callback(
         Output(ids.SELECTED_FIRM, "data"), Output(ids.FIRM_PANEL, "is_open"),
         Input(ids.NETWORK_GRAPH, "clickData"), prevent_initial_call=True)
+    @check.checked(check.click)
     def _open_firm(click_data):
         clicked = Handlers.clicked(click_data)
         if clicked and clicked[0] == "firm":
@@ -201,6 +231,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     @app.callback(Output(ids.SOURCES_MODAL, "is_open"), Output(ids.SOURCES_BODY, "children"),
                   Input(ids.SOURCES_BUTTON, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
+    @check.checked(check.anything, check.address)
     def _open_sources(_clicks, search):
         return True, handlers.render_sources(search)
 

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 
 from . import ids
 from .value import deal_bar, deal_summary, worth_lines
@@ -24,9 +24,13 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
     sign = "\u2212" if delta < 0 else "+"
     words = "better" if kind == "good" else "worse"
     return html.Span([html.Span(arrow, **{"aria-hidden": "true"}),
-                      f" {sign}{si(abs(delta), unit, trim=False)} ({percent(relative)})",
+                      f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
                       html.Span(f" ({words})", className="visually-hidden")],
                      className=f"change {kind}")
+
+
+BREAKDOWN_TERMS = 6
+"""Terms a card's "What makes this up" lists; the rest are counted."""
 
 
 def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
@@ -45,18 +49,20 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
         reference = f"symbiosis saves {si(saved, unit)} a year"
     else:
         reference = f"symbiosis adds {si(-saved, unit)} a year"
-    shown = contributions[:6]
+    # six terms, or all seven: "and 1 smaller term" would hide one that fits in its line
+    shown = contributions[:BREAKDOWN_TERMS + 1] if term_count == BREAKDOWN_TERMS + 1 else contributions[:BREAKDOWN_TERMS]
+    rest = term_count - len(shown)
     breakdown = html.Details([
         html.Summary("What makes this up", className="small"),
         html.Ul([html.Li([f"{c.label}: ", html.Strong(si(c.value, unit)),
                           html.Span(f" [{c.source}]", className="text-muted") if c.source else None])
                  for c in shown], className="small mb-1 ps-3"),
-        html.Div(f"and {term_count - len(shown)} smaller terms" if term_count > len(shown) else "",
+        html.Div(f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else "",
                  className="small text-muted"),
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
         html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
-        html.Div(si(scenario, unit, trim=False), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
+        html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
                  **{"data-value": repr(float(scenario))}),
         html.Div([change_text(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
                   html.Span(" vs baseline", className="text-muted")], className="kpi-delta",
@@ -67,9 +73,24 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
 
 
 def kpi_strip(views: model.Views, currency: str) -> list:
-    return [dbc.Col(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=6),
+    return [dbc.Col(kpi_card(kpi, views, currency,
+                             model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
                              model.term_count(views.scenario, kpi)),
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
+
+
+def switch_note(park: model.Park, before: frozenset[str], after: frozenset[str], most: int = 2) -> str:
+    """The change just made, by name: ``Switched on: Tissø II``, ``Switched off: Asnæs
+    district heat to the town``, ``Switched on: A, B and 3 more; switched off: C``;
+    "" when nothing was switched."""
+    parts = []
+    for words, changed in (("switched on", after - before), ("switched off", before - after)):
+        names = [e.name for e in park.exchanges if e.id in changed]  # in the park's order
+        if names:
+            more = f" and {len(names) - most} more" if len(names) > most else ""
+            parts.append(f"{words}: {', '.join(names[:most])}{more}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 # -- exchange table ------------------------------------------------------------------
@@ -91,16 +112,20 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "resource": item.resource_name, "category": category, "category_label": CATEGORY_LABELS[category],
             "colour": CATEGORY_COLOURS[category], "carried": flow.carried, "unit": flow.unit,
             "carried_text": f"{full(flow.carried)} {flow.unit}" if flow.active else "off",
-            "bound": item.bound_words,
+            "bound": item.carry_words,
             "quality": exchange.quality.value if exchange.quality else "",
         }
         for kpi in model.KPI_NAMES:
-            value = item.marginal[kpi]
-            kind = model.direction(value, value).value
+            # what the exchange saves (positive) or costs (negative), on or off: the sign
+            # means the same before and after it is switched (model.ExchangeRow.saving)
+            value = item.saving[kpi]
+            kind = model.direction(-value, value).value
+            unit = kpi_unit(kpi, park.currency)
             row[kpi] = value
             row[f"{kpi}_text"] = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
             row[f"{kpi}_class"] = kind
-            row[f"{kpi}_title"] = f"{value:+,.2f} {kpi_unit(kpi, park.currency)} a year if switched"
+            row[f"{kpi}_arrow"] = ""  # a saving's sign and colour speak; a down arrow beside "+" would not
+            row[f"{kpi}_title"] = saving_words(value, unit, flow.active, kind)
         row.update(value_cells(item.value, park.currency))
         rows.append(row)
     return {"park": {"key": park_key, "order": [e.id for e in park.exchanges],
@@ -108,13 +133,28 @@ def exchange_table_data(park: model.Park, evaluation: model.Evaluation,
             "columns": table_headings(park.currency), "rows": rows}
 
 
+def saving_words(value: float, unit: str, active: bool, kind: str) -> str:
+    """A saving cell's explanation: ``saves 600,000 m3 a year; switching it off would
+    lose that`` (on), ``would save 9,259 t CO2e a year if switched on`` (off)."""
+    if kind == "same":
+        return "no effect on this figure"
+    amount = f"{full(abs(value))} {unit} a year"
+    if active:
+        return (f"saves {amount}; switching it off would lose that" if value > 0 else
+                f"costs {amount}; switching it off would save that")
+    return f"would save {amount} if switched on" if value > 0 else f"would cost {amount} if switched on"
+
+
 SORT_COLUMNS: dict[str, str] = {
     "name": "Exchange", "from": "From \u2192 to", "resource": "Resource", "carried": "Carried a year",
-    "bound": "Limited by", "freshwater_m3": "\u0394 freshwater", "co2_t": "\u0394 CO2e",
-    "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
+    "bound": "Could carry, and why", "freshwater_m3": "Saves: freshwater", "co2_t": "Saves: CO2e",
+    "landfill_t": "Saves: landfill", "cost": "Saves: cost",
     "payback": "Payback", "npv": "NPV", "abatement": "Per t CO2e",
 }
-"""Sortable columns of the exchange list and their headings."""
+"""Sortable columns of the exchange list and their headings. A "Saves" column is what
+the exchange saves a year with it on rather than off (negative: what it costs): for an
+exchange that is on, what switching it off would lose; for one that is off, what
+switching it on would save."""
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 
@@ -241,9 +281,18 @@ def source_reference(park: model.Park, source_id: str):
     source = park.source.get(source_id)
     if source is None:
         return html.Code(source_id)
-    citation = html.A(source.citation, href=source.url, target="_blank", rel="noopener noreferrer") \
-        if source.url else source.citation
+    url = web_url(source.url)
+    citation = html.A(source.citation, href=url, target="_blank", rel="noopener noreferrer") if url \
+        else source.citation
     return html.Span([citation, " ", html.Code(source.id, className="small")])
+
+
+def source_link(url: str | None):
+    """A source's address: a link when it is a web page (http or https), else the text
+    as it is, never a live link (see ``web_url``)."""
+    if web_url(url):
+        return html.A("link", href=web_url(url), target="_blank", rel="noopener noreferrer")
+    return html.Span(url, className="small text-muted text-break") if url else None
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -261,9 +310,7 @@ def sources_view(park: model.Park, views: model.Views) -> list:
             html.Td(percent(difference), className="num"),
             html.Td([str(item.year or ""), " ", html.Code(item.source)]),
             html.Td(item.note, className="small")]))
-    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ",
-                             html.A("link", href=s.url, target="_blank", rel="noopener noreferrer") if s.url else None])
-                    for s in park.sources]
+    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ", source_link(s.url)]) for s in park.sources]
     return [
         html.P(park.description) if park.description else None,
         html.H3("Published figures and the model's", className="h6"),

@@ -21,6 +21,7 @@ from dashboard.model.macc import macc
 from dashboard.model.portfolio import Best, Front, best_portfolio, pareto_front, question
 
 from . import ids
+from . import inputs as check
 from .components import change_text, kpi_strip
 from .layout import DIMMED, GRAPH_CONFIG
 from .state import AppState, Request
@@ -228,7 +229,7 @@ class DecideHandlers:
             unit = kpi_unit(kpi, park.currency)
             value, base = getattr(portfolio.kpis, kpi), getattr(baseline, kpi)
             rows.append(html.Tr([html.Th(KPI_LABELS[kpi], scope="row", className="small"),
-                                 html.Td(si(value, unit, trim=False), className="num",
+                                 html.Td(si(value, unit), className="num",
                                          **{"data-kpi": kpi, "data-value": repr(float(value))}),
                                  html.Td(change_text(value - base, unit, model.relative_change(value, base), base),
                                          className="small")]))
@@ -275,16 +276,19 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
                   Output(ids.DECIDE_KPIS, "children"), Output(ids.DECIDE_FORCE_ON, "options"),
                   Output(ids.DECIDE_FORCE_OFF, "options"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _top(search, _page):
         return handlers.render_top(search)
 
     @app.callback(Output(ids.DECIDE_MACC, "figure"), Output(ids.DECIDE_MACC_QUERIES, "data"),
                   Output(ids.DECIDE_MACC_NOTE, "children"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _macc(search, _page):
         return handlers.render_macc(search)
 
     @app.callback(Output(ids.DECIDE_DEALS, "children"), Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _deals(search, _page):
         return handlers.render_deals(search)
 
@@ -292,8 +296,8 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
                   Output(ids.DECIDE_FRONT_NOTE, "children"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_FRONT_X, "value"), Input(ids.DECIDE_FRONT_Y, "value"),
                   Input(ids.DECIDE_PAGE, "data"), background=True)
-    def _front(search, x, y, _page):
-        return handlers.render_front(search, x, y)
+    def _front(search, x, y, _page):  # a background callback: its inputs are checked here
+        return handlers.render_front(check.address(search), check.optional_text(x), check.optional_text(y))
 
     @app.callback(Output(ids.DECIDE_ANSWER, "children"),
                   Input(ids.DECIDE_RUN, "n_clicks"), State(ids.URL, "search"), State(ids.DECIDE_OBJECTIVE, "value"),
@@ -313,6 +317,8 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
             set_progress((round(100 * fraction), text))
 
         set_progress((2, "starting"))
+        search, objective = check.address(search), check.optional_text(objective)
+        force_on, force_off = check.each(check.optional_text)(force_on), check.each(check.optional_text)(force_off)
         return handlers.run(search, objective, budget, limits, force_on, force_off, progress)
 
     # A click on a bar or a point applies its scenario: only the address changes.

@@ -21,6 +21,10 @@ SCENARIO_SUMMARY = "scenario-summary"
 RESET_BUTTON = "reset-baseline"
 ALL_CANDIDATES_BUTTON = "all-candidates-on"
 ERROR_ALERT = "error-alert"
+SWITCH_NOTE = "switch-note"      # "Switched on: Tissø II", the change just made
+UNDO_BUTTON = "undo-switch"
+LAST_SEARCH = "last-search"      # store: the address's query before the latest change
+UNDO_SEARCH = "undo-search"      # store: the query Undo goes back to
 
 # KPI strip: ids named in the issue
 KPI_STRIP = "kpi-strip"
@@ -113,6 +117,7 @@ KIOSK_ROOT = "kiosk-root"
 
 # compare
 COMPARE_ROOT = "compare-root"
+COMPARE_EXPORT = {"xlsx": "compare-export-xlsx", "csv": "compare-export-csv"}
 
 # stored parks (in the upload dialog)
 PARKS_BODY = "parks-body"

@@ -17,7 +17,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, dcc, html
 from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import sankey_figure, sankey_views
-from dashboard.formatting import KPI_LABELS, band_words, kpi_unit, percent, si
+from dashboard.formatting import KPI_LABELS, band_words, in_words, in_words_parts, kpi_unit, percent
 from dashboard.storage import StorageError
 
 from . import ids
@@ -51,13 +51,15 @@ def kpi_panel(park: model.Park, views: model.Views, bands: dict | None = None) -
         kind = model.direction(value - base, base).value
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \
-            f"{si(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
+            f"{in_words(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
             f"({percent(model.relative_change(value, base)).replace(' ', NBSP)})"
+        figure, words = in_words_parts(value, unit)
         tiles.append(html.Div([
             html.Div(KPI_LABELS[kpi] + " a year", className="kiosk-kpi-label"),
-            html.Div(si(value, unit), className="kiosk-kpi-value", **{"data-value": repr(float(value))}),
+            html.Div([figure, " ", html.Span(words, className="kiosk-kpi-unit")], className="kiosk-kpi-value",
+                     title=in_words(value, unit), **{"data-value": repr(float(value))}),
             html.Div([html.Span(arrow + " ", **{"aria-hidden": "true"}), change], className=f"kiosk-kpi-change {kind}"),
-            html.Div(f"Symbiosis saves {si(saved, unit)} a year" if saved > 0 else "", className="kiosk-kpi-saved"),
+            html.Div(f"Symbiosis saves {in_words(saved, unit)} a year" if saved > 0 else "", className="kiosk-kpi-saved"),
             html.Div(_band_words(bands, kpi, park.currency), className="kiosk-kpi-band") if bands else None,
         ], className="kiosk-kpi"))
     return html.Div(tiles, className="kiosk-kpis")

@@ -24,7 +24,9 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
 def header() -> dbc.Navbar:
     button = {"color": "light", "outline": True, "size": "sm"}
     export_items = [
-        dbc.DropdownMenuItem("Report (HTML)", id=ids.EXPORT_LINK["html"], href="#", external_link=True),
+        # the HTML report opens in a tab of its own: the dashboard and its scenario stay
+        dbc.DropdownMenuItem("Report (HTML, new tab)", id=ids.EXPORT_LINK["html"], href="#", external_link=True,
+                             target="_blank"),  # browsers imply rel=noopener for _blank
         # PDF and figures are made as background jobs with progress and Cancel (app/export_jobs.py)
         dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], n_clicks=0),
         dbc.DropdownMenuItem("Results (Excel)", id=ids.EXPORT_LINK["xlsx"], href="#", external_link=True),
@@ -63,6 +65,9 @@ def scenario_bar() -> html.Div:
         dbc.Button("Reset to baseline", id=ids.RESET_BUTTON, color="secondary", outline=True, size="sm",
                    className="me-2"),
         dbc.Button("All candidates on", id=ids.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
+        html.Span([html.Span(id=ids.SWITCH_NOTE, role="status", **{"aria-live": "polite"}),
+                   dbc.Button("Undo", id=ids.UNDO_BUTTON, color="link", size="sm", class_name="py-0 px-1",
+                              style={"display": "none"})], className="switch-note small ms-2"),
         html.Label("Link to this scenario", htmlFor=ids.SHARE_LINK, className="visually-hidden"),
         dbc.Input(id=ids.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
     ], className="d-flex flex-wrap align-items-center gap-2 mb-3 scenario-bar")
@@ -113,12 +118,15 @@ def exchange_card() -> dbc.Card:
                     {"label": "All", "value": "all"}, {"label": "Existing", "value": "existing"},
                     {"label": "Candidate", "value": "candidate"}], **select),
                 dbc.Label("Search", html_for=ids.FILTER_TEXT, className="small mb-0 ms-2"),
-                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=True,
+                # filters as you type: the list follows 250 ms after the last key
+                dbc.Input(id=ids.FILTER_TEXT, type="search", placeholder="id, name, firm", debounce=250,
                           size="sm", class_name="w-auto"),
                 html.Span(id=ids.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
             ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
-            html.P("\u0394 columns: the change in each KPI a year if that exchange alone is switched "
-                   "(lower is better). Candidate rows are marked.", className="small text-muted mb-1"),
+            html.P("Saves columns: what each exchange saves a year, on rather than off (red and negative: "
+                   "what it costs). For an exchange that is on: what switching it off would lose; for one that "
+                   "is off: what switching it on would save. Candidate rows are marked.",
+                   className="small text-muted mb-1"),
             html.Div(id=ids.EXCHANGE_TABLE, className="table-responsive"),
             html.Div([
                 dbc.Button("\u2190 Previous", id=ids.PAGE_PREVIOUS, size="sm", color="secondary", outline=True),
@@ -144,6 +152,8 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.DOUBT_RESULT, data=None),
         dcc.Store(id=ids.DOUBT_REQUEST, data=None),
         dcc.Store(id=ids.RESILIENCE_REQUEST, data=None),
+        dcc.Store(id=ids.LAST_SEARCH, data=None),
+        dcc.Store(id=ids.UNDO_SEARCH, data=None),
         header(),
         dbc.Container([
             scenario_bar(),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from dashboard import model
+
+SERVE_EXPORT_SECONDS = 120
+"""The export time limit under ``eco-park serve``: Flask's own server has no worker
+timeout to stay under (gunicorn's default 30 s is why the WSGI default is 25 s), and a
+desk or workshop machine may be slow."""
 
 
 def run(park: model.Park | Path, host: str = "127.0.0.1", port: int = 8050, debug: bool = False,
@@ -16,6 +22,7 @@ def run(park: model.Park | Path, host: str = "127.0.0.1", port: int = 8050, debu
 
     from . import create_app
 
+    os.environ.setdefault("ECO_PARK_EXPORT_SECONDS", str(SERVE_EXPORT_SECONDS))
     try:
         app = create_app(park, database_url=database_url, auth=auth, user_header=user_header)
     except model.ParkError as error:

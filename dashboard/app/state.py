@@ -4,6 +4,8 @@ answer any request; ``model.Scenario`` reads and writes it."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,6 +36,17 @@ def scenario_number(text: str) -> int | None:
     or None when ``text`` is not one. isdigit() alone admits '²' and other digits int()
     refuses; SQLite ids fit 18 digits."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+KEY_DIGITS = 16
+_FULL_HASH = re.compile(r"[0-9a-f]{64}")
+_READABLE_KEY = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?([0-9a-f]{" + str(KEY_DIGITS) + "})")
+
+
+def _ascii_name(name: str) -> str:
+    """A park's name in a link: ASCII letters and digits, runs of anything else one dash."""
+    plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode("ascii")
+    return "-".join(part for part in re.split(r"[^a-z0-9]+", plain) if part)[:40].strip("-") or "park"
 
 
 class _LRU:
@@ -73,18 +86,29 @@ class AppState:
         self._doubts = _LRU(16)
 
     def park(self, key: str) -> model.Park:
-        """The park for a URL key; raises ParkError if it is unknown."""
+        """The park for a URL key (see ``park_key``; a full content hash works too);
+        raises ParkError if it is unknown."""
         if not key or key == self.default_park.content_hash:
             return self.default_park
         if self.store is not None:
+            content_hash = key if _FULL_HASH.fullmatch(key) else None
+            short = _READABLE_KEY.fullmatch(key)
+            if short:
+                content_hash = self.store.park_hash_starting(short.group(1))
             try:
-                return self.store.get_park(key)
+                if content_hash:
+                    return self.store.get_park(content_hash)
             except StorageError:
                 pass
         raise model.ParkError.single(f"no park '{key}' is stored here; it may have been deleted")
 
     def park_key(self, park: model.Park) -> str:
-        return "" if park is self.default_park else park.content_hash
+        """The park in a link: "" for the default park; else its name and the first 16
+        hex digits of its content hash, ``ulsan-mipo-and-onsan-3f2a9c0d1e2b4a5c``: a
+        person sees which park a link opens, and 64 bits tell stored parks apart."""
+        if park is self.default_park:
+            return ""
+        return f"{_ascii_name(park.name)}-{park.content_hash[:KEY_DIGITS]}"
 
     def resolve(self, search: str | None) -> tuple[model.Park, frozenset[str], model.Scenario]:
         """Park, active set and scenario of a URL query, strictly: an unknown park,

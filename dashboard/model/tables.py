@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import logging
 import re
 import tomllib
 import zipfile
@@ -22,6 +23,8 @@ from typing import Any
 
 from .cells import DecimalMark, decimal_mark_of
 from .errors import ProblemLog
+
+_log = logging.getLogger(__name__)
 
 TABLES: tuple[str, ...] = ("resources", "firms", "streams", "exchanges")
 """The four tables every park has, in the order they are checked."""
@@ -344,7 +347,8 @@ def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
         except Exception as exc:  # openpyxl raises many types for a damaged file
             log.error(label, None, None, "could not be opened as an Excel workbook: it is damaged, or holds "
                       "parts a park's workbook never needs (such as XML entities or links to other files); "
-                      f"save it again from Excel as .xlsx ({type(exc).__name__})")
+                      "save it again from Excel as .xlsx")
+            _log.info("workbook %s not opened: %r", label, exc)  # for whoever runs the server, not the uploader
             return RawPark(label, {}, settings_label)
         try:
             return _read_sheets(book, archive, label, log)
@@ -403,7 +407,9 @@ def sheet_grid(sheet, archive: zipfile.ZipFile | None, label: str, log: ProblemL
                         row[column - 1] = UnsavedFormula(formula)
             grid.append(row)
     except Exception as exc:  # damaged XML, a cell openpyxl cannot convert, a corrupt member
-        log.error(label, None, None, f"could not be read ({type(exc).__name__}); open it in Excel and save it again")
+        log.error(label, None, None, "could not be read: its XML is damaged or a cell holds what no workbook "
+                  "holds (such as a number thousands of digits long); open it in Excel and save it again")
+        _log.info("sheet %s not read: %r", label, exc)
         return None
     if len(grid) > MAX_TABLE_ROWS + 1:
         log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")

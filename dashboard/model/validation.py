@@ -34,6 +34,10 @@ from .vocabulary import Fate, Mode, Status, StreamKind
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
+TEMPLATE_EXAMPLE_PREFIX = "example_"
+"""Ids of the Excel template's example rows begin with this (dashboard/exports/template.py)."""
+
+
 @dataclass
 class ParsedRow:
     """A row's typed values; a column whose cell was wrong holds ``None`` and ``ok`` is False."""
@@ -470,6 +474,18 @@ class ParkBuilder:
                 self.log.warn(label, number, "source",
                               f"source '{source}' is not listed in the park's [[sources]] (first cited here)")
 
+    def check_template_examples(self, tables: dict[str, dict]) -> None:
+        """Warn once per table where the Excel template's example rows (ids starting
+        ``example_``) are still in: they would count in every total as if they were the
+        park's own firms and links (the template: dashboard/exports/template.py)."""
+        for table, rows in tables.items():
+            left = [i for i in rows if i.startswith(TEMPLATE_EXAMPLE_PREFIX)]
+            if left:
+                shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+                self.log.warn(self.label(table), None, "id",
+                              f"the template's example rows are still in ({shown}); they count in every "
+                              "total as if they were your park's own: delete them or replace them")
+
     # -- all --------------------------------------------------------------------------
 
     def build(self) -> Park | None:
@@ -490,6 +506,8 @@ class ParkBuilder:
                                               self.log)
         if sources:
             self.check_citations(source_ids)
+        self.check_template_examples({"resources": resources, "firms": firms,
+                                      "exchanges": {e.id: e for e in exchanges}})
         if self.log.errors:
             return None
         return Park(

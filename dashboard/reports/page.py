@@ -20,13 +20,23 @@ import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, band_text, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import (
+    KPI_LABELS,
+    band_text,
+    full,
+    kpi_unit,
+    payback,
+    percent,
+    reported_measure,
+    si,
+    signed,
+    web_url,
+)
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -34,6 +44,14 @@ from .images import ReportFigure, report_figures
 GENERATOR = f"eco-park {__version__}"
 """The ``<meta name="generator">`` of every report."""
 
+
+REPORT_ROWS = 50
+"""Most exchanges and most firms the report lists; a bigger park's report lists those
+that move the park's totals most (``model.largest``) and says where the rest are (the
+Excel results hold every row). 1,000 firms made a PDF of some 240 pages before."""
+
+SCENARIO_NAMES = 20
+"""Most exchanges the header names as switched on or off; the rest are counted."""
 
 
 def _e(value: object) -> str:
@@ -54,9 +72,7 @@ def _signed_full(value: float) -> str:
 
 
 def _signed_si(value: float, unit: str) -> str:
-    if value > 0:
-        return "+" + si(value, unit)
-    return "\u2212" + si(-value, unit) if value < 0 else si(0.0, unit)
+    return signed(value, unit) if value else si(0.0, unit)
 
 
 def _direction(value: float, reference: float) -> tuple[str, str]:
@@ -72,7 +88,7 @@ def _link(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if urlsplit(url).scheme.lower() in ("http", "https"):
+    if web_url(url):
         return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
     return f"<span class=\"url\">{_e(url)}</span>"
 
@@ -90,9 +106,14 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
     def listing(ids: tuple[str, ...]) -> str:
         if not ids:
             return "none"
-        return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>" for i in ids) + "</ul>"
+        more = (f"<li>and {len(ids) - SCENARIO_NAMES:,} more: every exchange's state is in the Excel results</li>"
+                if len(ids) > SCENARIO_NAMES else "")
+        return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>"
+                                for i in ids[:SCENARIO_NAMES]) + more + "</ul>"
 
     query = model.Scenario(on=on, off=off).to_query()
+    if len(query) > 2000:
+        query = ""  # a link of hundreds of ids is no use on paper
     scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off
                 else "the baseline with the changes below")
     return f"""<header>
@@ -103,7 +124,7 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
 <dt>Scenario</dt><dd>{scenario}</dd>
 <dt>Switched on (against the baseline)</dt><dd>{listing(on)}</dd>
 <dt>Switched off (against the baseline)</dt><dd>{listing(off)}</dd>
-<dt>Share link</dt><dd><code class="query">{_e(query) or '(none: the baseline)'}</code>
+<dt>Share link</dt><dd><code class="query">{_e(query) or ('(none: the baseline)' if not on and not off else '(too long to print: save the scenario in the dashboard)')}</code>
 <span class="hint">add it to the dashboard's address to open this scenario</span></dd>
 <dt>Data</dt><dd>{', '.join(facts)}; fingerprint <code>{_e(park.content_hash[:12])}</code></dd>
 <dt>Generated</dt><dd>{when.strftime('%Y-%m-%d %H:%M:%S')} UTC by {_e(GENERATOR)}</dd>
@@ -254,8 +275,10 @@ def _exchange_table(park: model.Park, seen: model.Views) -> str:
     units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
     head = "".join(f'<th scope="col" class="num">{_e(KPI_LABELS[k])}<span class="unit">{_e(u)}</span></th>'
                    for k, u in zip(KPI_NAMES, units))
+    rows_by_id = {item.id: item for item in model.exchange_rows(park, scenario, marginal)}
+    listed = model.largest({i: item.marginal for i, item in rows_by_id.items()}, scenario.totals, REPORT_ROWS)
     rows = []
-    for item in model.exchange_rows(park, scenario, marginal):
+    for item in (rows_by_id[i] for i in listed):
         flow, exchange = item.flow, item.exchange
         what = _e(item.resource_name)
         if exchange.replaces != exchange.resource:
@@ -300,6 +323,7 @@ exchange alone were switched (on if off, off if on) from this scenario; negative
 its investment over the yearly cost it removes; <strong>NPV</strong>: what it saves over its life, interest
 included (&#10003;: it pays for itself); <strong>per t CO2e</strong>: its cost per tonne of CO2e it cuts
 (negative: it cuts CO2e and saves money).</p>
+{_summary_note(len(listed), len(rows_by_id), "exchanges", "exchanges whose switching moves the park's totals most")}
 <table class="data">
 <thead>
 <tr><th scope="col" rowspan="2">On</th><th scope="col" rowspan="2">Exchange</th><th scope="col" rowspan="2">Status</th>
@@ -317,13 +341,24 @@ included (&#10003;: it pays for itself); <strong>per t CO2e</strong>: its cost p
 </section>"""
 
 
+def _summary_note(shown: int, total: int, things: str, which: str) -> str:
+    """What a summarised table leaves out, and where it is (empty when nothing is)."""
+    if shown >= total:
+        return ""
+    return (f'<p class="note summary"><strong>This park has {total:,} {things}; the {shown} {which} are listed, '
+            f'largest first</strong> (by the largest share of any of the four park totals). All {total:,} are in '
+            f'the Excel results (the dashboard\'s Export, Results (Excel)), sheet &ldquo;{things}&rdquo;.</p>')
+
+
 def _firm_table(park: model.Park, seen: model.Views) -> str:
     units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
     groups = "".join(f'<th scope="colgroup" colspan="2" class="group">{_e(KPI_LABELS[k])}'
                      f'<span class="unit">{_e(u)} a year</span></th>' for k, u in zip(KPI_NAMES, units))
     sub = '<th scope="col" class="num">Baseline</th><th scope="col" class="num">Scenario</th>' * len(KPI_NAMES)
+    listed = model.largest({f.id: seen.scenario.firm_kpis[f.id] for f in park.firms}, seen.scenario.totals,
+                           REPORT_ROWS)
     rows = []
-    for firm in park.firms:
+    for firm in (park.firm[i] for i in listed):
         base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis[firm.id]
         cells = []
         for kpi in KPI_NAMES:
@@ -340,6 +375,7 @@ def _firm_table(park: model.Park, seen: model.Views) -> str:
 <p class="note">Each firm's KPIs per year: its own streams and reported baselines, the exchanges it pays for,
 and transfer prices (paid by the receiver, received by the supplier). Firms add up to the park. Scenario
 values that differ from the baseline are in bold.</p>
+{_summary_note(len(listed), len(park.firms), "firms", "firms with the largest share of the park's totals")}
 <table class="data">
 <thead><tr><th scope="col" rowspan="2">Firm</th><th scope="col" rowspan="2">Sector</th>{groups}</tr>
 <tr>{sub}</tr></thead>

@@ -361,6 +361,16 @@ class Store:
             raise NotFoundError(f"There is no saved park {content_hash[:12]} (it may have been deleted).")
         return _park_record(row)
 
+    def park_hash_starting(self, prefix: str) -> str | None:
+        """The content hash of the one stored park whose hash starts with ``prefix`` (hex
+        digits), or None when none does or more than one does."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return None
+        with self._engine.connect() as conn:
+            found = conn.execute(select(parks.c.content_hash).where(parks.c.content_hash.startswith(prefix))
+                                 .limit(2)).scalars().all()
+        return found[0] if len(found) == 1 else None
+
     def get_park(self, content_hash: str) -> model.Park:
         """The stored park, loaded from its stored bytes exactly as uploaded. NotFoundError
         if there is none; model.ParkError if this version of the model refuses it."""

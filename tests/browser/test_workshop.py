@@ -155,7 +155,7 @@ def test_saved_scenario_survives_a_restart_and_compare_shows_the_right_numbers(o
         park, ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
     assert values == [v for kpi in model.KPI_NAMES for v in (first.kpis[kpi], second.kpis[kpi])]
     page.wait_for_selector(".waterfall-graph .main-svg")
-    assert page.locator(".waterfall-graph").count() == 2
+    assert page.locator(".waterfall-graph").count() == 4 * 2  # each KPI, each scenario
 
 
 def test_csv_export_of_a_formula_named_firm_is_inert(own_server, page, tmp_path):
