@@ -213,11 +213,11 @@ def _trim(text: str) -> str:
 
 
 _SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
-_UNIT_WORDS = {"freshwater_m3": ("cubic metres", "freshwater"), "co2_t": ("tonnes", "CO2"),
+_KPI_WORDS = {"freshwater_m3": ("cubic metres", "freshwater"), "co2_t": ("tonnes", "CO2"),
                "landfill_t": ("tonnes", "waste to landfill")}
 
 
-def _scaled(value: float) -> tuple[float, str]:
+def _in_scale_words(value: float) -> tuple[float, str]:
     for factor, word in _SCALE_WORDS:
         if abs(value) >= factor * 0.9995:
             return value / factor, word
@@ -226,18 +226,18 @@ def _scaled(value: float) -> tuple[float, str]:
 
 def amount_words(value: float, kpi: str, currency: str) -> str:
     """``9 thousand tonnes``, ``2.5 million cubic metres``, ``DKK 3.1 million``."""
-    number, word = _scaled(abs(value))
+    number, word = _in_scale_words(abs(value))
     figure = _trim(significant(number, 2))
     if kpi == "cost":
         return f"{currency} {figure}{' ' + word if word else ''}"
-    noun = _UNIT_WORDS[kpi][0]
+    noun = _KPI_WORDS[kpi][0]
     return f"{figure}{' ' + word if word else ''} {noun}"
 
 
 def band_words(p5: float, p95: float, kpi: str, currency: str) -> str:
     """A change's 90% range in words for a lobby screen: "between 9 and 26 thousand
     tonnes less CO2 a year"; "more" for a rise; both where the range crosses zero."""
-    what = "cost" if kpi == "cost" else _UNIT_WORDS[kpi][1]
+    what = "cost" if kpi == "cost" else _KPI_WORDS[kpi][1]
     if p5 == p95 == 0:
         return f"no change in {what}"
     if p5 >= 0 or p95 <= 0:
@@ -247,8 +247,8 @@ def band_words(p5: float, p95: float, kpi: str, currency: str) -> str:
             return f"about {amount_words(high, kpi, currency)} {direction} {what} a year"
         low_text, high_text = amount_words(low, kpi, currency), amount_words(high, kpi, currency)
         # "between 9 and 26 thousand tonnes": the shared words said once
-        low_number, low_word = _scaled(low)
-        high_number, high_word = _scaled(high)
+        low_number, low_word = _in_scale_words(low)
+        high_number, high_word = _in_scale_words(high)
         if (low_word == high_word or low == 0) and kpi != "cost":
             low_text = _trim(significant(low_number, 2)) if low else "0"
         return f"between {low_text} and {high_text} {direction} {what} a year"

@@ -41,8 +41,8 @@ def test_band_words_read_as_a_lobby_screen_says_them():
     assert band_words(-500, 3_000, "landfill_t", "DKK") == \
         "between 500 tonnes less and 3 thousand tonnes more waste to landfill a year"
     assert band_words(0, 0, "freshwater_m3", "DKK") == "no change in freshwater"
-    assert band_text(-26_000, -9_000, "t CO2e") == "90% range -9 to -26 kt CO2e"
-    assert band_text(5, 5, "t") == "90% range 5 t (no spread)"
+    assert band_text(-26_000, -9_000, "t CO2e") == "90% range \u22129.00 to \u221226.0 kt CO2e"  # the one number rule: 3 figures, a real minus
+    assert band_text(5, 5, "t") == "90% range 5.00 t (no spread)"
 
 
 def test_tornado_bars_largest_swing_first_centred_on_the_value():
@@ -56,7 +56,7 @@ def test_tornado_bars_largest_swing_first_centred_on_the_value():
     ]}
     rows = tornado_rows(document, "co2_t")
     assert [row.label for row in rows] == ["B, CO2e outside its streams", "A, CO2e outside its streams"]
-    assert rows[0].range_text == "90 to 300 t CO2e a year" and rows[0].swing == 210  # C moves nothing: no bar
+    assert rows[0].range_text == "90.0 to 300 t CO2e a year" and rows[0].swing == 210  # C moves nothing: no bar
     figure = tornado_figure(document, "co2_t", "DKK")
     low, high = figure.data
     assert list(low.base) == [100.0, 100.0] and list(low.x) == [-10.0, -50.0]   # 90 - 100, 50 - 100

@@ -86,9 +86,9 @@ def test_a_view_of_sectors_sums_the_flows_between_them(two_sectors):
     between = next(h for h in hovers if "Sa \u2192 Sb" in h)
     # w1, w2, w3, ash; w3 off. Water carried 80 + 50 = 130 m3, ash 30 t.
     assert "4 links, 3 switched on" in between
-    assert "carried: 130 m3 a year" in between and "carried: 30 t a year" in between
+    assert "carried: 130 m3 a year" in between and "carried: 30.0 t a year" in between
     within = next(h for h in hovers if "within Sa" in h)
-    assert "1 link, 1 switched on" in within and "carried: 10 m3 a year" in within
+    assert "1 link, 1 switched on" in within and "carried: 10.0 m3 a year" in within
     # Widths: shares of each unit's total carried (m3: 80 + 50 + 10 = 140; t: 30).
     # Sa -> Sb: 130/140 + 30/30 = 1.9286, the largest: 1 + 7 = 8 px.
     # within Sa: 10/140 = 0.0714; 1 + 7 sqrt(0.0714 / 1.9286) = 2.35, to 0.5 px: 2.5 px.

@@ -19,6 +19,7 @@ from dashboard.figures.tornado import tornado_figure
 from dashboard.formatting import KPI_LABELS, band_text, full, kpi_unit, si
 
 from . import ids
+from . import inputs as check
 from .components import change_text
 from .layout import DIMMED, GRAPH_CONFIG
 from .state import AppState, Request
@@ -207,6 +208,7 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
     @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"), Output(ids.DOUBT_REQUEST, "data"),
                   Output(ids.DOUBT_STATUS, "children"),
                   Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), prevent_initial_call="initial_duplicate")
+    @check.checked(check.address, check.anything)
     def _bands(search, _page):
         request = state.read(search)
         if not model.ranged_inputs(request.park):
@@ -235,7 +237,13 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(Output(ids.TORNADO_GRAPH, "figure"), Input(ids.DOUBT_RESULT, "data"),
                   Input(ids.TORNADO_KPI, "value"), State(ids.URL, "search"))
+    @check.checked(check.anything, check.optional_text, check.address)
     def _tornado(document, kpi, search):
+        if document is not None and not (isinstance(document, dict) and isinstance(document.get("value"), dict)
+                                         and isinstance(document.get("tornado"), list)):
+            raise check.BadInput("the ranges sent back are not the ones this page made")
+        if kpi not in (None, *model.KPI_NAMES):
+            raise check.BadInput(f"'{kpi}' is not a KPI")
         park = state.read(search).park
         if document is None:
             document = {"value": {k: 0.0 for k in model.KPI_NAMES}, "tornado": []}
@@ -243,6 +251,7 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Output(ids.RESILIENCE_REQUEST, "data"),
                   Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "active_tab"))
+    @check.checked(check.address, check.optional_text)
     def _resilience(search, tab):
         if tab != "resilience":
             return no_update, no_update
@@ -263,6 +272,7 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.LEAVE_BUTTON, "n_clicks"),
                   State(ids.URL, "search"), State(ids.SELECTED_FIRM, "data"), prevent_initial_call=True)
+    @check.checked(check.count, check.address, check.firm_id)
     def _leave(clicks, search, firm_id):
         if not clicks or not firm_id:
             return no_update

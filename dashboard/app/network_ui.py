@@ -18,6 +18,7 @@ from dashboard.figures.groups import NetworkView, grouping_choices, search_firms
 from dashboard.figures.network import network_spec
 
 from . import ids
+from . import inputs as check
 from .state import AppState
 
 
@@ -157,11 +158,13 @@ def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
         Output(ids.NETWORK_BACK, "style"), Output(ids.NETWORK_GROUPING, "options"),
         Output(ids.NETWORK_GROUPING, "value"), Output(ids.NETWORK_SHOWN, "data"), Output(ids.NETWORK_SEARCH, "value"),
         Input(ids.URL, "search"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"))
+    @check.checked(check.address, check.optional_text, check.anything)
     def _render_network(search, fragment, _page):
         return handlers.render(search, fragment)
 
     @app.callback(Output(ids.NETWORK_SEARCH, "options"), Input(ids.NETWORK_SEARCH, "search_value"),
                   Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"))
+    @check.checked(check.optional_text, check.firm_id, check.address)
     def _search(text, chosen, search):
         if text is None and not chosen:
             return no_update

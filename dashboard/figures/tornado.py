@@ -66,12 +66,12 @@ def tornado_figure(document: dict, kpi: str, currency: str, theme: str = "light"
                                  ("input at its high end", HIGH_COLOUR, [r.at_high for r in rows])):
         traces.append(go.Bar(
             y=labels, x=[v - centre for v in values], base=[centre] * len(rows), orientation="h", name=name,
-            marker={"color": colour}, customdata=[si(v, unit, trim=False) for v in values],
+            marker={"color": colour}, customdata=[si(v, unit) for v in values],
             hovertemplate="%{y}<br>" + name + ": %{customdata}<extra></extra>"))
     layout = dict(
         base_layout(theme, font_size), barmode="overlay", height=140 + 52 * max(len(rows), 1),
         margin={"l": 10, "r": 20, "t": 40, "b": 40},
-        title={"text": f"What moves {KPI_LABELS[kpi] if kpi == 'co2_t' else KPI_LABELS[kpi].lower()} most (scenario: {si(centre, unit, trim=False)} a year)",
+        title={"text": f"What moves {KPI_LABELS[kpi] if kpi == 'co2_t' else KPI_LABELS[kpi].lower()} most (scenario: {si(centre, unit)} a year)",
                "x": 0, "xanchor": "left", "font": {"size": font_size + 1}},
         xaxis={"title": {"text": f"{KPI_LABELS[kpi]} a year, {unit}"}, "gridcolor": style["grid"],
                "zeroline": False},
