@@ -154,7 +154,7 @@ def _chromium_under(pid: int) -> list:
     return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
 
 
-def test_a_toggle_costs_three_callback_requests(server, page):
+def test_a_toggle_costs_four_callback_requests(server, page):
     page.goto(server.url)
     wait_for_dashboard(page)
     page.wait_for_timeout(1500)  # the first load's requests are done
@@ -166,7 +166,10 @@ def test_a_toggle_costs_three_callback_requests(server, page):
     page.get_by_label(f"Switch {CANDIDATE}:", exact=False).check()
     expect(cost).not_to_have_attribute("data-value", before, timeout=10_000)
     page.wait_for_timeout(1500)  # anything that would follow has been sent by now
-    assert len(posts) == 3, posts  # was eight: header, cards, links, list and firm panel now together
+    # was eight: header, cards, links, list, switch note and firm panel now come together;
+    # the network, the Sankey and the cards' uncertainty bands each have their own
+    assert len(posts) == 4, posts
     assert any("kpi-strip.children" in p and "table-data.data" in p for p in posts)
     assert any(p.startswith("..network-graph.figure") or "network-graph.figure" in p for p in posts)
     assert "sankey-graph.figure" in posts
+    assert any("band-co2.children" in p for p in posts)
