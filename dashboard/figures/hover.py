@@ -4,7 +4,7 @@ from model results; park text goes through ``plain``."""
 from __future__ import annotations
 
 from dashboard.formatting import full, si
-from dashboard.model import ExchangeFlow, Kpis, Park, bound_text
+from dashboard.model import ExchangeFlow, Kpis, Park, bound_text, carry_text, could_carry
 from dashboard.model.vocabulary import StreamKind
 
 from .palette import CATEGORY_LABELS
@@ -28,7 +28,9 @@ def exchange_hover(flow: ExchangeFlow, park: Park, click_hints: bool = True, com
              f"{plain(park.firm[exchange.from_firm].name)} \u2192 {plain(park.firm[exchange.to_firm].name)}",
              f"{plain(resource.name)} ({CATEGORY_LABELS[resource.category.value].lower()}), {exchange.status.value}",
              f"carried: {full(flow.carried)} {flow.unit} a year" if flow.active else "switched off",
-             f"limited by: {plain(bound_text(flow, park))}"]
+             f"limited by: {plain(bound_text(flow, park))}",
+             plain(carry_text(flow, park, could_carry(park, exchange), park.firm[exchange.from_firm].name,
+                              park.firm[exchange.to_firm].name))]
     if exchange.replaces != exchange.resource:
         lines.insert(3, f"replaces {plain(park.resource[exchange.replaces].name)}: {full(flow.met)} {flow.demand_unit}")
     if exchange.source:
