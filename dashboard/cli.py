@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path", help="park folder, .xlsx, .json or .zip")
     report.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
     report.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    report.add_argument("--without", action="append", default=[], metavar="FIRM",
+                        help="the scenario as if this firm left the park (repeatable; commas allowed)")
     report.add_argument("--out", required=True,
                         help="report.html, report.pdf, results.xlsx, exchanges.csv, or a .zip of report, figures and tables")
 
@@ -535,13 +537,15 @@ def command_report(args: argparse.Namespace) -> int:
     from dashboard import reports
 
     park = load_park(args.path)
-    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
+    scenario = model.Scenario(on=tuple(split_ids(args.on)), off=tuple(split_ids(args.off)),
+                              without=tuple(split_ids(args.without)))
+    active = scenario.active(park)  # unknown ids: a ParkError, exit 2
     out = Path(args.out)
     if problem := _cannot_write(out):
         print(f"eco-park report: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        reports.write_report(park, active, out)
+        reports.write_report(park, scenario if scenario.without else active, out)
     except reports.OutputSuffixError as error:
         print(f"eco-park report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -139,7 +139,9 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
         if name not in FILES:
             return Response("No such download.", status=404, mimetype="text/plain")
         try:
-            park, active, _ = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
+            park, active, scenario = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
+            if scenario.without:  # the reports and tables take the Scenario itself (firms leave)
+                active = scenario
         except model.ParkError as error:
             return Response("This link does not fit the park:\n" + "\n".join(str(p) for p in error.problems),
                             status=400, mimetype="text/plain")

@@ -50,7 +50,9 @@ def make_export(state: AppState, kind: str, search: str | None, set_progress=Non
     name = JOB_KINDS[kind]
     label = LABELS[kind]
     try:
-        park, active, _ = state.resolve(search)
+        park, active, scenario = state.resolve(search)
+        if scenario.without:  # the reports take the Scenario itself (firms leave)
+            active = scenario
     except model.ParkError as error:
         return None, f"{label} was not made: this link does not fit the park (" + \
             "; ".join(p.message for p in error.problems) + ")."

@@ -111,7 +111,7 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
       how many inputs are ranged (0: every percentile is the value itself).
     """
     seen = model.views(park, active)
-    marginal = model.marginal_effects(park, seen.scenario.active, base=seen.scenario)
+    marginal = model.marginal_effects(seen.scenario.park, seen.scenario.active, base=seen.scenario)
     vs_baseline, vs_none = seen.vs_baseline, seen.vs_no_symbiosis
     kpis = []
     for kpi in KPI_NAMES:
@@ -132,7 +132,9 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
     firms = []
     for firm in park.firms:
         row = {"id": firm.id, "name": firm.name, "sector": firm.sector}
-        by_view = {"baseline": seen.baseline.firm_kpis[firm.id], "scenario": seen.scenario.firm_kpis[firm.id]}
+        # a firm that leaves has no figures in the scenario view
+        by_view = {"baseline": seen.baseline.firm_kpis[firm.id],
+                   "scenario": seen.scenario.firm_kpis.get(firm.id, model.Kpis())}
         for kpi in KPI_NAMES:
             for view in VIEWS:
                 row[f"{view}_{kpi}"] = float(getattr(by_view[view], kpi))

@@ -69,7 +69,9 @@ def run_export(kind: str, park: model.Park, active: Iterable[str] | None, second
     from dashboard.model.writing import park_json
 
     # the park travels as its JSON file (it loads back with the same content hash)
-    job = pickle.dumps((kind, park_json(park).encode("utf-8"), None if active is None else sorted(active)))
+    # a Scenario (firms that leave) travels as itself, a set of exchange ids as a list
+    chosen = None if active is None else active if isinstance(active, model.Scenario) else sorted(active)
+    job = pickle.dumps((kind, park_json(park).encode("utf-8"), chosen))
     process = subprocess.Popen([sys.executable, "-m", "dashboard.reports.isolated"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
                                start_new_session=True)

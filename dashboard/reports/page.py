@@ -97,7 +97,11 @@ def _link(url: str) -> str:
 
 
 def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
-    on, off = model.scenario_toggles(park, seen.scenario.active)
+    remaining = seen.scenario.park
+    leaving = tuple(f.id for f in park.firms if f.id not in remaining.firm)
+    # the exchanges of a firm that leaves go with it: not listed as switched off
+    on, off = model.scenario_toggles(park, seen.scenario.active | {
+        e.id for e in park.exchanges if e.id in park.baseline_active and e.id not in remaining.exchange})
     facts = [f"{len(park.firms)} firms", f"{len(park.streams)} streams",
              f"{len(park.exchanges)} exchanges ({len(park.baseline_active)} existing)"]
     meta = [x for x in (_e(park.country), f"data year {_e(park.year)}" if park.year else "",
@@ -111,11 +115,14 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
         return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>"
                                 for i in ids[:SCENARIO_NAMES]) + more + "</ul>"
 
-    query = model.Scenario(on=on, off=off).to_query()
+    query = model.Scenario(on=on, off=off, without=leaving).to_query()
     if len(query) > 2000:
         query = ""  # a link of hundreds of ids is no use on paper
-    scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off
+    scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off and not leaving
                 else "the baseline with the changes below")
+    firms_leaving = ("<dt>Firms leaving the park (with every exchange to or from them)</dt><dd><ul>"
+                     + "".join(f"<li>{_e(park.firm[i].name)} <code>{_e(i)}</code></li>" for i in leaving)
+                     + "</ul></dd>") if leaving else ""
     return f"""<header>
 <p class="kicker">Scenario report</p>
 <h1>{_e(park.name)}</h1>
@@ -124,7 +131,7 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
 <dt>Scenario</dt><dd>{scenario}</dd>
 <dt>Switched on (against the baseline)</dt><dd>{listing(on)}</dd>
 <dt>Switched off (against the baseline)</dt><dd>{listing(off)}</dd>
-<dt>Share link</dt><dd><code class="query">{_e(query) or ('(none: the baseline)' if not on and not off else '(too long to print: save the scenario in the dashboard)')}</code>
+{firms_leaving}<dt>Share link</dt><dd><code class="query">{_e(query) or ('(none: the baseline)' if not on and not off and not leaving else '(too long to print: save the scenario in the dashboard)')}</code>
 <span class="hint">add it to the dashboard's address to open this scenario</span></dd>
 <dt>Data</dt><dd>{', '.join(facts)}; fingerprint <code>{_e(park.content_hash[:12])}</code></dd>
 <dt>Generated</dt><dd>{when.strftime('%Y-%m-%d %H:%M:%S')} UTC by {_e(GENERATOR)}</dd>
@@ -271,7 +278,7 @@ def _figure_section(item: ReportFigure, index: int) -> str:
 
 def _exchange_table(park: model.Park, seen: model.Views) -> str:
     scenario = seen.scenario
-    marginal = model.marginal_effects(park, scenario.active, base=scenario)
+    marginal = model.marginal_effects(scenario.park, scenario.active, base=scenario)
     units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
     head = "".join(f'<th scope="col" class="num">{_e(KPI_LABELS[k])}<span class="unit">{_e(u)}</span></th>'
                    for k, u in zip(KPI_NAMES, units))
@@ -355,11 +362,12 @@ def _firm_table(park: model.Park, seen: model.Views) -> str:
     groups = "".join(f'<th scope="colgroup" colspan="2" class="group">{_e(KPI_LABELS[k])}'
                      f'<span class="unit">{_e(u)} a year</span></th>' for k, u in zip(KPI_NAMES, units))
     sub = '<th scope="col" class="num">Baseline</th><th scope="col" class="num">Scenario</th>' * len(KPI_NAMES)
-    listed = model.largest({f.id: seen.scenario.firm_kpis[f.id] for f in park.firms}, seen.scenario.totals,
+    gone = model.Kpis()  # a firm that leaves has no figures in the scenario view
+    listed = model.largest({f.id: seen.scenario.firm_kpis.get(f.id, gone) for f in park.firms}, seen.scenario.totals,
                            REPORT_ROWS)
     rows = []
     for firm in (park.firm[i] for i in listed):
-        base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis[firm.id]
+        base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis.get(firm.id, gone)
         cells = []
         for kpi in KPI_NAMES:
             b, s = getattr(base, kpi), getattr(scen, kpi)
