@@ -173,8 +173,8 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     def _render_scenario(search, _page, firm_id, shown, last):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
         scenario = handlers.render_scenario(search, firm_id, shown if isinstance(shown, dict) else None, triggered)
-        note = handlers.switch_note(search, last) if not triggered or f"{ids.URL}.search" in triggered \
-            else (no_update,) * 4
+        firm_only = triggered == {f"{ids.SELECTED_FIRM}.data"}  # on the first call Dash may name any input
+        note = (no_update,) * 4 if firm_only else handlers.switch_note(search, last)
         return (*scenario, *note)
 
     @app.callback(Output(ids.SANKEY_GRAPH, "figure"), Input(ids.URL, "search"), Input(ids.SANKEY_TABS, "value"),
