@@ -65,10 +65,16 @@ def doubt_card() -> dbc.Card:
                              delay_show=300, type="circle", overlay_style=DIMMED)
     return dbc.Card([
         dbc.CardHeader(html.H2("Doubt and resilience", className="h6 mb-0")),
-        dbc.CardBody(dbc.Tabs([
-            dbc.Tab(sure, label="How sure are these numbers", tab_id="sure"),
-            dbc.Tab(resilience, label="Resilience: if a firm left", tab_id="resilience"),
-        ], id=ids.DOUBT_TABS, active_tab="sure")),
+        dbc.CardBody([
+            # a button group, not dbc.Tabs: its tabs render one shared id and point at no panel
+            dbc.RadioItems(id=ids.DOUBT_TABS, value="sure", inline=True, class_name="btn-group mb-2",
+                           options=[{"label": "How sure are these numbers", "value": "sure"},
+                                    {"label": "Resilience: if a firm left", "value": "resilience"}],
+                           input_class_name="btn-check", label_class_name="btn btn-outline-primary btn-sm",
+                           label_checked_class_name="active"),
+            html.Div(sure, id=ids.DOUBT_SURE_PANE),
+            html.Div(resilience, id=ids.DOUBT_RESILIENCE_PANE, style={"display": "none"}),
+        ]),
     ], className="mb-3")
 
 
@@ -235,6 +241,14 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
             return *_bands_outputs(request, document), document, \
                 f"{document['samples']:,} samples, seed {document['seed']}"
 
+    app.clientside_callback(
+        """function (chosen) {
+            const hidden = {display: "none"}, shown = {display: "block"};
+            return chosen === "resilience" ? [hidden, shown] : [shown, hidden];
+        }""",
+        Output(ids.DOUBT_SURE_PANE, "style"), Output(ids.DOUBT_RESILIENCE_PANE, "style"),
+        Input(ids.DOUBT_TABS, "value"))
+
     @app.callback(Output(ids.TORNADO_GRAPH, "figure"), Input(ids.DOUBT_RESULT, "data"),
                   Input(ids.TORNADO_KPI, "value"), State(ids.URL, "search"))
     @check.checked(check.anything, check.optional_text, check.address)
@@ -250,7 +264,7 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
         return tornado_figure(document, kpi or "co2_t", park.currency)
 
     @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Output(ids.RESILIENCE_REQUEST, "data"),
-                  Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "active_tab"))
+                  Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "value"))
     @check.checked(check.address, check.optional_text)
     def _resilience(search, tab):
         if tab != "resilience":

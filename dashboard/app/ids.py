@@ -160,6 +160,8 @@ KPI_BANDS = "kpi-bands"                  # the 90% ranges under the KPI cards
 KPI_BAND = {"freshwater_m3": "band-freshwater", "co2_t": "band-co2", "landfill_t": "band-landfill",
             "cost": "band-cost"}
 DOUBT_TABS = "doubt-tabs"
+DOUBT_SURE_PANE = "doubt-sure-pane"              # the bands and tornado, shown by DOUBT_TABS
+DOUBT_RESILIENCE_PANE = "doubt-resilience-pane"  # the resilience ranking, shown by DOUBT_TABS
 TORNADO_KPI = "tornado-kpi"
 TORNADO_GRAPH = "tornado-graph"
 DOUBT_RESULT = "doubt-result"            # store: the Monte Carlo document of the scenario shown
