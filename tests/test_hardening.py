@@ -648,7 +648,7 @@ def test_switch_note_names_what_was_just_switched(tmp_path):
     app = create_app(park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
     handlers = Handlers(app.server.config["ECO_PARK_STATE"])
     name = park.exchange["tisso2_novozymes"].name
-    assert handlers.switch_note("", None) == ("", {"display": "none"}, None, "")  # first load: nothing
+    assert handlers.switch_note("", None) == ("", {"display": "none"}, None, "?")  # first load: nothing; the baseline kept as "?"
     note, style, undo, last = handlers.switch_note("?on=tisso2_novozymes", "")
     assert note == f"Switched on: {name}" and style == {} and undo == "" and last == "?on=tisso2_novozymes"
     # from Tissø II on to the town's district heat off: both are switched off now, named in the park's order

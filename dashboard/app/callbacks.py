@@ -137,16 +137,18 @@ class Handlers:
     def switch_note(self, search: str, last: str | None):
         """(note, Undo's style, the query Undo goes back to, the query to remember) after
         the address changed from ``last`` to ``search``: the exchanges just switched, by
-        name, with Undo; nothing on the first page load or when the park changed."""
+        name, with Undo; nothing on the first page load or when the park changed. The
+        query is remembered as "?" for the baseline: the page drops a store's empty text."""
         hidden = {"display": "none"}
-        if last is None or last == search:
-            return "", hidden, None, search
+        remembered = search or "?"
+        if last is None or last == remembered:
+            return "", hidden, None, remembered
         park, before, _ = resolve_lenient(self.state, last)
         now, after, _ = resolve_lenient(self.state, search)
         note = components.switch_note(now, before, after) if now is park else ""
         if not note:
-            return "", hidden, None, search
-        return note, {}, last, search
+            return "", hidden, None, remembered
+        return note, {}, last, remembered
 
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:
@@ -173,7 +175,9 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     def _render_scenario(search, _page, firm_id, shown, last):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
         scenario = handlers.render_scenario(search, firm_id, shown if isinstance(shown, dict) else None, triggered)
-        firm_only = triggered == {f"{ids.SELECTED_FIRM}.data"}  # on the first call Dash may name any input
+        # a firm chosen alone leaves the note; on the page's first call (nothing shown yet)
+        # Dash may name any input as the trigger, the firm's too
+        firm_only = isinstance(shown, dict) and triggered == {f"{ids.SELECTED_FIRM}.data"}
         note = (no_update,) * 4 if firm_only else handlers.switch_note(search, last)
         return (*scenario, *note)
 
