@@ -200,3 +200,12 @@ def hostile_park() -> model.Park:
     park = model.load_park(shipped_park())
     first = dataclasses.replace(park.sources[0], url=DATA_URL)
     return dataclasses.replace(park, name=SCRIPT_NAME, sources=(first, *park.sources[1:]))
+
+
+def run_cli(capsys, *argv):
+    """``eco-park ARGV...`` in this process: (exit code, standard output, standard error)."""
+    from dashboard.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import model
-from dashboard.cli import main
+from tests.helpers import run_cli as run
 from tests.helpers import write_park
 
 STREAMS = """\
@@ -29,12 +29,6 @@ b_cement,Ash to cement,power,fly_ash,cement,gypsum,candidate
 @pytest.fixture
 def park_dir(tmp_path):
     return write_park(tmp_path / "mini", streams=STREAMS, exchanges=EXCHANGES)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_summarises_a_good_park(capsys, park_dir):

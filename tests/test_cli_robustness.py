@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard.cli import main
+from tests.helpers import run_cli as run
 from tests.helpers import write_park
 
 # Fly ash (disposal 50 a t, 0.01 t CO2e a t, landfilled) replaces gypsum (20 a t, 0.1 t CO2e).
@@ -28,12 +28,6 @@ KPIS = {"freshwater_m3", "co2_t", "landfill_t", "cost"}
 @pytest.fixture
 def park_dir(tmp_path):
     return write_park(tmp_path / "mini", streams=STREAMS, exchanges=EXCHANGES)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_evaluate_without_a_firm_leaves_it_out(capsys, park_dir):
