@@ -1,12 +1,11 @@
 /* eco-park in the browser. The server computes every number and draws every view; this
    file keeps only what must happen without a round trip, one job per function:
    (1) edit the scenario in the address on a toggle (eco.switchScenario, with the reading and
-       writing of assets/eco_scenario.js), and say when the park the address names changes
-       (eco.parkKey), so park-only parts are not redrawn on a toggle;
+       writing of assets/eco_scenario.js);
    (2) the share link and its Copy button;
    (3) cycle the kiosk views and reload the kiosk after a server restart;
-   (4) say why an upload over the size limit is not sent;
-   (5) show slow exports' progress, with Cancel.
+   (4) say why an upload over the size limit, or of a type it does not take, is not sent.
+   Slow exports' progress and Cancel are Dash background callbacks (app/export_jobs.py).
    Component ids come from the server (dashboard/app/ids.py, client_ids()), never written here. */
 (function () {
   "use strict";
@@ -53,12 +52,6 @@
     return query === (search || "") ? noUpdate : query;
   }
 
-  /* The park's key, only when the address names another park than the one shown. */
-  function parkKey(search, _page, current) {
-    const key = window.ecoScenario.parkKeyOf(search);
-    return key === current ? window.dash_clientside.no_update : key;
-  }
-
   /* -- the share link --------------------------------------------------------------------- */
 
   /* The address to share: this page with the scenario and the view shown. */
@@ -88,7 +81,7 @@
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    eco: { switchScenario: switchScenario, parkKey: parkKey, shareLink: shareLink, copyLink: copyLink,
+    eco: { switchScenario: switchScenario, shareLink: shareLink, copyLink: copyLink,
       kioskCycle: kioskCycle },
   });
 
@@ -99,6 +92,16 @@
     if (!zone) { return; }
     const files = (event.dataTransfer && event.dataTransfer.files) || (event.target.files) || [];
     const limit = Number(zone.getAttribute("data-max-bytes"));
+    // a file of a type the upload does not take (a single CSV, say) is dropped silently
+    // by dcc.Upload: say what to upload instead (the words come from the server's page)
+    const accepted = (zone.getAttribute("data-accept") || "").split(",");
+    const wrong = Array.from(files).find((file) => !accepted.some((end) => file.name.toLowerCase().endsWith(end)));
+    if (wrong) {
+      const table = /\.(csv|tsv|txt)$/i.test(wrong.name);
+      const words = zone.getAttribute(table ? "data-table-message" : "data-other-message") || "";
+      window.dash_clientside.set_props(IDS.main.UPLOAD_RESULT, { children: words.split("{name}").join(wrong.name) });
+      return;
+    }
     const large = Array.from(files).find((file) => file.size > limit);
     if (!large) { return; }
     const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
@@ -131,115 +134,6 @@
   }
   new MutationObserver(fillIn).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
-  /* -- slow exports (PDF, figures): a progress bar and Cancel, not a silent wait ------ */
-
-  const SLOW_EXPORTS = ["export-pdf", "export-png", "export-svg"];
-  let runningExport = null;
-
-  function exportPanel() {
-    let panel = document.getElementById("export-progress");
-    if (!panel) {
-      panel = document.createElement("div");
-      panel.id = "export-progress";
-      panel.className = "export-progress card shadow";
-      panel.setAttribute("role", "status");
-      panel.setAttribute("aria-live", "polite");
-      document.body.appendChild(panel);
-    }
-    return panel;
-  }
-
-  function showExport(message, options) {
-    const panel = exportPanel();
-    panel.replaceChildren();
-    const text = document.createElement("div");
-    text.className = "export-progress-text";
-    text.textContent = message;
-    if (options.busy) {  // seconds tick silently: a screen reader hears the message once
-      const clock = document.createElement("span");
-      clock.className = "export-progress-clock ms-1";
-      clock.setAttribute("aria-hidden", "true");
-      text.appendChild(clock);
-    }
-    panel.appendChild(text);
-    if (options.busy) {
-      const bar = document.createElement("div");
-      bar.className = "progress my-2";
-      const fill = document.createElement("div");
-      fill.className = "progress-bar progress-bar-striped progress-bar-animated";
-      fill.style.width = "100%";
-      fill.setAttribute("role", "progressbar");
-      fill.setAttribute("aria-label", message);
-      bar.appendChild(fill);
-      panel.appendChild(bar);
-    }
-    if (options.button) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn btn-sm btn-outline-secondary";
-      button.textContent = options.button;
-      button.addEventListener("click", options.onClick);
-      panel.appendChild(button);
-    }
-    panel.hidden = false;
-    if (options.hideAfter) {
-      setTimeout(() => { if (!runningExport) { panel.hidden = true; } }, options.hideAfter);
-    }
-  }
-
-  function filenameOf(response, fallback) {
-    const match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-    return match ? match[1] : fallback;
-  }
-
-  function startExport(link) {
-    const label = link.textContent.trim();
-    if (runningExport) {  // one at a time: point at the running one's Cancel
-      const cancel = exportPanel().querySelector("button");
-      if (cancel) { cancel.focus(); }
-      return;
-    }
-    const controller = new AbortController();
-    const started = Date.now();
-    runningExport = { label: label, controller: controller };
-    showExport("Making " + label + "\u2026", { busy: true, button: "Cancel", onClick: () => controller.abort() });
-    const ticker = setInterval(() => {
-      const clock = exportPanel().querySelector(".export-progress-clock");
-      if (clock) { clock.textContent = Math.round((Date.now() - started) / 1000) + " s"; }
-    }, 1000);
-    const close = { button: "Close", onClick: () => { exportPanel().hidden = true; } };
-    fetch(link.href, { signal: controller.signal, cache: "no-store" })
-      .then((response) => {
-        if (!response.ok) {
-          return response.text().then((message) => { throw new Error(message || response.statusText); });
-        }
-        return response.blob().then((blob) => {
-          const name = filenameOf(response, "eco-park-export");
-          const save = document.createElement("a");
-          save.href = URL.createObjectURL(blob);
-          save.download = name;
-          document.body.appendChild(save);
-          save.click();
-          save.remove();
-          setTimeout(() => URL.revokeObjectURL(save.href), 30000);
-          return name;
-        });
-      })
-      .then((name) => { runningExport = null; showExport("Downloaded " + name, Object.assign({ hideAfter: 6000 }, close)); })
-      .catch((error) => {
-        runningExport = null;
-        const message = error.name === "AbortError" ? label + ": cancelled" : label + " could not be made: " + error.message;
-        showExport(message, close);
-      })
-      .finally(() => clearInterval(ticker));
-  }
-
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest("a[id]");
-    if (!link || !SLOW_EXPORTS.includes(link.id) || !link.href || link.getAttribute("href") === "#") { return; }
-    event.preventDefault();
-    startExport(link);
-  }, true);
 
   /* -- kiosk: reload once the server answers again after going away ------------------- */
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from dashboard import model
+from dashboard.auth import AUTH_ENV
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, per_tonne, percent, price_range, reported_measure
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import best_portfolio, pareto_front, question
@@ -33,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="switch this exchange on (repeatable; commas allowed)")
     evaluate.add_argument("--off", action="append", default=[], metavar="ID",
                           help="switch this exchange off (repeatable; commas allowed)")
+    evaluate.add_argument("--without", action="append", default=[], metavar="FIRM",
+                          help="evaluate the scenario as if this firm left the park (repeatable; commas allowed)")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument("--marginal", action="store_true",
                           help="add each exchange's marginal effect (that exchange alone toggled)")
@@ -60,6 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
                           help="stop searching a large park after this long (default 60)")
     optimise.add_argument("--json", action="store_true", help="machine-readable output")
 
+    resilience = sub.add_parser("resilience", help="what each firm's leaving would cost the others")
+    resilience.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    resilience.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
+    resilience.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    resilience.add_argument("--json", action="store_true", help="machine-readable output")
+
+    uncertainty = sub.add_parser("uncertainty", help="how sure the KPIs are: Monte Carlo bands and the tornado")
+    uncertainty.add_argument("path", help="park folder, .xlsx, .json or .zip")
+    uncertainty.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
+    uncertainty.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    uncertainty.add_argument("--without", action="append", default=[], metavar="FIRM",
+                             help="as if this firm left the park (repeatable)")
+    uncertainty.add_argument("--samples", type=int, default=1000, metavar="N", help="draws (default 1000)")
+    uncertainty.add_argument("--seed", type=int, default=0, metavar="S",
+                             help="random seed: the same seed gives the same numbers (default 0)")
+    uncertainty.add_argument("--json", action="store_true", help="machine-readable output")
+
     generate = sub.add_parser("generate", help="write a synthetic park of any size")
     generate.add_argument("--firms", type=int, required=True)
     generate.add_argument("--exchanges", type=int, required=True)
@@ -73,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path", help="park folder, .xlsx, .json or .zip")
     report.add_argument("--on", action="append", default=[], metavar="ID", help="switch this exchange on")
     report.add_argument("--off", action="append", default=[], metavar="ID", help="switch this exchange off")
+    report.add_argument("--without", action="append", default=[], metavar="FIRM",
+                        help="the scenario as if this firm left the park (repeatable; commas allowed)")
     report.add_argument("--out", required=True,
                         help="report.html, report.pdf, results.xlsx, exchanges.csv, or a .zip of report, figures and tables")
 
@@ -82,6 +105,36 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared server)")
     serve.add_argument("--db", default=None, help="SQLAlchemy URL of the database (default: ECO_PARK_DB or a SQLite file)")
+    serve.add_argument("--auth", default=None, metavar="FILE",
+                       help="users file: logins and roles on (default: ECO_PARK_AUTH; off when neither is set)")
+    serve.add_argument("--user-header", default=None, metavar="HEADER",
+                       help="trust this request header (set by a login proxy) as the user's name; needs --auth")
+    serve.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="serve with N gunicorn worker processes, 8 threads each (default: one process, "
+                            "Flask's server)")
+
+    worker = sub.add_parser("worker", help="run a Celery worker for exports and other long jobs (needs Redis)")
+    worker.add_argument("path", nargs="?", default=None, help="the server's default park (default: ECO_PARK_PARK "
+                                                               "or the shipped Kalundborg park)")
+    worker.add_argument("--redis", default=None, metavar="URL", help="Redis URL (default: ECO_PARK_REDIS_URL)")
+    worker.add_argument("--db", default=None, help="the server's database URL (default: ECO_PARK_DB)")
+    worker.add_argument("--concurrency", type=int, default=2, metavar="N", help="jobs at once (default 2)")
+
+    users = sub.add_parser("users", help="manage the users file: logins, roles and kiosk links")
+    users.add_argument("--auth", default=None, metavar="FILE", help="users file (default: ECO_PARK_AUTH)")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_sub.add_parser("add", help="add a user, or give one a new role and password")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    remove = users_sub.add_parser("remove", help="remove a user (signs them out everywhere)")
+    remove.add_argument("name")
+    users_sub.add_parser("list", help="list users and kiosk links")
+    kiosk = users_sub.add_parser("kiosk-link", help="make a signed read-only kiosk link (no login needed)")
+    kiosk.add_argument("query", nargs="?", default="", help="the scenario, e.g. 'on=a,b&off=c' or 's=3'")
+    kiosk.add_argument("--by", default="admin", help="who made it (recorded)")
+    revoke = users_sub.add_parser("kiosk-revoke", help="withdraw a kiosk link at once")
+    revoke.add_argument("id")
     return parser
 
 
@@ -121,12 +174,18 @@ def command_validate(args: argparse.Namespace) -> int:
 _NESTED = ("marginal_", "value_", "deal_")  # flat record columns the JSON nests instead
 
 
-def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: bool) -> dict:
-    """The JSON document of ``eco-park evaluate --json``."""
-    views = model.views(park, active)
-    marginal = model.marginal_effects(park, active, base=views.scenario) if with_marginal else {}
+def evaluation_report(park: model.Park, scenario: model.Scenario | frozenset[str], with_marginal: bool) -> dict:
+    """The JSON document of ``eco-park evaluate --json``. ``scenario``: a Scenario, or
+    the ids of the exchanges on. Firms that leave are absent from ``firms`` and their
+    exchanges from ``exchanges``."""
+    if not isinstance(scenario, model.Scenario):
+        scenario = model.Scenario.of(park, scenario)
+    active = scenario.active(park)
+    views = model.views(park, scenario)
+    shown = views.scenario.park  # without the firms that leave
+    marginal = model.marginal_effects(shown, views.scenario.active, base=views.scenario) if with_marginal else {}
     exchanges = []
-    for row in model.exchange_rows(park, views.scenario, marginal if with_marginal else None):
+    for row in model.exchange_rows(shown, views.scenario, marginal if with_marginal else None):
         item = {key: value for key, value in row.record().items() if not key.startswith(_NESTED)}
         if with_marginal:
             item["marginal"] = row.marginal.as_dict()
@@ -137,7 +196,8 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "park": park.name,
         "currency": park.currency,
         "year": park.year,
-        "scenario": dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
+        "scenario": {**dict(zip(("on", "off"), map(list, model.scenario_toggles(park, active)))),
+                     "without": list(scenario.without)},
         "kpis": {"no_symbiosis": views.no_symbiosis.kpis, "baseline": views.baseline.kpis,
                  "scenario": views.scenario.kpis},
         "reported": [{"kpi": r.reported.kpi, "value": r.reported.value, "year": r.reported.year,
@@ -149,7 +209,7 @@ def evaluation_report(park: model.Park, active: frozenset[str], with_marginal: b
         "exchanges": exchanges,
         "firms": [{"id": firm.id, "name": firm.name,
                    "baseline": views.baseline.firm_kpis[firm.id].as_dict(),
-                   "scenario": views.scenario.firm_kpis[firm.id].as_dict()} for firm in park.firms],
+                   "scenario": views.scenario.firm_kpis[firm.id].as_dict()} for firm in shown.firms],
     }
 
 
@@ -164,9 +224,10 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
     kpis = report["kpis"]
     header = f"{park.name}" + (f" ({park.year})" if park.year else "") + f": per year, money in {park.currency}"
     print(header)
-    on, off = report["scenario"]["on"], report["scenario"]["off"]
-    print("Scenario: " + ("baseline" if not on and not off else
-                          ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off])))
+    on, off, without = report["scenario"]["on"], report["scenario"]["off"], report["scenario"]["without"]
+    print("Scenario: " + ("baseline" if not on and not off and not without else
+                          ", ".join([f"+{i}" for i in on] + [f"-{i}" for i in off]
+                                    + [f"without {i}" for i in without])))
     print()
     whole_park = [r for r in report["reported"] if r["kpi"] in model.KPI_NAMES and not r["firm"]
                   and not r["resources"] and len(r["exchanges"]) == len(park.baseline_active)]
@@ -219,10 +280,17 @@ def print_evaluation(park: model.Park, report: dict, with_marginal: bool) -> Non
         print_table(rows, right={1, 2, 3, 4})
 
 
+def scenario_of(park: model.Park, args: argparse.Namespace) -> model.Scenario:
+    """The scenario the command line asks for, checked strictly on the park."""
+    scenario = model.Scenario(on=tuple(split_ids(args.on)), off=tuple(split_ids(args.off)),
+                              without=tuple(split_ids(getattr(args, "without", []))))
+    scenario.active(park)  # unknown ids: ParkError naming each
+    return scenario
+
+
 def command_evaluate(args: argparse.Namespace) -> int:
     park = load_park(args.path)
-    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
-    report = evaluation_report(park, active, args.marginal)
+    report = evaluation_report(park, scenario_of(park, args), args.marginal)
     if args.json:
         json.dump(report, sys.stdout, indent=2, allow_nan=False)
         print()
@@ -336,6 +404,85 @@ def print_front(park: model.Park, front) -> None:
                      ", ".join(point.on) or "none"])
     print_table(rows, right={0, 1, 2})
 
+def resilience_report(park: model.Park, scenario: model.Scenario) -> dict:
+    """The JSON document of ``eco-park resilience --json``: every firm's leaving from the
+    scenario, most costly to the others first (docs/accounting.md, "A firm leaves")."""
+    result = model.resilience(park, scenario.active(park), scenario.without)
+    firms = []
+    for item in result.leaving:
+        measures = result.measures[item.firm]
+        firms.append({
+            "id": item.firm, "name": park.firm[item.firm].name,
+            "exchanges_lost": list(item.exchanges_lost),
+            "impact_on_others": item.impact_on_others.as_dict(),
+            "cost_to_others": item.cost_to_others(),
+            "kpis_without": item.kpis.as_dict(),
+            "hit_hardest": [{"id": firm, "change": change.as_dict()} for firm, change in item.hit_hardest()],
+            "partners": measures.partners, "betweenness": measures.betweenness,
+            "flow_share": dict(measures.flow_share),
+            "single_point_of_failure": measures.single_point or None,
+        })
+    return {"park": park.name, "currency": park.currency, "carbon_price": park.carbon_price,
+            "scenario": {"on": list(scenario.on), "off": list(scenario.off), "without": list(scenario.without)},
+            "firms": firms, "single_points_of_failure": list(result.single_points_of_failure)}
+
+
+def command_resilience(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    report = resilience_report(park, scenario_of(park, args))
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, allow_nan=False)
+        print()
+        return EXIT_OK
+    print(f"{park.name}: if a firm left, per year, money in {park.currency} "
+          f"(valued at {full(park.carbon_price)} {park.currency} per t CO2e)")
+    print()
+    rows = [["firm", "exchanges lost", *(f"others' {KPI_LABELS[k].split()[0].lower()}" for k in model.KPI_NAMES),
+             "cost to others", "partners", "betweenness", "single point of failure"]]
+    for item in report["firms"]:
+        impact = item["impact_on_others"]
+        rows.append([item["id"], str(len(item["exchanges_lost"])), *(full(impact[k]) for k in model.KPI_NAMES),
+                     full(item["cost_to_others"]), str(item["partners"]), f"{item['betweenness']:.2f}",
+                     item["single_point_of_failure"] or "-"])
+    print_table(rows, right={1, 2, 3, 4, 5, 6, 7, 8})
+    return EXIT_OK
+
+
+def command_uncertainty(args: argparse.Namespace) -> int:
+    park = load_park(args.path)
+    scenario = scenario_of(park, args)
+    if not 1 <= args.samples <= model.uncertainty.MAX_SAMPLES:
+        print(f"eco-park uncertainty: --samples must be between 1 and {model.uncertainty.MAX_SAMPLES:,}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    run = model.monte_carlo(park, scenario, samples=args.samples, seed=args.seed)
+    if args.json:
+        json.dump(run.as_dict(), sys.stdout, indent=2, allow_nan=False)
+        print()
+        return EXIT_OK
+    print(f"{park.name}: {args.samples:,} samples, seed {args.seed}; per year, money in {park.currency}")
+    if not run.has_ranges:
+        print("No ranges given: the park has no uncertainty table and no row with a quality, so every "
+              "percentile is the value itself.")
+    print()
+    rows = [["KPI", "unit", "value", "P5", "P50", "P95", "mean", "change", "change P5", "change P95"]]
+    for name, label in KPI_LABELS.items():
+        band, change = run.scenario[name], run.vs_baseline[name]
+        rows.append([label, kpi_unit(name, park.currency), full(getattr(run.value, name)), full(band.p5),
+                     full(band.p50), full(band.p95), full(band.mean), full(getattr(run.value_vs_baseline, name)),
+                     full(change.p5), full(change.p95)])
+    print_table(rows, right=set(range(2, 10)))
+    for name, label in KPI_LABELS.items():
+        bars = run.tornado_for(name)[:5]
+        if bars:
+            print()
+            print(f"What moves {label.lower()} most ({kpi_unit(name, park.currency)}):")
+            print_table([["input", "range", "at low", "at high"]]
+                        + [[bar.label, f"{full(bar.input.low)} to {full(bar.input.high)}",
+                            full(getattr(bar.at_low, name)), full(getattr(bar.at_high, name))] for bar in bars],
+                        right={2, 3})
+    return EXIT_OK
+
 
 def command_generate(args: argparse.Namespace) -> int:
     from dashboard.model.generate import generate_park
@@ -390,13 +537,15 @@ def command_report(args: argparse.Namespace) -> int:
     from dashboard import reports
 
     park = load_park(args.path)
-    active = model.scenario_active(park, split_ids(args.on), split_ids(args.off))
+    scenario = model.Scenario(on=tuple(split_ids(args.on)), off=tuple(split_ids(args.off)),
+                              without=tuple(split_ids(args.without)))
+    active = scenario.active(park)  # unknown ids: a ParkError, exit 2
     out = Path(args.out)
     if problem := _cannot_write(out):
         print(f"eco-park report: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        reports.write_report(park, active, out)
+        reports.write_report(park, scenario if scenario.without else active, out)
     except reports.OutputSuffixError as error:
         print(f"eco-park report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -421,12 +570,91 @@ def command_serve(args: argparse.Namespace) -> int:
     except model.ParkError:
         print(f"eco-park serve: the park at {path} cannot be loaded:", file=sys.stderr)
         raise
-    return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db)
+    if args.user_header and not (args.auth or os.environ.get(AUTH_ENV)):
+        print("eco-park serve: --user-header needs --auth FILE (its secret signs sessions)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers < 0 or args.workers > 64:
+        print("eco-park serve: --workers must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers:
+        from dashboard.app.server import run_workers
+
+        return run_workers(path if args.path else None, args.host, args.port, args.workers, database_url=args.db,
+                           auth=args.auth, user_header=args.user_header)
+    return run(park, host=args.host, port=args.port, debug=args.debug, database_url=args.db, auth=args.auth,
+               user_header=args.user_header)
+
+
+def command_worker(args: argparse.Namespace) -> int:
+    from dashboard.app.jobs import REDIS_ENV
+
+    if args.redis:
+        os.environ[REDIS_ENV] = args.redis
+    if not os.environ.get(REDIS_ENV):
+        print(f"eco-park worker: give the Redis URL with --redis URL or {REDIS_ENV}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.path:
+        load_park(args.path)  # a bad park is reported here, as by the other commands
+        os.environ["ECO_PARK_PARK"] = args.path
+    if args.db:
+        os.environ["ECO_PARK_DB"] = args.db
+    if not 1 <= args.concurrency <= 64:
+        print("eco-park worker: --concurrency must be 1 to 64", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from dashboard.worker import celery_app
+
+    celery_app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}", "--pool=prefork",
+                            "--without-gossip", "--without-mingle", "-n", f"eco-park-{os.getpid()}@%h"])
+    return EXIT_OK
+
+
+def command_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from dashboard.auth import Auth, AuthError
+
+    path = args.auth or os.environ.get(AUTH_ENV)
+    if not path:
+        print("eco-park users: give the users file with --auth FILE or ECO_PARK_AUTH", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        auth = Auth.create(path) if args.users_command == "add" else Auth(path)
+        if args.users_command == "add":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass(f"Password for {args.name}: ")
+                if getpass.getpass("Again: ") != password:
+                    print("eco-park users: the passwords differ; nothing changed", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+            user = auth.set_user(args.name, args.role, password)
+            print(f"{user.name}: {user.role.label} (in {auth.path})")
+        elif args.users_command == "remove":
+            auth.remove_user(args.name)
+            print(f"removed {args.name}")
+        elif args.users_command == "list":
+            for user in auth.users():
+                print(f"{user.name}\t{user.role.label}")
+            for link_id, entry in sorted(auth.kiosk_links().items()):
+                print(f"kiosk {link_id}\t?{entry['search']}\tby {entry['by']} at {entry['at']}")
+        elif args.users_command == "kiosk-link":
+            link_id, path_and_query = auth.add_kiosk_link(args.query, args.by)
+            print(f"kiosk link {link_id} (withdraw it with: eco-park users kiosk-revoke {link_id}):")
+            print(path_and_query)
+        elif args.users_command == "kiosk-revoke":
+            auth.revoke_kiosk_link(args.id)
+            print(f"kiosk link {args.id} withdrawn")
+    except AuthError as error:
+        print(f"eco-park users: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 COMMANDS = {"validate": command_validate, "evaluate": command_evaluate, "macc": command_macc,
-            "optimise": command_optimise, "optimize": command_optimise, "generate": command_generate,
-            "template": command_template, "report": command_report, "serve": command_serve}
+            "optimise": command_optimise, "optimize": command_optimise, "resilience": command_resilience,
+            "uncertainty": command_uncertainty, "generate": command_generate,
+            "template": command_template, "report": command_report, "serve": command_serve,
+            "users": command_users, "worker": command_worker}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,12 @@
-"""The WSGI entry point for production servers, e.g.
+"""The WSGI entry point for production servers, e.g. (what ``eco-park serve --workers 4`` runs)
 
-    gunicorn -w 4 -b 0.0.0.0:8050 'dashboard.wsgi:server'
+    gunicorn -k gthread -w 4 --threads 8 --timeout 120 -b 127.0.0.1:8050 'dashboard.wsgi:server'
 
 Settings come from the environment: ``ECO_PARK_PARK`` (the default park's path; the
-shipped Kalundborg park when unset) and ``ECO_PARK_DB`` (SQLAlchemy URL; a SQLite file
-in the data directory when unset). Every worker builds its own app; they share nothing
-but the database, and the scenario lives in each request's URL.
+shipped Kalundborg park when unset), ``ECO_PARK_DB`` (SQLAlchemy URL; a SQLite file
+in the data directory when unset), ``ECO_PARK_AUTH`` (users file: logins on) and
+``ECO_PARK_USER_HEADER`` (a login proxy's user header to trust). Every worker builds its
+own app; they share nothing but the database, and the scenario lives in each request's URL.
 """
 
 from __future__ import annotations

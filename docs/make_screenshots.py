@@ -1,9 +1,12 @@
 """Screenshots for the README: the dashboard at 1920x1080 and on a phone, the firm panel,
-the compare view, a report page, the kiosk, the Decide page, and the exchange list
-(Kalundborg, and a page of a generated 1,000-firm park sorted by a change column).
+the exchange list after a switch, the compare view (desk and phone), a report page, the
+kiosk and the Decide page; the network of a generated 1,000-firm park, by sector and
+with a sector opened; and the exchange list (Kalundborg, and a page of the 1,000-firm
+park sorted by what each exchange saves).
 
     python docs/make_screenshots.py              # all of them
     python docs/make_screenshots.py --decide     # only the Decide page's
+    python docs/make_screenshots.py --big        # only the 1,000-firm park's network
     python docs/make_screenshots.py --list-only  # only the exchange list's
 
 Starts its own server on the shipped Kalundborg park with a throw-away database, drives
@@ -54,7 +57,7 @@ def list_shots(browser) -> None:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(server.url)
             page.wait_for_selector("#exchange-table tbody tr", timeout=300_000)
-            page.get_by_role("button", name="\u0394 CO2e").click()
+            page.get_by_role("button", name="Saves: CO2e").click()
             page.wait_for_selector("#exchange-table th[aria-sort=descending]", timeout=60_000)
             page.click("#page-next")
             page.wait_for_function("document.querySelector('#table-pager').textContent.startsWith('page 2')",
@@ -67,8 +70,37 @@ def list_shots(browser) -> None:
             server.stop()
 
 
+def big_park() -> None:
+    """The network of a generated 1,000-firm / 5,000-exchange park at 1920x1080: opened
+    by sector, then with the chemicals sector opened (one of its candidates on)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "big"
+        subprocess.run([sys.executable, "-m", "dashboard", "generate", "--firms", "1000", "--exchanges", "5000",
+                        "--seed", "1", str(folder)], check=True, capture_output=True, cwd=ROOT)
+        server = Server(folder, Path(tmp) / "big.sqlite3").start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                desk = browser.new_page(viewport={"width": 1920, "height": 1080})
+                for name, address, crumb in (("big-park-sectors.png", "/", "All sectors"),
+                                             ("big-park-opened.png", "/?on=x00016#network=sector/g:chemicals",
+                                              "Chemicals")):
+                    desk.goto(server.url + address)
+                    desk.wait_for_function(f"document.querySelector('#network-crumbs')?.textContent.includes('{crumb}')",
+                                           timeout=180_000)
+                    wait_for_dashboard(desk)
+                    desk.wait_for_timeout(3000)
+                    desk.screenshot(path=str(OUT / name))
+                browser.close()
+        finally:
+            server.stop()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    if "--big" in sys.argv:
+        big_park()
+        return
     if "--list-only" in sys.argv:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -108,10 +140,26 @@ def main() -> None:
                 phone.wait_for_timeout(1500)
                 phone.screenshot(path=str(OUT / "dashboard-phone.png"))
 
-                desk.goto(f"{server.url}/compare?s={first.id},{second.id}")
-                desk.wait_for_selector(".waterfall-graph .main-svg")
+                # the exchange list just after a switch: the note naming it, Undo, the saving columns
+                desk.goto(server.url + "/" + SCENARIO)
+                wait_for_dashboard(desk)
+                desk.get_by_label("Switch heatpump_effluent_dh:", exact=False).check()
+                desk.wait_for_selector("#undo-switch:visible")
+                desk.wait_for_timeout(1500)
+                top = desk.evaluate("document.querySelector('.scenario-bar').getBoundingClientRect().top + scrollY")
+                end = desk.evaluate("document.querySelector('#exchange-table').getBoundingClientRect().bottom + scrollY")
+                desk.screenshot(path=str(OUT / "exchange-list.png"), full_page=True,
+                                clip={"x": 0, "y": top - 8, "width": 1920, "height": min(1600, end - top + 24)})
+
+                compare = f"{server.url}/compare?s={first.id},{second.id}"
+                desk.goto(compare)
+                desk.wait_for_function("document.querySelectorAll('.waterfall-graph .main-svg').length >= 8")
                 desk.wait_for_timeout(1000)
                 desk.screenshot(path=str(OUT / "compare.png"), full_page=True)
+                phone.goto(compare)
+                phone.wait_for_function("document.querySelectorAll('.waterfall-graph .main-svg').length >= 8")
+                phone.wait_for_timeout(1000)
+                phone.screenshot(path=str(OUT / "compare-phone.png"), full_page=True)
 
                 report = Path(tmp) / "report.html"
                 with urllib.request.urlopen(server.url + "/download/report.html" + SCENARIO) as response:
@@ -133,6 +181,7 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
+    big_park()
     print("wrote", ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
 
 

@@ -88,10 +88,10 @@ def workbook_bytes(park: model.Park, mutate=None) -> bytes:
         sheet.append([key, data["park"][key]])
     for table in ("resources", "firms", "streams", "exchanges"):
         sheet = book.create_sheet(table)
-        columns = list(data[table][0])
+        columns = list(dict.fromkeys(c for row in data[table] for c in row))  # a quality on some rows only
         sheet.append(columns)
         for row in data[table]:
-            sheet.append([row[c] for c in columns])
+            sheet.append([row.get(c) for c in columns])
     if mutate:
         mutate(book)
     buffer = io.BytesIO()
@@ -182,3 +182,43 @@ c1) compete for the 100 t of ash of COMPETING_STREAMS."""
 def decide_park(tmp_path, capex: float = 7700, price: float = 0, toml: str = PARK_TOML) -> model.Park:
     return load(tmp_path, toml=toml, streams=COMPETING_STREAMS,
                 exchanges=DECIDE_EXCHANGES.format(capex=capex, price=price))
+
+
+SCRIPT_NAME = "</title><script>alert(1)</script>"
+"""A park name that closes the page's title and opens a script, if written unescaped."""
+
+DATA_URL = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
+"""A source address that would run a script in the reader's browser if linked."""
+
+
+def hostile_park() -> model.Park:
+    """Kalundborg with the name SCRIPT_NAME and its first source linking to DATA_URL."""
+    import dataclasses
+
+    from dashboard.paths import shipped_park
+
+    park = model.load_park(shipped_park())
+    first = dataclasses.replace(park.sources[0], url=DATA_URL)
+    return dataclasses.replace(park, name=SCRIPT_NAME, sources=(first, *park.sources[1:]))
+
+
+def run_cli(capsys, *argv):
+    """``eco-park ARGV...`` in this process: (exit code, standard output, standard error)."""
+    from dashboard.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def list_cells(park: model.Park, evaluation: model.Evaluation, marginal) -> dict[str, list[dict]]:
+    """{exchange id: its row's cells} as the exchange list draws them (Dash's JSON of each
+    ``td``'s props): checkbox, name, firms, resource, carried, what limits it, the four
+    KPI savings, then payback, NPV and cost per t CO2e."""
+    from dashboard.app.components import exchange_row
+
+    drawn = {}
+    for row in model.exchange_rows(park, evaluation, marginal):
+        cells = exchange_row(row, park.currency)["props"]["children"]
+        drawn[row.exchange.id] = [cell["props"] for cell in cells]
+    return drawn

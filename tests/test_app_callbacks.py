@@ -56,7 +56,7 @@ def test_kpi_cards_show_the_model_scenario(state, kalundborg):
         shown = [c for c in find_all(card, lambda c: getattr(c, "className", "") == "kpi-value")][0]
         assert float(getattr(shown, "data-value")) == expected.scenario.kpis[kpi]
         unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
-        assert shown.children == si(expected.scenario.kpis[kpi], unit, trim=False)
+        assert shown.children == si(expected.scenario.kpis[kpi], unit)
     names = {e.id: e.name for e in kalundborg.exchanges}
     assert summary == (f"Scenario: the baseline with switched on: {names['tisso2_novozymes']}, "
                        f"{names['biogas_novozymes_bioenergi']}; switched off: {names['dh_asnaes_town']}")
@@ -89,8 +89,8 @@ def test_header_lists_one_sankey_per_category_and_unit(state):
 
 def test_sankey_for_the_chosen_view(state):
     figure = Handlers(state).render_sankey("", "energy:MWh")
-    assert "Energy (MWh)" in figure.layout.title.text
-    assert figure.data[0].type == "sankey"
+    assert "Energy (MWh)" in figure["layout"]["title"]["text"]
+    assert figure["data"][0]["type"] == "sankey"
 
 
 def as_components(item):
@@ -131,22 +131,24 @@ def test_exchange_list_has_every_exchange_with_flows_and_marginal_effects(state,
     assert box.label == f"Switch tisso2_novozymes: {kalundborg.exchange['tisso2_novozymes'].name}"
     assert "candidate-row" in row.className
     cells = find_all(row, lambda c: type(c).__name__ == "Td")
-    assert cells[1].children == f"{kalundborg.exchange['tisso2_novozymes'].name}\ncandidate \u00b7 tisso2_novozymes"
+    tisso = kalundborg.exchange["tisso2_novozymes"]
+    quality = f" \u00b7 data: {tisso.quality.value}" if tisso.quality else ""
+    assert cells[1].children == f"{tisso.name}\ncandidate \u00b7 tisso2_novozymes{quality}"
     assert text_of(cells[4]) == f"{evaluation.carried('tisso2_novozymes'):,.0f} m3"
-    # switching Tissø II off again would add back the groundwater it replaces: worse, so "bad"
-    for kpi, cell in zip(model.KPI_NAMES, cells[6:]):
-        value = marginal["tisso2_novozymes"][kpi]
-        unit = {"freshwater_m3": "m3", "co2_t": "t CO2e", "landfill_t": "t", "cost": "DKK"}[kpi]
-        assert cell.title == f"{value:+,.2f} {unit} a year if switched"
-    assert "bad" in cells[6].className and text_of(cells[6]).startswith("+")
-    assert text_of(find_all(rows["dh_asnaes_town"], lambda c: type(c).__name__ == "Td")[5]) == "demand"
+    # on: what it saves is what switching it off would add back (the marginal effect)
+    saved = marginal["tisso2_novozymes"].freshwater_m3
+    assert saved > 0 and cells[6].title == f"saves {full(saved)} m3 a year; switching it off would lose that"
+    # Tissø II saves the groundwater it replaces: a saving, so "good" and positive
+    assert "good" in cells[6].className and text_of(cells[6]) == "+" + full(saved)
+    assert text_of(find_all(rows["dh_asnaes_town"], lambda c: type(c).__name__ == "Td")[5]) == \
+        "carries all it can: all of Kalundborg district heating's demand"
     # firm buttons open the firm's panel: the firm id travels in the button's id
     firms = [b.id["firm"] for b in find_all(row, lambda c: type(c).__name__ == "Button"
                                             and isinstance(c.id, dict) and c.id["type"] == "firm-button")]
     assert firms == [kalundborg.exchange["tisso2_novozymes"].from_firm, kalundborg.exchange["tisso2_novozymes"].to_firm]
     # the headings carry their units; the sorted one its arrow and aria-sort
     assert labels[3] == "Carried a year \u25be" and orders[3] == "descending" and set(orders[:3]) == {"none"}
-    assert labels[5:9] == ["\u0394 freshwater (m3)", "\u0394 CO2e (t)", "\u0394 landfill (t)", "\u0394 cost (DKK)"]
+    assert labels[5:9] == ["Saves: freshwater (m3)", "Saves: CO2e (t)", "Saves: landfill (t)", "Saves: cost (DKK)"]
     assert labels[9:] == ["Payback", "NPV (DKK)", "Per t CO2e (DKK/t)"]
     # what the link is worth, from the model's Worth of its on-minus-off effect
     from dashboard.model.worth import worth_of
@@ -205,7 +207,7 @@ def upload_contents(data: bytes) -> str:
 def test_upload_valid_park_switches_to_it(state):
     park = model.load_park(shipped_park("ulsan"))
     message, search = StorageHandlers(state).upload(upload_contents(park_json(park).encode()), "ulsan.json", "Ana")
-    assert search == f"?park={park.content_hash}"
+    assert search == f"?park=ulsan-mipo-and-onsan-steam-network-{park.content_hash[:16]}"  # readable, and unique
     assert "Loaded Ulsan" in text_of(message)
     assert resolve_lenient(state, search)[0].name == park.name
 
@@ -330,7 +332,7 @@ def test_browser_exports_take_turns_and_a_waiting_request_is_told_to_retry(state
     client = server.test_client()
     seen = []
 
-    def render_while_another_asks(kind, park, active):
+    def render_while_another_asks(kind, park, active, seconds):
         if not seen:  # the first export is running; a second PDF asked meanwhile must not start a browser
             seen.append(client.get("/download/report.pdf"))
             seen.append(client.get("/download/results.xlsx"))  # no browser needed: not held back
@@ -359,3 +361,26 @@ def test_stored_parks_can_be_listed_renamed_and_deleted_but_not_the_default(stat
     assert state.store.list_scenarios(ulsan.content_hash) == []
     # a link to the deleted park now says so and shows the default park
     assert "no park" in text_of(Handlers(state).render_kpis(f"?park={ulsan.content_hash}")[2])
+
+
+def test_one_response_brings_the_scenario_and_a_firm_only_its_panel(state, kalundborg):
+    from dashboard.app.callbacks import SCENARIO_OUTPUTS
+
+    handlers = Handlers(state)
+    search = "?on=tisso2_novozymes"
+    first = handlers.render_scenario(search, "novozymes", None, set())
+    assert len(first) == len(SCENARIO_OUTPUTS)
+    names = [f"{o.component_id}.{o.component_property}" for o in SCENARIO_OUTPUTS]
+    got = dict(zip(names, first))
+    assert got["park-title.children"] == "Kalundborg Symbiosis"
+    assert "network-graph.figure" not in got and got["exchange-rows.children"] is not no_update  # the network: network_ui
+    assert got["firm-panel-title.children"] == kalundborg.firm["novozymes"].name
+    # a toggle on the same park: the header (and what follows from it) is not sent again
+    shown = got["park-exchanges.data"]
+    again = dict(zip(names, handlers.render_scenario("?on=heatpump_effluent_dh", None, shown, {"url.search"})))
+    assert again["park-title.children"] is no_update and again["park-exchanges.data"] is no_update
+    assert again["kpi-strip.children"] is not no_update and again["exchange-rows.children"] is not no_update
+    # a firm alone: only its panel
+    firm = dict(zip(names, handlers.render_scenario(search, "novozymes", shown, {"selected-firm.data"})))
+    assert [n for n, v in firm.items() if v is not no_update] == ["firm-panel-body.children",
+                                                                  "firm-panel-title.children"]

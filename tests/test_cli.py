@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import model
-from dashboard.cli import main
+from tests.helpers import run_cli as run
 from tests.helpers import write_park
 
 STREAMS = """\
@@ -29,12 +29,6 @@ b_cement,Ash to cement,power,fly_ash,cement,gypsum,candidate
 @pytest.fixture
 def park_dir(tmp_path):
     return write_park(tmp_path / "mini", streams=STREAMS, exchanges=EXCHANGES)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_summarises_a_good_park(capsys, park_dir):
@@ -80,10 +74,10 @@ def test_evaluate_json_has_the_documented_shape(capsys, park_dir):
 def test_evaluate_off_and_comma_lists(capsys, park_dir):
     code, out, _ = run(capsys, "evaluate", str(park_dir), "--off", "a_plaster", "--on", "b_cement", "--json")
     report = json.loads(out)
-    assert report["scenario"] == {"on": ["b_cement"], "off": ["a_plaster"]}
+    assert report["scenario"] == {"on": ["b_cement"], "off": ["a_plaster"], "without": []}
     assert {e["id"]: e["carried"] for e in report["exchanges"]} == {"a_plaster": 0, "b_cement": 50}
     code, out, _ = run(capsys, "evaluate", str(park_dir), "--on", "b_cement,a_plaster", "--json")
-    assert json.loads(out)["scenario"] == {"on": ["b_cement"], "off": []}
+    assert json.loads(out)["scenario"] == {"on": ["b_cement"], "off": [], "without": []}
 
 
 def test_evaluate_unknown_exchange_exits_2_and_names_it(capsys, park_dir):

@@ -8,21 +8,15 @@ import json
 
 import pytest
 
-from dashboard.cli import main
 from tests.helpers import COMPETING_STREAMS as STREAMS
 from tests.helpers import DECIDE_EXCHANGES as COMPETING
+from tests.helpers import run_cli as run
 from tests.helpers import write_park
 
 
 @pytest.fixture
 def park_dir(tmp_path):
     return write_park(tmp_path / "mini", streams=STREAMS, exchanges=COMPETING.format(capex=7700, price=0))
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_evaluate_marginal_json_adds_value_and_deal(capsys, park_dir):

@@ -8,15 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboard.app import callbacks, create_app, ids
+from dashboard.app import callbacks, create_app, doubt, ids, network_ui
 from dashboard.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = [ROOT / "assets" / "eco_park.js", ROOT / "assets" / "eco_scenario.js"]
 # Strings the script may write that equal an id: the ids script's own id (read before the
-# ids are known), a CSS class named like the kiosk's views, and the export code's element
-# and link ids (that code is being replaced by background callbacks).
-ALLOWED = {ids.ShellIds.CLIENT_IDS, "kiosk-view", "export-progress", "export-pdf", "export-png", "export-svg"}
+# ids are known) and a CSS class named like the kiosk's views.
+ALLOWED = {ids.ShellIds.CLIENT_IDS, "kiosk-view"}
 
 
 def every_id() -> set[str]:
@@ -43,7 +42,8 @@ def test_every_id_the_browser_code_names_is_a_member_of_its_page():
 
 
 def test_the_browser_code_writes_no_id_of_its_own():
-    inline = re.findall(r'"""(.*?)"""', Path(callbacks.__file__).read_text(encoding="utf-8"), re.S)
+    inline = [text for module in (callbacks, network_ui, doubt)
+              for text in re.findall(r'"""(.*?)"""', Path(module.__file__).read_text(encoding="utf-8"), re.S)]
     for text in [s.read_text(encoding="utf-8") for s in SCRIPTS] + inline:
         literals = set(re.findall(r'"([\w-]+)"', text)) | set(re.findall(r"'([\w-]+)'", text))
         assert (literals & every_id()) - ALLOWED == set()

@@ -353,8 +353,9 @@ def test_relative_change_keeps_its_sign_when_the_reference_is_negative():
 def test_percentages_never_show_a_signed_zero_beside_a_real_change():
     from dashboard.formatting import percent
 
+    # a small real change shows as the number it is (never +0.0 % or a bare +<0.1 %)
     assert [percent(x) for x in (0.123, -0.0004, 0.00003, 0.0, None)] == [
-        "+12.3 %", "\u2212<0.1 %", "+<0.1 %", "+0.0 %", "n/a"]
+        "+12.3 %", "\u22120.040 %", "+0.0030 %", "0.0 %", "n/a"]
 
 
 # -- each term of the net benefit decides the service order on its own ----------------

@@ -43,12 +43,17 @@ def template_book(template):
 
 def test_template_as_shipped_loads_without_errors_or_warnings(template):
     park = model.load_park_bytes("template.xlsx", template)
-    assert park.warnings == ()
+    # the one warning a template with its example rows left in gives, once per table
+    assert {w.file for w in park.warnings} == {"template.xlsx[resources]", "template.xlsx[firms]",
+                                               "template.xlsx[exchanges]"}
+    assert all("the template's example rows are still in" in w.message for w in park.warnings)
     assert park.name == "Example park" and park.currency == "EUR" and park.year == 2024
     assert [f.name for f in park.firms] == ["Example power station", "Example plasterboard plant"]
     assert [e.id for e in park.exchanges] == ["example_gypsum_link"]
     assert park.transport[model.Mode.TRUCK].cost_per_tkm == 0.12
     assert [r.kpi for r in park.reported] == ["landfill_t"]
+    assert [(r.row, r.low, r.high) for r in park.uncertainty] == [
+        ("example_power/supply/example_fgd_gypsum", 9000, 11000)]
     # 10,000 t of FGD gypsum, 8,000 t taken by the plasterboard plant: 2,000 t left to landfill.
     assert model.evaluate(park).kpis["landfill_t"] == 2000.0
 
@@ -101,6 +106,12 @@ def test_template_drop_downs_sit_on_the_vocabulary_columns(template_book):
         "exchanges": {"status": "existing,candidate", "mode": "pipeline,truck,rail,ship,conveyor,grid",
                       "payer": "to,from", "quality": QUALITIES},
         "reported": {"kpi": "freshwater_m3,co2_t,landfill_t,cost,delivered"},
+        "uncertainty": {"table": "resources,firms,streams,exchanges",
+                        "column": "virgin_price,virgin_co2,disposal_fee,disposal_co2,baseline_co2,"
+                                  "baseline_freshwater,baseline_landfill,baseline_cost,quantity,ratio,capacity,"
+                                  "distance_km,capex,lifetime_years,opex_per_year,cost_per_unit,co2_per_unit,"
+                                  "price_per_unit",
+                        "distribution": "triangular,uniform"},
         "transport": {"mode": "pipeline,truck,rail,ship,conveyor,grid"},
         "firms": {}, "sources": {},
     }
@@ -121,10 +132,11 @@ def test_every_schema_column_is_in_the_columns_sheet(template_book):
         table_, name, default, meaning, allowed = listed[(table, column.name)]
         assert default == (column.default_text or "blank")
         assert meaning == column.meaning
-        if (table, name) != ("reported", "kpi"):
+        if (table, name) not in (("reported", "kpi"), ("uncertainty", "column")):
             assert (allowed or "") == ", ".join(column.allowed)
     assert listed[("exchanges", "capacity")][2] == "unlimited"
     assert listed[("reported", "kpi")][4] == "freshwater_m3, co2_t, landfill_t, cost, delivered"
+    assert listed[("uncertainty", "column")][4].startswith("virgin_price, virgin_co2, disposal_fee")
 
 
 def test_template_example_rows_use_schema_columns_only():
@@ -163,7 +175,11 @@ def by_id(rows, key="id"):
 
 def test_kpi_table_matches_the_model_and_hand_values(mini):
     tables = scenario_tables(mini, ["ash", "more"])
-    assert list(tables) == ["kpis", "exchanges", "firms", "sources"]
+    assert list(tables) == ["kpis", "exchanges", "firms", "sources", "bands"]
+    # no ranges in this park: every percentile of the bands is the value itself
+    bands = by_id(tables["bands"], "kpi")
+    assert bands["landfill_t"]["scenario_p5"] == bands["landfill_t"]["scenario_p95"] == 0.0
+    assert bands["landfill_t"]["change_p50"] == -40.0 and bands["landfill_t"]["ranged_inputs"] == 0
     kpis = by_id(tables["kpis"], "kpi")
     assert list(kpis) == list(model.KPI_NAMES)
     seen = model.views(mini, ["ash", "more"])
@@ -246,13 +262,16 @@ def test_csv_zip_has_one_utf8_bom_file_per_table(mini):
     with zipfile.ZipFile(io.BytesIO(to_csv_zip(tables, mini, generated_at=when))) as archive:
         names = archive.namelist()
         files = {n: archive.read(n) for n in names}
-    assert names == ["kpis.csv", "exchanges.csv", "firms.csv", "sources.csv", "about.csv"]
+    assert names == ["kpis.csv", "exchanges.csv", "firms.csv", "sources.csv", "bands.csv", "about.csv"]
     assert all(data.startswith(b"\xef\xbb\xbf") for data in files.values())
     # an empty table still has its header row
     assert read_csv_text(files["sources.csv"].decode("utf-8-sig")) == [["id", "citation", "url"]]
     about = dict(read_csv_text(files["about.csv"].decode("utf-8-sig"))[1:])
     assert about["park"] == "Mini park" and about["currency"] == "EUR"
-    assert about["switched on (candidates)"] == "more" and about["switched off (existing)"] == "ash"
+    # by name, with the id to search the exchanges sheet for
+    names = {row["id"]: row["name"] for row in tables["exchanges"]}
+    assert about["switched on (candidates)"] == f"{names['more']} (more)"
+    assert about["switched off (existing)"] == f"{names['ash']} (ash)"
     assert about["generated at (UTC)"] == "2026-01-02T03:04:05Z"
     with zipfile.ZipFile(io.BytesIO(to_csv_zip(tables))) as archive:
         assert "about.csv" not in archive.namelist()
@@ -261,7 +280,7 @@ def test_csv_zip_has_one_utf8_bom_file_per_table(mini):
 def test_xlsx_sheets_numbers_and_about(mini):
     tables = scenario_tables(mini, ["more"])
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(tables, mini)))
-    assert book.sheetnames == ["kpis", "exchanges", "firms", "sources", "about"]
+    assert book.sheetnames == ["kpis", "exchanges", "firms", "sources", "bands", "about"]
     sheet = book["kpis"]
     assert tuple(c.value for c in sheet[1]) == TABLE_COLUMNS["kpis"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
@@ -271,7 +290,7 @@ def test_xlsx_sheets_numbers_and_about(mini):
             assert got == (pytest.approx(want, rel=1e-15) if isinstance(want, float) else want)
     assert [c.value for c in book["sources"][1]] == ["id", "citation", "url"]
     about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
-    assert about["park"] == "Mini park" and about["switched on (candidates)"] == "more"
+    assert about["park"] == "Mini park" and about["switched on (candidates)"].endswith(" (more)")
     assert about["generated at (UTC)"].endswith("Z")
     with pytest.raises(ValueError, match="about"):
         to_xlsx({"about": []}, mini)
@@ -283,7 +302,8 @@ HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+
 
 
 def test_neutralise():
-    assert [neutralise(t) for t in HOSTILE] == ["'" + t for t in HOSTILE]
+    # a tab also splits a CSV line into cells: the formula after it is quoted too
+    assert [neutralise(t) for t in HOSTILE] == ["'" + t.replace("\t=", "\t'=") for t in HOSTILE]
     assert neutralise("Power station") == "Power station"
     assert neutralise("\x01=1+1") == "'=1+1"  # a control character cannot hide a formula
     assert neutralise("") == ""
@@ -304,7 +324,7 @@ def test_csv_neutralises_text_and_keeps_negative_numbers(hostile):
     park, tables = hostile
     grid = read_csv_text(to_csv(tables["firms"]).removeprefix("\ufeff"))
     names = [line[1] for line in grid[1:len(HOSTILE) + 1]]
-    assert names == ["'" + t for t in HOSTILE]
+    assert names == [neutralise(t) for t in HOSTILE] == ["'" + t.replace("\t=", "\t'=") for t in HOSTILE]
     assert grid[1][2] == "'-sector"
     lines = read_csv_text(to_csv(tables["exchanges"]).removeprefix("\ufeff"))
     columns = [i for i, c in enumerate(lines[0]) if c.startswith("marginal_")]

@@ -37,6 +37,15 @@ def test_network_hover_names_resource_quantity_unit_and_bound(kalundborg):
     assert "Process steam" in steam and "200,000 MWh a year" in steam and "limited by: demand" in steam
 
 
+def test_a_candidate_s_hover_says_what_it_could_carry_and_why_it_carries_nothing(kalundborg):
+    # the heat pump could meet the town's 80,000 MWh of district heat on its own, but
+    # Asnæs district heat (existing, served first) meets all of it already
+    figure = network_figure(model.evaluate(kalundborg, kalundborg.baseline_active | {"heatpump_effluent_dh"}))
+    texts = [text for t in figure.data if t.hovertext is not None for text in t.hovertext]
+    pump = next(t for t in texts if "heatpump_effluent_dh" in t)
+    assert "would carry 80,000 MWh; now 0 MWh" in pump and "already met by Asnæs district heat" in pump
+
+
 def test_sankey_draws_each_firm_once_per_side_so_loops_make_no_cycle(tmp_path):
     park = load(tmp_path, streams=LOOP_STREAMS, exchanges=LOOP_EXCHANGES)
     evaluation = model.evaluate(park)
@@ -64,10 +73,14 @@ def test_waterfall_steps_add_up_to_the_change(kalundborg):
     before = model.evaluate(kalundborg)
     after = model.evaluate(kalundborg, model.scenario_active(
         kalundborg, ["heatpump_effluent_dh", "biogas_novozymes_bioenergi"], ["dh_asnaes_town"]))
-    trace = kpi_waterfall(before, after, "CO2e").data[0]
-    assert trace.measure[0] == "absolute" and trace.measure[-1] == "total"
-    assert trace.y[0] + sum(trace.y[1:-1]) == pytest.approx(after.kpis["co2_t"])
-    assert trace.y[-1] == pytest.approx(after.kpis["co2_t"])
+    figure = kpi_waterfall(before, after, "CO2e")
+    trace = figure.data[0]
+    # the chart is the change from the baseline: steps from zero, the whole change last
+    assert all(m == "relative" for m in trace.measure[:-1]) and trace.measure[-1] == "total"
+    change = after.kpis["co2_t"] - before.kpis["co2_t"]
+    assert sum(trace.y[:-1]) == pytest.approx(change) and trace.y[-1] == pytest.approx(change)
+    low, high = figure.layout.yaxis.range
+    assert low <= min(0.0, change) and high >= max(0.0, change)  # the axis holds zero: nothing is cut
 
 
 def test_positions_from_latitude_and_longitude_and_from_a_layout(tmp_path):

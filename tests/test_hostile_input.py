@@ -198,4 +198,4 @@ def test_the_upload_keeps_the_park_when_reading_fails_unexpectedly(tmp_path, mon
     monkeypatch.setattr(handlers.state.store, "add_park", broken)
     message, search = handlers.upload(upload_contents(park_json(park).encode()), "park.json", "me")
     assert search is no_update
-    assert "park.json could not be read (KeyError)" in json.dumps(message.to_plotly_json(), default=str)
+    assert "park.json could not be read: this server did not foresee something in it" in json.dumps(message.to_plotly_json(), default=str)

@@ -118,14 +118,16 @@ def test_a_damaged_sheet_is_a_located_error_and_nothing_else(park):
     book = rewrite_sheet(workbook_bytes(park), "streams", lambda xml: xml[:len(xml) // 2])
     # exchanges cite streams; with the streams sheet unreadable, they are not checked against it
     assert problems_of("park.xlsx", book) == [
-        "park.xlsx[streams]: could not be read (ParseError); open it in Excel and save it again"]
+        "park.xlsx[streams]: could not be read: its XML is damaged or a cell holds what no workbook "
+        "holds (such as a number thousands of digits long); open it in Excel and save it again"]
 
 
 def test_a_cell_with_thousands_of_digits_is_a_located_error(park):
     book = rewrite_sheet(workbook_bytes(park), "streams",
                          lambda xml: xml.replace(b"<v>100</v>", b"<v>" + b"1" * 5000 + b"</v>", 1))
     assert problems_of("park.xlsx", book) == [
-        "park.xlsx[streams]: could not be read (ValueError); open it in Excel and save it again"]
+        "park.xlsx[streams]: could not be read: its XML is damaged or a cell holds what no workbook "
+        "holds (such as a number thousands of digits long); open it in Excel and save it again"]
 
 
 # -- workbooks: formulas and merged cells ------------------------------------------------

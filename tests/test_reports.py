@@ -475,3 +475,32 @@ def test_svg_figures_carry_the_park_and_scenario_title(park, active):
         assert titles[0].startswith("Kalundborg Symbiosis \u00b7 data year 2008 \u00b7 "), titles
         assert "switched on: Biogas plant: residues to bio-natural gas (2018)" in titles[0]
         assert "switched off: NovoGro biomass to farms as fertiliser (1976)" in titles[0]
+
+
+def test_report_and_tables_of_a_scenario_where_a_firm_leaves(tmp_path):
+    from dashboard import exports
+    from dashboard.cli import main
+    from tests.helpers import competing
+
+    park = competing(tmp_path / "park", "a_plaster,power,fly_ash,plaster,gypsum,existing,,\n"
+                                        "b_cement,power,fly_ash,cement,gypsum,candidate,,\n")
+    scenario = model.Scenario(on=("b_cement",), without=("plaster",))
+    # Without plaster: b carries 50 t; 50 t landfilled: CO2e 0.5, cost 2,500 (test_scenario)
+    tables = exports.scenario_tables(park, scenario)
+    kpis = {row["kpi"]: row for row in tables["kpis"]}
+    assert kpis["landfill_t"]["scenario"] == 50 and kpis["cost"]["scenario"] == 2500
+    assert kpis["landfill_t"]["baseline"] == 30  # the baseline is the park as it is
+    firms = {row["id"]: row for row in tables["firms"]}
+    # cement buys its 50 t of gypsum in the baseline (x 20) and none once b is on
+    assert firms["cement"]["baseline_cost"] == 1000 and firms["cement"]["scenario_cost"] == 0
+    assert all(firms["plaster"][f"scenario_{kpi}"] == 0 for kpi in model.KPI_NAMES)  # gone: no figures
+    assert sum(row["scenario_cost"] for row in tables["firms"]) == pytest.approx(2500)
+    assert [row["id"] for row in tables["exchanges"]] == ["b_cement"]
+    page = reports.report_html(park, scenario, generated_at=WHEN)
+    assert "Firms leaving the park" in page and "Plasterboard" in page
+    assert "?on=b_cement&amp;without=plaster" in page
+    assert kpi_cells(page)[("scenario", "cost")]["value"] == 2500
+    # the command line writes the same
+    out = tmp_path / "results.xlsx"
+    assert main(["report", str(tmp_path / "park"), "--on", "b_cement", "--without", "plaster",
+                 "--out", str(out)]) == 0 and out.stat().st_size > 0

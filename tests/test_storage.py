@@ -1,5 +1,6 @@
 """The database of parks and scenarios: round trips, names, validation, restarts,
-several processes writing at once, and crashes in the middle of a save."""
+several processes writing at once, and crashes in the middle of a save. Every test
+that takes ``url`` runs on SQLite and on a real PostgreSQL (tests/services.py)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ def candidates(park: model.Park) -> list[str]:
     return [e.id for e in park.exchanges if e.id not in park.baseline_active]
 
 
-@pytest.fixture
-def url(tmp_path: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'eco.sqlite3'}"
 
 
@@ -48,10 +51,16 @@ def saved(store: storage.Store) -> tuple[storage.ParkRecord, model.Park]:
 
 
 def integrity(url: str) -> str:
+    """SQLite's own check of the file; on PostgreSQL (which recovers from its write-ahead
+    log) that every table can be read through."""
     check = storage.make_engine(url)
     try:
         with check.connect() as conn:
-            return conn.execute(text("PRAGMA integrity_check")).scalar()
+            if conn.dialect.name == "sqlite":
+                return conn.execute(text("PRAGMA integrity_check")).scalar()
+            for table in storage.repository.metadata.sorted_tables:
+                conn.execute(table.select()).all()
+            return "ok"
     finally:
         check.dispose()
 
@@ -231,16 +240,62 @@ def test_database_location(monkeypatch, tmp_path):
     assert storage.resolve_url("postgresql://u@h/eco") == "postgresql://u@h/eco"
 
 
-def test_sqlite_settings_and_schema_version(url, store):
+def test_sqlite_settings(tmp_path):
+    store = storage.Store(f"sqlite:///{tmp_path / 'eco.sqlite3'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == storage.database.BUSY_TIMEOUT_MS
+
+
+def test_schema_version(url, store):
+    with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version FROM schema_version").scalars().all() == [storage.SCHEMA_VERSION]
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE schema_version SET version = 99")
     with pytest.raises(storage.SchemaVersionError, match="version 99"):
         storage.Store(url)
+
+
+def test_a_version_1_database_is_migrated_keeping_its_data(url, store, saved):
+    record, park = saved
+    scenario = store.save_scenario(record.content_hash, "Plan A", candidates(park)[:1], [], "ana")
+    with store.engine.begin() as conn:  # make it what version 1 wrote: no changes table
+        conn.exec_driver_sql("DROP TABLE changes")
+        conn.exec_driver_sql("UPDATE schema_version SET version = 1")
+    store.close()
+    migrated = storage.Store(url)
+    with migrated.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version FROM schema_version").scalars().all() == [2]
+    assert migrated.list_parks() == [record] and migrated.list_scenarios() == [scenario]
+    assert migrated.changes() == []  # nothing was recorded before version 2
+    migrated.rename_scenario(scenario.id, "Plan B", by="ben")
+    assert [(c.by, c.action, c.detail) for c in migrated.changes()] == [("ben", "rename scenario", "Plan A -> Plan B")]
+    assert storage.Store(url).list_scenarios()[0].name == "Plan B"  # opening it again migrates nothing
+
+
+def test_every_write_records_who_made_it(store):
+    record = store.add_park("p.json", park_bytes(), uploaded_by="ana")
+    store.add_park("p.json", park_bytes(), uploaded_by="ben")  # already there: no write, no record
+    first = store.save_scenario(record.content_hash, "Plan A", [], [], "ana")
+    store.save_scenario(record.content_hash, "Plan A", [], [], "ben", overwrite=True)
+    store.rename_scenario(first.id, "Plan B", by="cem")
+    store.rename_park(record.content_hash, "Harbour", by="dan")
+    store.delete_scenario(first.id, by="eva")
+    store.delete_park(record.content_hash, by="fay")
+    with pytest.raises(storage.NotFoundError):
+        store.delete_park(record.content_hash, by="gus")  # nothing deleted: nothing recorded
+    got = [(c.by, c.action, c.park_hash, c.scenario_id, c.detail) for c in reversed(store.changes())]
+    key = record.content_hash
+    assert got == [("ana", "add park", key, None, f"{record.name} (p.json)"),
+                   ("ana", "save scenario", key, first.id, "Plan A"),
+                   ("ben", "replace scenario", key, first.id, "Plan A"),
+                   ("cem", "rename scenario", key, first.id, "Plan A -> Plan B"),
+                   ("dan", "rename park", key, None, "Harbour"),
+                   ("eva", "delete scenario", key, first.id, "Plan B"),
+                   ("fay", "delete park", key, None, "Harbour")]
+    assert all(c.at.tzinfo is UTC for c in store.changes())
+    assert len(store.changes(limit=2)) == 2
 
 
 # Failures inside a transaction --------------------------------------------------------

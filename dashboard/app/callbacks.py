@@ -9,15 +9,48 @@ from urllib.parse import quote, unquote
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import model
-from dashboard.figures.network import network_figure
-from dashboard.figures.sankey import SankeyView, sankey_figure, sankey_views
+from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_views
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
-from . import components, ids
+from . import components, doubt, ids
+from . import inputs as check
 from .downloads import export_href
-from .exchange_list import ListQuery, first_direction, list_page
-from .state import AppState
+from .exchange_list import SORTABLE, ListQuery, first_direction, list_page
+from .export_jobs import JOB_KINDS
+from .network_ui import NetworkHandlers, register_network_callbacks
+from .state import AppState, resolve_lenient
+
+LINKED_EXPORTS = tuple(kind for kind in ids.EXPORT_LINK if kind not in JOB_KINDS)
+"""Exports that are plain links (the others are background jobs, app/export_jobs.py)."""
+
+Ids = ids.MainIds
+
+SCENARIO_OUTPUTS = (
+    Output(Ids.PARK_TITLE, "children"), Output(Ids.PARK_META, "children"),
+    Output(Ids.SANKEY_TABS, "options"), Output(Ids.PARK_EXCHANGES, "data"),
+    Output(Ids.KPI_STRIP, "children"), Output(Ids.SCENARIO_SUMMARY, "children"),
+    Output(Ids.ERROR_ALERT, "children"), Output(Ids.ERROR_ALERT, "is_open"),
+    *[Output(ids.EXPORT_LINK[kind], "href") for kind in LINKED_EXPORTS], Output(Ids.KIOSK_LINK, "href"),
+    Output(Ids.DECIDE_LINK, "href"),
+    Output(Ids.EXCHANGE_ROWS, "children"), Output(Ids.TABLE_COUNT, "children"),
+    Output(Ids.TABLE_PAGER, "children"), Output(Ids.PAGE_PREVIOUS, "disabled"),
+    Output(Ids.PAGE_NEXT, "disabled"), Output(Ids.TABLE_PAGE, "data"),
+    Output({"type": Ids.SORT_BUTTON, "index": ALL}, "children"),
+    Output({"type": Ids.SORT_HEADING, "index": ALL}, "aria-sort"),
+    Output(Ids.FIRM_PANEL_BODY, "children"), Output(Ids.FIRM_PANEL_TITLE, "children"),
+    Output(Ids.SWITCH_NOTE, "children"), Output(Ids.UNDO_BUTTON, "style"),
+    Output(Ids.UNDO_SEARCH, "data"), Output(Ids.LAST_SEARCH, "data"),
+)
+"""Everything a scenario shows but its network and Sankey, in one response
+(``Handlers.render_scenario``)."""
+HEADING_OUTPUTS = tuple(i for i, output in enumerate(SCENARIO_OUTPUTS) if isinstance(output.component_id, dict))
+"""The list headings' labels and aria-sort: a value per heading the page has."""
+
+LIST_CONTROLS = (f"{Ids.FILTER_CATEGORY}.value", f"{Ids.FILTER_STATUS}.value", f"{Ids.FILTER_TEXT}.value",
+                 f"{Ids.TABLE_SORT}.data")
+PAGE_BUTTONS = (f"{Ids.PAGE_PREVIOUS}.n_clicks", f"{Ids.PAGE_NEXT}.n_clicks")
+FIRM_INPUTS = (f"{Ids.SELECTED_FIRM}.data", f"{Ids.FIRM_PANEL}.is_open")
 
 
 class Handlers:
@@ -28,11 +61,11 @@ class Handlers:
 
     # -- rendering ------------------------------------------------------------------
 
-    def render_header(self, park_key: str | None):
+    def render_header(self, search: str | None):
         """Park title and facts, the Sankey diagrams this park needs, and what the browser
-        needs to edit the scenario (``client_park``). Runs when the park changes, not on a
-        toggle. Which Sankey is shown follows the address's fragment (``sankey_tab``)."""
-        park = self.state.read(model.Scenario(park_key or "").to_query()).park
+        needs to edit the scenario (``client_park``). Which Sankey is shown follows the
+        address's fragment (``sankey_tab``)."""
+        park = self.state.read(search).park
         meta = " \u00b7 ".join(str(part) for part in (park.country, park.year, f"money in {park.currency}",
                                                        "per year") if part)
         options = [{"label": view.label, "value": view.key} for view in sankey_views(park)]
@@ -48,22 +81,27 @@ class Handlers:
         return (components.kpi_strip(views, park.currency), model.scenario_summary(park, request.scenario),
                 alert, bool(messages))
 
-    def render_network(self, search: str | None):
-        return network_figure(self.state.scenario_evaluation(self.state.read(search)))
+    def render_network(self, search: str | None, fragment: str | None = None):
+        """The network figure (a plain dict) of a scenario and view (``network_ui``)."""
+        return NetworkHandlers(self.state).render(search, fragment)[0]
 
-    def render_sankey(self, search: str | None, view_key: str | None):
+    def render_sankey(self, search: str | None, view_key: str | None, share: str | None = None):
+        """The Sankey (a plain figure dict) of the chosen view; flows under ``share`` (one
+        of SHARES, as text; else none) and past MAX_LINKS links grouped into "other"."""
         request = self.state.read(search)
         views = sankey_views(request.park)
         if not views:
             return no_update
         keys = [v.key for v in views]
         view = SankeyView.from_key(view_key) if view_key in keys else views[0]
-        return sankey_figure(self.state.scenario_evaluation(request), view)
+        chosen = next((value for value in SHARES if str(value) == share), 0.0)
+        return sankey_spec(self.state.scenario_evaluation(request), view, share=chosen)
 
     def render_list(self, search: str | None, query: ListQuery):
         """The page of the exchange list ``query`` asks for, in the scenario of ``search``:
         (rows, "n of N exchanges", "page p of P", previous disabled, next disabled, page,
-        the headings' labels and their aria-sort)."""
+        the headings' labels and their aria-sort). Only the page's rows are built, and
+        only their marginal effects computed unless the list is sorted by one."""
         request = self.state.read(search)
         evaluation = self.state.scenario_evaluation(request)
         shown = list_page(evaluation, self.state.list_entries(request.park), query,
@@ -83,16 +121,74 @@ class Handlers:
         park = request.park
         views = self.state.views(request)
         base = views.scenario      # a firm that leaves is gone from it, with its links
-        mine = [e.id for e in base.park.exchanges if firm_id in (e.from_firm, e.to_firm)]
-        marginal = self.state.marginal_of(request, tuple(mine))
+        mine = tuple(e.id for e in base.park.exchanges if firm_id in (e.from_firm, e.to_firm))
+        marginal = self.state.marginal_of(request, mine)
         values = {i: worth_of(base.park, base.park.exchange[i], delta)
                   for i, delta in on_minus_off(base, marginal).items()}
         fair = {i: deal for i in mine if (deal := deal_in(base, i)) is not None}
-        return components.firm_panel(park, firm_id, views, values, fair), park.firm[firm_id].name
+        body = components.firm_panel(park, firm_id, views, values, fair)
+        if firm_id in request.scenario.without:
+            body.append(doubt.come_back_section(park, firm_id))
+        else:
+            body.append(doubt.leaving_section(park, self.state.leaving(request, firm_id), views))
+        return body, park.firm[firm_id].name
+
+    def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
+                        triggered: set[str], query: ListQuery | None = None, panel_open: bool = True,
+                        last: str | None = None) -> tuple:
+        """What a scenario shows but its network and Sankey, in ONE response (see
+        ``SCENARIO_OUTPUTS``): header, KPI cards, links, the list's page, the firm panel
+        and the note naming what was just switched. The network follows its view in the
+        fragment too and has its own callback (``network_ui``); so does the Sankey, whose
+        tab follows the header's options.
+
+        ``triggered`` are the inputs that changed ("url.search", ...): the list's controls
+        alone redraw only its page, a firm alone only its panel, and the header is sent
+        only when the park differs from the one ``shown``. With nothing ``shown`` yet the
+        page has just appeared (Dash then names an arbitrary input as the trigger):
+        everything."""
+        query = query or ListQuery()
+        everything = shown is None or not triggered or bool(triggered & {f"{ids.URL}.search", f"{Ids.MAIN_PAGE}.data"})
+        skip = no_update
+        if everything:
+            header = self.render_header(search)
+            if shown is not None and shown == header[3]:
+                header = (skip,) * 4
+            kpis = self.render_kpis(search)
+            links = tuple(export_href(kind, search) for kind in LINKED_EXPORTS) + ("/kiosk" + (search or ""),
+                                                                                   "/decide" + (search or ""))
+        else:
+            header, kpis, links = (skip,) * 4, (skip,) * 4, (skip,) * (len(LINKED_EXPORTS) + 2)
+        if everything or triggered & {*LIST_CONTROLS, *PAGE_BUTTONS}:
+            listed = self.render_list(search, query)
+        else:
+            listed = (skip,) * 8
+        firm = self.render_firm_panel(search, firm_id, panel_open) if everything or triggered & set(FIRM_INPUTS) \
+            else (skip, skip)
+        # the list's controls or a firm alone leave the note; on the page's first call
+        # (nothing shown yet) Dash may name any input as the trigger
+        note = self.switch_note(search, last) if everything else (skip,) * 4
+        return (*header, *kpis, *links, *listed, *firm, *note)
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
         return components.sources_view(request.park, self.state.views(request))
+
+    def switch_note(self, search: str, last: str | None):
+        """(note, Undo's style, the query Undo goes back to, the query to remember) after
+        the address changed from ``last`` to ``search``: the exchanges just switched, by
+        name, with Undo; nothing on the first page load or when the park changed. The
+        query is remembered as "?" for the baseline: the page drops a store's empty text."""
+        hidden = {"display": "none"}
+        remembered = search or "?"
+        if last is None or last == remembered:
+            return "", hidden, None, remembered
+        park, before, _ = resolve_lenient(self.state, last)
+        now, after, _ = resolve_lenient(self.state, search)
+        note = components.switch_note(now, before, after) if now is park else ""
+        if not note:
+            return "", hidden, None, remembered
+        return note, {}, last, remembered
 
     @staticmethod
     def clicked(click_data: dict | None) -> tuple[str, str] | None:
@@ -101,7 +197,7 @@ class Handlers:
             kind, ref = click_data["points"][0]["customdata"]
         except (TypeError, KeyError, IndexError, ValueError):
             return None
-        return (kind, ref) if kind in ("firm", "exchange") else None
+        return (kind, ref) if kind in ("firm", "exchange") and isinstance(ref, str) else None
 
 
 def client_park(park: model.Park, key: str) -> dict:
@@ -112,23 +208,29 @@ def client_park(park: model.Park, key: str) -> dict:
             "firms": [f.id for f in park.firms]}
 
 
-SANKEY_FRAGMENT = "#sankey="
+SANKEY_PART = "sankey="
+"""The Sankey's part of the address's fragment (``#sankey=KEY``); the network's view
+has a part of its own (``network=...``, app/network_ui.py); parts are joined by "&"."""
 
 
 def sankey_tab(keys: list[str], shown: str | None, fragment: str | None, clicked: bool) -> tuple[str | None, str | None]:
     """The Sankey tab and the address's fragment following each other: (tab to show,
-    fragment to write), None for "leave it". A click on a tab writes ``#sankey=KEY`` (a
-    history entry; none for the first view while no fragment is there, so a plain page load
-    adds none); otherwise (a link opened, Back or Forward, a new park's tabs) the tab follows
-    the fragment, the first view where it names none of this park's."""
+    fragment to write), None for "leave it". A click on a tab writes ``sankey=KEY`` into
+    the fragment, leaving its other parts (a history entry; none for the first view while
+    no Sankey part is there, so a plain page load adds none); otherwise (a link opened,
+    Back or Forward, a new park's tabs) the tab follows the fragment, the first view
+    where it names none of this park's."""
     if not keys:
         return None, None
     text = fragment or ""
-    linked = unquote(text[len(SANKEY_FRAGMENT):]) if text.startswith(SANKEY_FRAGMENT) else None
+    parts = [part for part in text.lstrip("#").split("&") if part]
+    mine = next((part for part in parts if part.startswith(SANKEY_PART)), None)
+    linked = unquote(mine[len(SANKEY_PART):]) if mine is not None else None
     if clicked and shown in keys:
         if linked is None and shown == keys[0]:
             return None, None
-        wanted = SANKEY_FRAGMENT + quote(shown, safe=":")
+        others = [part for part in parts if not part.startswith(SANKEY_PART)]
+        wanted = "#" + "&".join([SANKEY_PART + quote(shown, safe=":"), *others])
         return None, (None if wanted == text else wanted)
     chosen = linked if linked in keys else keys[0]
     return (None if chosen == shown else chosen), None
@@ -151,124 +253,115 @@ def next_sort(sort: dict | None, column: str) -> dict:
 
 def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids. A toggle changes the address's
-    search in the browser (``eco.switchScenario``); the callbacks reading it redraw what
-    depends on the scenario: cards, views, the list's page, links, an open firm panel."""
+    search in the browser (``eco.switchScenario``); then three requests bring what the
+    scenario shows: ``render_scenario`` (cards, links, the list's page, an open firm
+    panel), the network and the Sankey."""
     handlers = Handlers(state)
-    Ids = ids.MainIds
     url = ids.ShellIds.URL
 
     def eco(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="eco", function_name=name)
 
-    # -- the park (not redrawn on a toggle) ---------------------------------------------
-    app.clientside_callback(eco("parkKey"), Output(Ids.PARK_KEY, "data"),
-                            Input(url, "search"), Input(Ids.MAIN_PAGE, "data"), State(Ids.PARK_KEY, "data"))
-
-    @app.callback(
-        Output(Ids.PARK_TITLE, "children"), Output(Ids.PARK_META, "children"),
-        Output(Ids.SANKEY_TABS, "options"), Output(Ids.PARK_EXCHANGES, "data"),
-        Input(Ids.PARK_KEY, "data"), prevent_initial_call=True)
-    def _render_header(park_key):
-        return handlers.render_header(park_key)
-
-    # -- the scenario ----------------------------------------------------------------------
+    # -- the scenario: edited in the browser, drawn in one response ------------------------
     app.clientside_callback(
         eco("switchScenario"), Output(url, "search"),
         Input(Ids.NETWORK_GRAPH, "clickData"), Input(Ids.RESET_BUTTON, "n_clicks"),
         Input(Ids.ALL_CANDIDATES_BUTTON, "n_clicks"), Input({"type": Ids.EXCHANGE_TOGGLE, "index": ALL}, "value"),
         State(url, "search"), State(Ids.PARK_EXCHANGES, "data"), prevent_initial_call=True)
 
-    @app.callback(
-        Output(Ids.KPI_STRIP, "children"), Output(Ids.SCENARIO_SUMMARY, "children"),
-        Output(Ids.ERROR_ALERT, "children"), Output(Ids.ERROR_ALERT, "is_open"),
-        Input(url, "search"), Input(Ids.MAIN_PAGE, "data"))
-    def _render_kpis(search, _page):
-        return handlers.render_kpis(search)
-
-    @app.callback(Output(Ids.NETWORK_GRAPH, "figure"), Input(url, "search"), Input(Ids.MAIN_PAGE, "data"))
-    def _render_network(search, _page):
-        return handlers.render_network(search)
-
-    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Input(url, "search"), Input(Ids.SANKEY_TABS, "value"))
-    def _render_sankey(search, view_key):
-        return handlers.render_sankey(search, view_key)
-
-    @app.callback([Output(link, "href") for link in ids.EXPORT_LINK.values()]
-                  + [Output(Ids.KIOSK_LINK, "href"), Output(ids.DECIDE_LINK, "href")],
-                  Input(url, "search"), Input(Ids.MAIN_PAGE, "data"))
-    def _links(search, _page):
-        return [export_href(kind, search) for kind in ids.EXPORT_LINK] + ["/kiosk" + (search or ""),
-                                                                           "/decide" + (search or "")]
-
-    # -- the Sankey shown, in the address's fragment (Back and Forward bring it back) -----
-    # (The page's own dcc.Location: the shell's would fire this while no tabs are drawn.)
-    @app.callback(Output(Ids.SANKEY_TABS, "value"), Output(Ids.ADDRESS, "hash"),
-                  Input(Ids.SANKEY_TABS, "options"), Input(Ids.SANKEY_TABS, "value"), Input(Ids.ADDRESS, "hash"),
-                  prevent_initial_call=True)  # the tabs arrive with the park (_render_header)
-    def _sankey_tab(options, shown, fragment):
-        clicked = f"{Ids.SANKEY_TABS}.value" in ctx.triggered_prop_ids
-        tab, written = sankey_tab([o["value"] for o in options or []], shown, fragment, clicked)
-        return (no_update if tab is None else tab), (no_update if written is None else written)
-
-    app.clientside_callback(eco("shareLink"), Output(Ids.SHARE_LINK, "value"), Input(url, "search"),
-                            Input(url, "hash"))
-    app.clientside_callback(eco("copyLink"), Output(Ids.SHARE_STATUS, "children"), Input(Ids.SHARE_BUTTON, "n_clicks"),
-                            prevent_initial_call=True)
-
-    # -- the exchange list: one page, drawn on the server ---------------------------------
-    @app.callback(
-        Output(Ids.EXCHANGE_ROWS, "children"), Output(Ids.TABLE_COUNT, "children"),
-        Output(Ids.TABLE_PAGER, "children"), Output(Ids.PAGE_PREVIOUS, "disabled"),
-        Output(Ids.PAGE_NEXT, "disabled"), Output(Ids.TABLE_PAGE, "data"),
-        Output({"type": Ids.SORT_BUTTON, "index": ALL}, "children"),
-        Output({"type": Ids.SORT_HEADING, "index": ALL}, "aria-sort"),
-        Input(url, "search"), Input(Ids.MAIN_PAGE, "data"), Input(Ids.FILTER_CATEGORY, "value"),
-        Input(Ids.FILTER_STATUS, "value"), Input(Ids.FILTER_TEXT, "value"), Input(Ids.TABLE_SORT, "data"),
-        Input(Ids.PAGE_PREVIOUS, "n_clicks"), Input(Ids.PAGE_NEXT, "n_clicks"), State(Ids.TABLE_PAGE, "data"))
-    def _render_list(search, _page, category, status, text, sort, _previous, _next, page):
-        moved = ctx.triggered_prop_ids
-        page = page or 0
-        if f"{Ids.PAGE_PREVIOUS}.n_clicks" in moved:
+    @app.callback(*SCENARIO_OUTPUTS,
+                  Input(url, "search"), Input(Ids.MAIN_PAGE, "data"),
+                  Input(Ids.SELECTED_FIRM, "data"), Input(Ids.FIRM_PANEL, "is_open"),
+                  Input(Ids.FILTER_CATEGORY, "value"), Input(Ids.FILTER_STATUS, "value"),
+                  Input(Ids.FILTER_TEXT, "value"), Input(Ids.TABLE_SORT, "data"),
+                  Input(Ids.PAGE_PREVIOUS, "n_clicks"), Input(Ids.PAGE_NEXT, "n_clicks"),
+                  State(Ids.TABLE_PAGE, "data"), State(Ids.PARK_EXCHANGES, "data"), State(Ids.LAST_SEARCH, "data"))
+    @check.checked(check.address, check.anything, check.firm_id, check.flag,
+                   check.optional_text, check.optional_text, check.optional_text, check.anything,
+                   check.anything, check.anything, check.anything, check.anything, check.optional_address)
+    def _render_scenario(search, _page, firm_id, panel_open, category, status, text, sort, _previous, _next,
+                         page, shown, last):
+        triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
+        page = page if isinstance(page, int) and not isinstance(page, bool) else 0
+        if f"{Ids.PAGE_PREVIOUS}.n_clicks" in triggered:
             page -= 1
-        elif f"{Ids.PAGE_NEXT}.n_clicks" in moved:
+        elif f"{Ids.PAGE_NEXT}.n_clicks" in triggered:
             page += 1
-        elif {f"{Ids.FILTER_CATEGORY}.value", f"{Ids.FILTER_STATUS}.value", f"{Ids.FILTER_TEXT}.value",
-              f"{Ids.TABLE_SORT}.data"} & set(moved):
+        elif triggered & set(LIST_CONTROLS):
             page = 0  # filters or sort changed: back to the first page
-        return handlers.render_list(search, list_query(category, status, text, sort, page))
+        query = list_query(category, status, text, sort if isinstance(sort, dict) else None, page)
+        drawn = list(handlers.render_scenario(search, firm_id, shown if isinstance(shown, dict) else None, triggered,
+                                              query, panel_open, last))
+        for position in HEADING_OUTPUTS:  # one value per heading on the page, matched by its column
+            by_column = dict(zip(components.SORT_COLUMNS, drawn[position])) if isinstance(drawn[position], list) \
+                else {}
+            drawn[position] = [by_column.get(spec["id"].get("index"), no_update)
+                               for spec in ctx.outputs_list[position]]
+        return drawn
 
     @app.callback(Output(Ids.TABLE_SORT, "data"), Input({"type": Ids.SORT_BUTTON, "index": ALL}, "n_clicks"),
                   State(Ids.TABLE_SORT, "data"), prevent_initial_call=True)
     def _sort(_clicks, sort):
         clicked = ctx.triggered_id
-        if not isinstance(clicked, dict) or not ctx.triggered[0]["value"]:
+        if not isinstance(clicked, dict) or clicked.get("index") not in SORTABLE or not ctx.triggered[0]["value"]:
             return no_update
-        return next_sort(sort, clicked["index"])
+        return next_sort(sort if isinstance(sort, dict) else None, clicked["index"])
+
+    @app.callback(Output(url, "search", allow_duplicate=True), Input(Ids.UNDO_BUTTON, "n_clicks"),
+                  State(Ids.UNDO_SEARCH, "data"), prevent_initial_call=True)
+    @check.checked(check.count, check.optional_address)
+    def _undo(clicks, previous):
+        return previous if clicks and previous is not None else no_update
+
+    # -- the views ---------------------------------------------------------------------------
+    # The network has a callback of its own: it follows its view in the fragment too.
+    register_network_callbacks(app, state)
+
+    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Input(url, "search"), Input(Ids.SANKEY_TABS, "value"),
+                  Input(Ids.SANKEY_SHARE, "value"))
+    @check.checked(check.address, check.optional_text, check.optional_text)
+    def _render_sankey(search, view_key, share):
+        return handlers.render_sankey(search, view_key, share)
+
+    # The Sankey shown, in the address's fragment (Back and Forward bring it back). The
+    # page's own dcc.Location: the shell's would fire this while no tabs are drawn.
+    @app.callback(Output(Ids.SANKEY_TABS, "value"), Output(Ids.ADDRESS, "hash"),
+                  Input(Ids.SANKEY_TABS, "options"), Input(Ids.SANKEY_TABS, "value"), Input(Ids.ADDRESS, "hash"),
+                  prevent_initial_call=True)  # the tabs arrive with the park (render_header)
+    @check.checked(check.anything, check.optional_text, check.optional_text)
+    def _sankey_tab(options, shown, fragment):
+        clicked = f"{Ids.SANKEY_TABS}.value" in ctx.triggered_prop_ids
+        keys = [o.get("value") for o in options if isinstance(o, dict)] if isinstance(options, list) else []
+        tab, written = sankey_tab(keys, shown, fragment, clicked)
+        return (no_update if tab is None else tab), (no_update if written is None else written)
 
     # -- the firm panel ---------------------------------------------------------------------
     @app.callback(
         Output(Ids.SELECTED_FIRM, "data"), Output(Ids.FIRM_PANEL, "is_open"),
         Input(Ids.NETWORK_GRAPH, "clickData"), Input({"type": Ids.FIRM_BUTTON, "index": ALL, "firm": ALL}, "n_clicks"),
         prevent_initial_call=True)
+    @check.checked(check.click, check.anything)
     def _open_firm(click_data, _clicks):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
-            return (trigger["firm"], True) if ctx.triggered[0]["value"] else (no_update, no_update)
+            firm = trigger.get("firm")
+            return (firm, True) if ctx.triggered[0]["value"] and isinstance(firm, str) else (no_update, no_update)
         clicked = Handlers.clicked(click_data)
         if clicked and clicked[0] == "firm":
             return clicked[1], True
         return no_update, no_update
 
-    @app.callback(Output(Ids.FIRM_PANEL_BODY, "children"), Output(Ids.FIRM_PANEL_TITLE, "children"),
-                  Input(url, "search"), Input(Ids.SELECTED_FIRM, "data"), Input(Ids.FIRM_PANEL, "is_open"))
-    def _render_firm(search, firm_id, is_open):
-        return handlers.render_firm_panel(search, firm_id, bool(is_open))
-
     @app.callback(Output(Ids.SOURCES_MODAL, "is_open"), Output(Ids.SOURCES_BODY, "children"),
                   Input(Ids.SOURCES_BUTTON, "n_clicks"), State(url, "search"), prevent_initial_call=True)
+    @check.checked(check.anything, check.address)
     def _open_sources(_clicks, search):
         return True, handlers.render_sources(search)
 
+    # -- the share link and the header's menu (no round trip) ---------------------------------
+    app.clientside_callback(eco("shareLink"), Output(Ids.SHARE_LINK, "value"), Input(url, "search"),
+                            Input(url, "hash"))
+    app.clientside_callback(eco("copyLink"), Output(Ids.SHARE_STATUS, "children"), Input(Ids.SHARE_BUTTON, "n_clicks"),
+                            prevent_initial_call=True)
     app.clientside_callback(
         "function(clicks, open) { return !open; }",
         Output(Ids.NAV_COLLAPSE, "is_open"), Input(Ids.NAV_TOGGLE, "n_clicks"), State(Ids.NAV_COLLAPSE, "is_open"),

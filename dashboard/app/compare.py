@@ -8,10 +8,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import model
-from dashboard.figures.waterfall import kpi_waterfall
+from dashboard.figures.waterfall import change_range, change_steps, kpi_waterfall
 from dashboard.formatting import KPI_LABELS, full, kpi_unit
 from dashboard.storage import StorageError
 
+from . import ids
 from .components import change_text
 from .ids import CompareIds
 from .layout import GRAPH_CONFIG
@@ -21,7 +22,7 @@ from .state import AppState, scenario_number
 def compare_layout(state: AppState, query: str) -> html.Div:
     """Built once per page load from ``?s=ID,ID[,ID[,ID]]`` (saved scenario ids)."""
     try:
-        park, named = _load(state, query)
+        park, named = load_comparison(state, query)
     except ValueError as problem:
         return _page("Compare scenarios", [dbc.Alert([html.Strong("Nothing to compare. "), str(problem)],
                                                       color="warning"),
@@ -51,24 +52,45 @@ def compare_layout(state: AppState, query: str) -> html.Div:
                                        f" vs {evaluations[0][0]}"], className="small"))
             cells.append(html.Td(lines, className="num"))
         rows.append(html.Tr(cells))
-    waterfalls = [dbc.Col(dcc.Graph(figure=kpi_waterfall(baseline, evaluation, f"CO2e: baseline \u2192 {name}",
-                                                         after_label=name),
-                                    config=GRAPH_CONFIG, className="waterfall-graph"),
-                          lg=12 // min(len(evaluations), 2), className="mb-3")
-                  for name, _, evaluation in evaluations]
+    link_query = "?s=" + ",".join(str(record.id) for _, record, _ in evaluations)
     return _page(f"Compare scenarios \u00b7 {park.name}", [
         html.P([f"{park.name}, {park.year or ''}; money in {park.currency}; all figures per year. ",
                 html.A("\u2190 Back to the dashboard", href="/" + model.Scenario(state.park_key(park)).to_query())]),
         dbc.Card(dbc.CardBody(dbc.Table([html.Thead(header), html.Tbody(rows)], class_name="compare-table",
-                                        responsive=True)), className="mb-3"),
-        html.H2("Where the CO2e change comes from", className="h5"),
-        html.P("Each bar is one exchange's effect: exchanges switched on or off, and those that carry more or "
-               "less because a competitor changed. Falls are green, rises red.", className="small text-muted"),
-        dbc.Row(waterfalls),
+                                        responsive=True)), className="mb-3 compare-card"),
+        html.P(["Download this comparison: ",
+                html.A("Excel", href=f"/download/compare.xlsx{link_query}", id=ids.COMPARE_EXPORT["xlsx"]), " \u00b7 ",
+                html.A("CSV (zip)", href=f"/download/compare.zip{link_query}", id=ids.COMPARE_EXPORT["csv"]),
+                html.Span(" (each chart also downloads as a picture from its camera button)",
+                          className="text-muted")], className="small"),
+        html.H2("Where each change comes from", className="h5"),
+        html.P("Each chart starts at the baseline (zero) and adds one exchange's effect at a time: exchanges "
+               "switched on or off, and those that carry more or less because a competitor changed. The last "
+               "bar is the whole change. Falls are green, rises red; the charts of one KPI share one scale.",
+               className="small text-muted"),
+        *[section for kpi in model.KPI_NAMES for section in _kpi_charts(kpi, baseline, evaluations)],
     ])
 
 
-def _load(state: AppState, query: str):
+def _kpi_charts(kpi: str, baseline, evaluations) -> list:
+    """A KPI's heading and one change chart per scenario, all on one scale."""
+    changes = [change_steps(baseline, evaluation, kpi) for _, _, evaluation in evaluations]
+    y_range = change_range(changes)
+    width = 12 // min(len(evaluations), 4) if len(evaluations) > 2 else 6
+    charts = [dbc.Col(dcc.Graph(figure=kpi_waterfall(baseline, evaluation, name, kpi=kpi,
+                                                     after_label=f"Change: {name}", y_range=y_range),
+                                config=dict(GRAPH_CONFIG, toImageButtonOptions={
+                                    "format": "png", "scale": 2, "filename": f"compare-{kpi}-{index + 1}"}),
+                                className="waterfall-graph"),
+                      xs=12, md=6, xl=width, className="mb-3")
+              for index, (name, _, evaluation) in enumerate(evaluations)]
+    return [html.H3(f"{KPI_LABELS[kpi]}: change from the baseline", className="h6 mt-2",
+                    id=f"compare-{kpi}"), dbc.Row(charts, className="compare-charts")]
+
+
+def load_comparison(state: AppState, query: str):
+    """(park, [(name, record, active set)]) of ``?s=ID,ID[,ID[,ID]]``; ValueError saying
+    what does not fit (also used by the comparison's download)."""
     raw = (parse_qs(query.lstrip("?")).get("s") or [""])[0]
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
     parsed = [scenario_number(part) for part in wanted]

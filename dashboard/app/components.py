@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 
 from . import ids
 from .ids import MainIds
@@ -25,9 +25,13 @@ def change_text(delta: float, unit: str, relative: float | None, scale: float) -
     sign = "\u2212" if delta < 0 else "+"
     words = "better" if kind == "good" else "worse"
     return html.Span([html.Span(arrow, **{"aria-hidden": "true"}),
-                      f" {sign}{si(abs(delta), unit, trim=False)} ({percent(relative)})",
+                      f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
                       html.Span(f" ({words})", className="visually-hidden")],
                      className=f"change {kind}")
+
+
+BREAKDOWN_TERMS = 6
+"""Terms a card's "What makes this up" lists; the rest are counted."""
 
 
 def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
@@ -46,18 +50,20 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
         reference = f"symbiosis saves {si(saved, unit)} a year"
     else:
         reference = f"symbiosis adds {si(-saved, unit)} a year"
-    shown = contributions[:6]
+    # six terms, or all seven: "and 1 smaller term" would hide one that fits in its line
+    shown = contributions[:BREAKDOWN_TERMS + 1] if term_count == BREAKDOWN_TERMS + 1 else contributions[:BREAKDOWN_TERMS]
+    rest = term_count - len(shown)
     breakdown = html.Details([
         html.Summary("What makes this up", className="small"),
         html.Ul([html.Li([f"{c.label}: ", html.Strong(si(c.value, unit)),
                           html.Span(f" [{c.source}]", className="text-muted") if c.source else None])
                  for c in shown], className="small mb-1 ps-3"),
-        html.Div(f"and {term_count - len(shown)} smaller terms" if term_count > len(shown) else "",
+        html.Div(f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else "",
                  className="small text-muted"),
     ], className="kpi-breakdown")
     return dbc.Card(dbc.CardBody([
         html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
-        html.Div(si(scenario, unit, trim=False), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
+        html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
                  **{"data-value": repr(float(scenario))}),
         html.Div([change_text(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
                   html.Span(" vs baseline", className="text-muted")], className="kpi-delta",
@@ -68,9 +74,24 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
 
 
 def kpi_strip(views: model.Views, currency: str) -> list:
-    return [dbc.Col(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=6),
+    return [dbc.Col(kpi_card(kpi, views, currency,
+                             model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
                              model.term_count(views.scenario, kpi)),
                     xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
+
+
+def switch_note(park: model.Park, before: frozenset[str], after: frozenset[str], most: int = 2) -> str:
+    """The change just made, by name: ``Switched on: Tissø II``, ``Switched off: Asnæs
+    district heat to the town``, ``Switched on: A, B and 3 more; switched off: C``;
+    "" when nothing was switched."""
+    parts = []
+    for words, changed in (("switched on", after - before), ("switched off", before - after)):
+        names = [e.name for e in park.exchanges if e.id in changed]  # in the park's order
+        if names:
+            more = f" and {len(names) - most} more" if len(names) > most else ""
+            parts.append(f"{words}: {', '.join(names[:most])}{more}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 # -- exchange table ------------------------------------------------------------------
@@ -126,12 +147,15 @@ def exchange_row(row: model.ExchangeRow, currency: str) -> dict:
     candidate = exchange.status is model.Status.CANDIDATE
     category = row.category.value
     changes = []
+    saving = row.saving
     for kpi in model.KPI_NAMES:
-        value = row.marginal[kpi] if row.marginal is not None else 0.0
-        kind = model.direction(value, value).value
+        # what the exchange saves (positive) or costs (negative), on or off: the sign
+        # means the same before and after it is switched (model.ExchangeRow.saving)
+        value = saving[kpi] if saving is not None else 0.0
+        kind = model.direction(-value, value).value
         text = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
         changes.append(_component("Td", text, className=f"num change {kind}",
-                                  title=f"{value:+,.2f} {kpi_unit(kpi, currency)} a year if switched"))
+                                  title=saving_words(value, kpi_unit(kpi, currency), flow.active, kind)))
     if row.value is not None:  # what the link is worth: payback, NPV, cost per t CO2e
         worth = value_cells(row.value, currency)
         changes += [_component("Td", worth[f"{column}_text"], className=f"num {worth[f'{column}_class']}".strip(),
@@ -142,25 +166,42 @@ def exchange_row(row: model.ExchangeRow, currency: str) -> dict:
                           input_class_name="toggle-input")
     cells = [
         _component("Td", checkbox),
-        _component("Td", f"{exchange.name}\n{exchange.status.value} \u00b7 {exchange.id}", className="wrap two-lines"),
+        _component("Td", f"{exchange.name}\n{exchange.status.value} \u00b7 {exchange.id}"
+                   + (f" \u00b7 data: {exchange.quality.value}" if exchange.quality else ""),
+                   className="wrap two-lines"),
         _component("Td", [_firm_button(row, "from", exchange.from_firm, row.from_name), " \u2192 ",
                           _firm_button(row, "to", exchange.to_firm, row.to_name)], className="wrap"),
         _component("Td", f"{row.resource_name}\n{CATEGORY_LABELS[category]}", className="two-lines resource",
                    style={"--dot": CATEGORY_COLOURS[category]}),
         _component("Td", f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
-        _component("Td", row.bound_words, className="bound"),
+        _component("Td", row.carry_words, className="bound"),
         *changes,
     ]
     return _component("Tr", cells, className="candidate-row" if candidate else "", **{"data-exchange": exchange.id})
 
 
+def saving_words(value: float, unit: str, active: bool, kind: str) -> str:
+    """A saving cell's explanation: ``saves 600,000 m3 a year; switching it off would
+    lose that`` (on), ``would save 9,259 t CO2e a year if switched on`` (off)."""
+    if kind == "same":
+        return "no effect on this figure"
+    amount = f"{full(abs(value))} {unit} a year"
+    if active:
+        return (f"saves {amount}; switching it off would lose that" if value > 0 else
+                f"costs {amount}; switching it off would save that")
+    return f"would save {amount} if switched on" if value > 0 else f"would cost {amount} if switched on"
+
+
 SORT_COLUMNS: dict[str, str] = {
     "name": "Exchange", "from": "From \u2192 to", "resource": "Resource", "carried": "Carried a year",
-    "bound": "Limited by", "freshwater_m3": "\u0394 freshwater", "co2_t": "\u0394 CO2e",
-    "landfill_t": "\u0394 landfill", "cost": "\u0394 cost",
+    "bound": "Could carry, and why", "freshwater_m3": "Saves: freshwater", "co2_t": "Saves: CO2e",
+    "landfill_t": "Saves: landfill", "cost": "Saves: cost",
     "payback": "Payback", "npv": "NPV", "abatement": "Per t CO2e",
 }
-"""Sortable columns of the exchange list and their headings."""
+"""Sortable columns of the exchange list and their headings. A "Saves" column is what
+the exchange saves a year with it on rather than off (negative: what it costs): for an
+exchange that is on, what switching it off would lose; for one that is off, what
+switching it on would save."""
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 
@@ -229,7 +270,10 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views, values: dict 
         resource = park.resource[stream.resource]
         flow = views.scenario.stream_flows[stream.key]
         rest = "bought new" if stream.kind is model.StreamKind.DEMAND else f"to {stream.fate.value}"
-        streams.append(html.Tr([html.Td(stream.kind.value), html.Td(resource.name),
+        streams.append(html.Tr([html.Td(stream.kind.value),
+                                html.Td([resource.name, html.Div(f"data: {stream.quality.value}",
+                                                                 className="small text-muted quality")
+                                         if stream.quality else None]),
                                 html.Td(f"{full(stream.quantity)} {resource.unit}", className="num"),
                                 html.Td(f"{full(flow.exchanged)} {resource.unit}", className="num"),
                                 html.Td([f"{full(flow.leftover)} {resource.unit}",
@@ -250,7 +294,9 @@ def firm_panel(park: model.Park, firm_id: str, views: model.Views, values: dict 
                               html.Td([exchange.name, " ",
                                        html.Span(exchange.status.value, className="badge " + (
                                            "bg-warning text-dark" if candidate else "bg-secondary")),
-                                       html.Div(exchange.id, className="small text-muted font-monospace")]),
+                                       html.Div(exchange.id, className="small text-muted font-monospace"),
+                                       html.Div(f"data: {exchange.quality.value}", className="small text-muted quality")
+                                       if exchange.quality else None]),
                               html.Td(f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
                               html.Td(f"costs on {payer}; {money}")]))
         worth_here = (values or {}).get(exchange.id)
@@ -285,9 +331,18 @@ def source_reference(park: model.Park, source_id: str):
     source = park.source.get(source_id)
     if source is None:
         return html.Code(source_id)
-    citation = html.A(source.citation, href=source.url, target="_blank", rel="noopener noreferrer") \
-        if source.url else source.citation
+    url = web_url(source.url)
+    citation = html.A(source.citation, href=url, target="_blank", rel="noopener noreferrer") if url \
+        else source.citation
     return html.Span([citation, " ", html.Code(source.id, className="small")])
+
+
+def source_link(url: str | None):
+    """A source's address: a link when it is a web page (http or https), else the text
+    as it is, never a live link (see ``web_url``)."""
+    if web_url(url):
+        return html.A("link", href=web_url(url), target="_blank", rel="noopener noreferrer")
+    return html.Span(url, className="small text-muted text-break") if url else None
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -305,9 +360,7 @@ def sources_view(park: model.Park, views: model.Views) -> list:
             html.Td(percent(difference), className="num"),
             html.Td([str(item.year or ""), " ", html.Code(item.source)]),
             html.Td(item.note, className="small")]))
-    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ",
-                             html.A("link", href=s.url, target="_blank", rel="noopener noreferrer") if s.url else None])
-                    for s in park.sources]
+    source_items = [html.Li([html.Code(s.id), " ", s.citation, " ", source_link(s.url)]) for s in park.sources]
     return [
         html.P(park.description) if park.description else None,
         html.H3("Published figures and the model's", className="h6"),

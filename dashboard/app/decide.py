@@ -10,9 +10,6 @@ take a while on a large park.
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
@@ -24,8 +21,9 @@ from dashboard.model.macc import macc
 from dashboard.model.portfolio import Best, Front, best_portfolio, pareto_front, question
 
 from . import ids
+from . import inputs as check
 from .components import change_text, kpi_strip
-from .layout import GRAPH_CONFIG
+from .layout import DIMMED, GRAPH_CONFIG
 from .state import AppState, Request
 from .value import deal_bar, deal_summary
 
@@ -38,22 +36,6 @@ QUESTIONS = {
     "freshwater_m3": "Which proposals save the most freshwater?",
     "landfill_t": "Which proposals keep the most waste out of landfill?",
 }
-
-
-def background_manager(shared_by: str = ""):
-    """Dash's DiskcacheManager on a folder every worker of this server shares:
-    ``ECO_PARK_CACHE``, else one in the system's temporary folder named after
-    ``shared_by`` (the database URL), so two servers on one machine never pick up each
-    other's results."""
-    import hashlib
-
-    import diskcache
-    from dash import DiskcacheManager
-
-    tag = hashlib.sha256(shared_by.encode()).hexdigest()[:12]
-    folder = os.environ.get("ECO_PARK_CACHE") or os.path.join(tempfile.gettempdir(),
-                                                                f"eco-park-jobs-{os.getuid()}-{tag}")
-    return DiskcacheManager(diskcache.Cache(folder))
 
 
 def kpi_options() -> list[dict]:
@@ -108,7 +90,7 @@ def decide_layout() -> html.Div:
             html.P("Each point is a set of links no other set beats on both; the star is the scenario shown. "
                    "Click a point to apply it.", className="small text-muted mb-1"),
             dcc.Loading(dcc.Graph(id=ids.DECIDE_FRONT, config=GRAPH_CONFIG, className="decide-front"),
-                        delay_show=300, type="circle"),
+                        delay_show=300, type="circle", overlay_style=DIMMED),
             html.Div(id=ids.DECIDE_FRONT_NOTE, className="small text-muted", role="status"),
         ]),
     ], className="h-100")
@@ -125,11 +107,12 @@ def decide_layout() -> html.Div:
             html.P("The curve takes the candidate links one at a time, cheapest CO2e cut first, each measured on "
                    "top of those before it, so the bars add up. Click a bar to switch on that link and every "
                    "cheaper one before it.", className="text-muted"),
-            dcc.Loading(dbc.Row(id=ids.DECIDE_KPIS, className="kpi-strip"), delay_show=300, type="circle"),
+            dcc.Loading(dbc.Row(id=ids.DECIDE_KPIS, className="kpi-strip"), delay_show=300, type="circle",
+                        overlay_style=DIMMED),
             dbc.Card([
                 dbc.CardHeader(html.H3("Marginal abatement cost curve", className="h6 mb-0")),
                 dbc.CardBody([dcc.Loading(dcc.Graph(id=ids.DECIDE_MACC, config=GRAPH_CONFIG, className="decide-macc"),
-                                          delay_show=300, type="circle"),
+                                          delay_show=300, type="circle", overlay_style=DIMMED),
                               html.Div(id=ids.DECIDE_MACC_NOTE, className="small text-muted")], className="p-1"),
             ], className="mb-3"),
             dbc.Row([dbc.Col(form, lg=4, className="mb-3"), dbc.Col(answer, lg=3, className="mb-3"),
@@ -246,7 +229,7 @@ class DecideHandlers:
             unit = kpi_unit(kpi, park.currency)
             value, base = getattr(portfolio.kpis, kpi), getattr(baseline, kpi)
             rows.append(html.Tr([html.Th(KPI_LABELS[kpi], scope="row", className="small"),
-                                 html.Td(si(value, unit, trim=False), className="num",
+                                 html.Td(si(value, unit), className="num",
                                          **{"data-kpi": kpi, "data-value": repr(float(value))}),
                                  html.Td(change_text(value - base, unit, model.relative_change(value, base), base),
                                          className="small")]))
@@ -293,16 +276,19 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
                   Output(ids.DECIDE_KPIS, "children"), Output(ids.DECIDE_FORCE_ON, "options"),
                   Output(ids.DECIDE_FORCE_OFF, "options"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _top(search, _page):
         return handlers.render_top(search)
 
     @app.callback(Output(ids.DECIDE_MACC, "figure"), Output(ids.DECIDE_MACC_QUERIES, "data"),
                   Output(ids.DECIDE_MACC_NOTE, "children"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _macc(search, _page):
         return handlers.render_macc(search)
 
     @app.callback(Output(ids.DECIDE_DEALS, "children"), Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @check.checked(check.address, check.anything)
     def _deals(search, _page):
         return handlers.render_deals(search)
 
@@ -310,8 +296,8 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
                   Output(ids.DECIDE_FRONT_NOTE, "children"),
                   Input(ids.URL, "search"), Input(ids.DECIDE_FRONT_X, "value"), Input(ids.DECIDE_FRONT_Y, "value"),
                   Input(ids.DECIDE_PAGE, "data"), background=True)
-    def _front(search, x, y, _page):
-        return handlers.render_front(search, x, y)
+    def _front(search, x, y, _page):  # a background callback: its inputs are checked here
+        return handlers.render_front(check.address(search), check.optional_text(x), check.optional_text(y))
 
     @app.callback(Output(ids.DECIDE_ANSWER, "children"),
                   Input(ids.DECIDE_RUN, "n_clicks"), State(ids.URL, "search"), State(ids.DECIDE_OBJECTIVE, "value"),
@@ -331,6 +317,8 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
             set_progress((round(100 * fraction), text))
 
         set_progress((2, "starting"))
+        search, objective = check.address(search), check.optional_text(objective)
+        force_on, force_off = check.each(check.optional_text)(force_on), check.each(check.optional_text)(force_off)
         return handlers.run(search, objective, budget, limits, force_on, force_off, progress)
 
     # A click on a bar or a point applies its scenario: only the address changes.
@@ -354,4 +342,4 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
     return handlers
 
 
-__all__ = ["DecideHandlers", "background_manager", "decide_layout", "register_decide_callbacks"]
+__all__ = ["DecideHandlers", "decide_layout", "register_decide_callbacks"]

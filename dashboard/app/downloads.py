@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import io
 import logging
+import os
 import threading
 import unicodedata
-import zipfile
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
@@ -68,6 +67,34 @@ def content_disposition(disposition: str, park_name: str, name: str) -> str:
 BROWSER_KINDS = frozenset({"pdf", "png", "svg"})
 """Exports that start a headless chromium: a few hundred MB each, so few at a time."""
 
+DEFAULT_EXPORT_SECONDS = 25.0
+"""Seconds a PDF or figure export may take before it is stopped: below gunicorn's
+default worker timeout (30 s), so the person gets a reason, not a killed worker's bare
+500. ``ECO_PARK_EXPORT_SECONDS`` changes it (raise gunicorn's ``--timeout`` with it)."""
+
+
+def export_seconds() -> float:
+    """The export time limit: ``ECO_PARK_EXPORT_SECONDS``, else the default."""
+    try:
+        seconds = float(os.environ.get("ECO_PARK_EXPORT_SECONDS", DEFAULT_EXPORT_SECONDS))
+    except ValueError:
+        return DEFAULT_EXPORT_SECONDS
+    return seconds if 1 <= seconds <= 3600 else DEFAULT_EXPORT_SECONDS
+
+
+def client_message(kind: str, error: Exception) -> str:
+    """What the person asking for an export is told when it fails: what happened and
+    what to do, without the server's paths, programs or error dumps (the log has them)."""
+    from dashboard.reports import ExportTimeout
+
+    if isinstance(error, ExportTimeout):
+        return (f"The {kind.upper()} took longer than this server allows and was stopped. For a park this large, "
+                "the HTML report and the Excel results hold the same figures and tables and are made in "
+                "seconds; whoever runs the server can allow longer (ECO_PARK_EXPORT_SECONDS).")
+    return (f"The {kind.upper()} could not be made on this server: PDF and image exports need Chromium there, "
+            "and it is missing or failed (the server's log says why). The HTML report and the Excel and CSV "
+            "results need no browser.")
+
 
 def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
                         wait_seconds: float = 30.0) -> Blueprint:
@@ -83,12 +110,38 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
         return Response(template_workbook(), content_type=FILES["results.xlsx"][0],
                         headers={"Content-Disposition": 'attachment; filename="eco-park-template.xlsx"'})
 
+    @blueprint.get("/download/compare.<suffix>")
+    def comparison(suffix: str):
+        """Saved scenarios side by side (``?s=ID,ID``), as the compare page shows them."""
+        from dashboard import exports
+
+        from .compare import load_comparison
+
+        if suffix not in ("xlsx", "zip"):
+            return Response("No such download.", status=404, mimetype="text/plain")
+        try:
+            park, named = load_comparison(state, "?" + request.query_string.decode("utf-8", "replace"))
+        except ValueError as problem:
+            return Response(f"Nothing to compare: {problem}.", status=400, mimetype="text/plain")
+        baseline = state.evaluate(park, park.baseline_active)
+        tables = exports.compare_tables(park, baseline, [(name, state.evaluate(park, active))
+                                                         for name, _, active in named])
+        if suffix == "xlsx":
+            data, mimetype = exports.to_xlsx(tables, park), FILES["results.xlsx"][0]
+        else:
+            data, mimetype = exports.to_csv_zip(tables, park), "application/zip"
+        return Response(data, content_type=mimetype, headers={
+            "Content-Disposition": content_disposition("attachment", park.name, f"comparison.{suffix}"),
+            "Cache-Control": "no-store"})
+
     @blueprint.get("/download/<name>")
     def scenario_file(name: str):
         if name not in FILES:
             return Response("No such download.", status=404, mimetype="text/plain")
         try:
-            park, active, _ = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
+            park, active, scenario = state.resolve("?" + request.query_string.decode("utf-8", "replace"))
+            if scenario.without:  # the reports and tables take the Scenario itself (firms leave)
+                active = scenario
         except model.ParkError as error:
             return Response("This link does not fit the park:\n" + "\n".join(str(p) for p in error.problems),
                             status=400, mimetype="text/plain")
@@ -98,11 +151,10 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
             return Response("The server is busy making other exports; try again in a minute.", status=503,
                             mimetype="text/plain", headers={"Retry-After": "60"})
         try:
-            data = render(kind, park, active)
+            data = render(kind, park, active, seconds=export_seconds())
         except Exception as error:  # a missing browser for PDF/PNG, say: tell the person, no traceback
             logger.exception("export %s failed", name)
-            return Response(f"This export could not be made here: {error}", status=503,
-                            mimetype="text/plain")
+            return Response(client_message(kind, error), status=503, mimetype="text/plain")
         finally:
             if turn is not None:
                 turn.release()
@@ -120,23 +172,18 @@ def downloads_blueprint(state: AppState, browser_exports_at_once: int = 1,
     return blueprint
 
 
-def render(kind: str, park: model.Park, active: frozenset[str]) -> bytes:
-    """The bytes of one export of the scenario ``active``."""
+def render(kind: str, park: model.Park, active: frozenset[str], seconds: float = DEFAULT_EXPORT_SECONDS) -> bytes:
+    """The bytes of one export of the scenario ``active``. PDF and figures are drawn by
+    Chromium in a process of their own, stopped with everything it started after
+    ``seconds`` or when this process dies (``reports.run_export``)."""
     from dashboard import exports
 
     if kind == "xlsx":
         return exports.to_xlsx(exports.scenario_tables(park, active), park)
     if kind == "csv":
         return exports.to_csv_zip(exports.scenario_tables(park, active), park)
-    from dashboard import reports  # needs a browser for PDF and images; imported only when asked
+    from dashboard import reports  # imported only when asked
 
     if kind == "html":
         return reports.report_html(park, active).encode("utf-8")
-    if kind == "pdf":
-        return reports.report_pdf(park, active)
-    images = reports.figure_images(park, active, fmt=kind)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for filename, content in images.items():
-            archive.writestr(filename, content)
-    return buffer.getvalue()
+    return reports.run_export(kind, park, active, seconds)

@@ -26,7 +26,6 @@ class MainIds(StrEnum):
     PAGE = "page"
     MAIN_PAGE = "main-page"  # store inside the dashboard page: its callbacks run when it appears
     ADDRESS = "main-address"  # the page's own dcc.Location: the Sankey shown, in the fragment
-    PARK_KEY = "park-key"  # store: the park the address names ("" the default); changes with the park only
     PARK_EXCHANGES = "park-exchanges"  # store: the park's key, exchange and firm order and baseline
 
     # header
@@ -38,24 +37,43 @@ class MainIds(StrEnum):
     SHARE_BUTTON = "share-button"
     SHARE_STATUS = "share-status"
     SHARE_LINK = "share-link"
+    USER_BAR = "user-bar"
+    DECIDE_LINK = "decide-link"  # header link to the decide page
 
     # scenario bar
     SCENARIO_SUMMARY = "scenario-summary"
     RESET_BUTTON = "reset-baseline"
     ALL_CANDIDATES_BUTTON = "all-candidates-on"
     ERROR_ALERT = "error-alert"
+    SWITCH_NOTE = "switch-note"      # "Switched on: Tissø II", the change just made
+    UNDO_BUTTON = "undo-switch"
+    LAST_SEARCH = "last-search"      # store: the address's query before the latest change
+    UNDO_SEARCH = "undo-search"      # store: the query Undo goes back to
 
-    # KPI strip
+    # KPI strip, and the 90% ranges under the cards
     KPI_STRIP = "kpi-strip"
     KPI_FRESHWATER = "kpi-freshwater"
     KPI_CO2 = "kpi-co2"
     KPI_LANDFILL = "kpi-landfill"
     KPI_COST = "kpi-cost"
+    KPI_BANDS = "kpi-bands"
+    BAND_FRESHWATER = "band-freshwater"
+    BAND_CO2 = "band-co2"
+    BAND_LANDFILL = "band-landfill"
+    BAND_COST = "band-cost"
 
     # views
     NETWORK_GRAPH = "network-graph"
+    NETWORK_VIEW = "network-view"          # store: the network part of the address's fragment (network=...)
+    NETWORK_SHOWN = "network-shown"        # store: the view drawn (grouping, group, firm, breadcrumb targets)
+    NETWORK_GROUPING = "network-grouping"  # select: every firm / sector / site zone / community
+    NETWORK_CRUMBS = "network-crumbs"      # nav: "All sectors > Chemicals"
+    NETWORK_CRUMB = "network-crumb"        # pattern: {"type": NETWORK_CRUMB, "index": n} breadcrumb button
+    NETWORK_BACK = "network-back"
+    NETWORK_SEARCH = "network-search"      # dropdown: find a firm, jump to its neighbourhood
     SANKEY_TABS = "sankey-tabs"
     SANKEY_GRAPH = "sankey-graph"
+    SANKEY_SHARE = "sankey-share"          # select: group flows under this share into "other"
 
     # exchange list: one page of it, drawn on the server
     EXCHANGE_TABLE = "exchange-table"
@@ -79,6 +97,21 @@ class MainIds(StrEnum):
     FIRM_PANEL_BODY = "firm-panel-body"
     FIRM_PANEL_TITLE = "firm-panel-title"
     SELECTED_FIRM = "selected-firm"
+    LEAVE_BUTTON = "leave-firm"  # the scenario without (or with) this firm
+
+    # how sure, and firms leaving (docs/screens.md, "Deciding and doubting")
+    DOUBT_TABS = "doubt-tabs"
+    DOUBT_SURE_PANE = "doubt-sure-pane"              # the bands and tornado, shown by DOUBT_TABS
+    DOUBT_RESILIENCE_PANE = "doubt-resilience-pane"  # the resilience ranking, shown by DOUBT_TABS
+    TORNADO_KPI = "tornado-kpi"
+    TORNADO_GRAPH = "tornado-graph"
+    DOUBT_RESULT = "doubt-result"            # store: the Monte Carlo document of the scenario shown
+    DOUBT_REQUEST = "doubt-request"          # store: a scenario whose run is too slow to answer at once
+    DOUBT_STATUS = "doubt-status"
+    DOUBT_PROGRESS = "doubt-progress"
+    DOUBT_CANCEL = "doubt-cancel"
+    RESILIENCE_TABLE = "resilience-table"
+    RESILIENCE_REQUEST = "resilience-request"  # store: a park too large to rank its firms at once
 
     # sources
     SOURCES_MODAL = "sources-modal"
@@ -97,6 +130,12 @@ class MainIds(StrEnum):
     EXPORT_PNG = "export-png"
     EXPORT_SVG = "export-svg"
     KIOSK_LINK = "kiosk-link"
+    EXPORT_JOB_PANEL = "export-progress"
+    EXPORT_JOB_TEXT = "export-job-text"
+    EXPORT_JOB_BAR = "export-job-bar"
+    EXPORT_JOB_CANCEL = "export-job-cancel"
+    EXPORT_JOB_RESULT = "export-job-result"
+    EXPORT_JOB_DOWNLOAD = "export-job-download"
 
     # upload
     UPLOAD_MODAL = "upload-modal"
@@ -146,15 +185,55 @@ class CompareIds(StrEnum):
     """The compare page (/compare)."""
 
     COMPARE_ROOT = "compare-root"
+    COMPARE_EXPORT_XLSX = "compare-export-xlsx"
+    COMPARE_EXPORT_CSV = "compare-export-csv"
 
 
-PAGES: dict[str, type[StrEnum]] = {"shell": ShellIds, "main": MainIds, "kiosk": KioskIds, "compare": CompareIds}
+class DecideIds(StrEnum):
+    """The decide page (/decide): which candidates to build, in what order, at what price."""
+
+    DECIDE_ROOT = "decide-root"
+    DECIDE_PAGE = "decide-page"              # store: the page's callbacks run when it appears
+    DECIDE_TITLE = "decide-title"
+    DECIDE_BACK = "decide-back"
+    DECIDE_KPIS = "decide-kpis"
+    DECIDE_MACC = "decide-macc"
+    DECIDE_MACC_NOTE = "decide-macc-note"
+    DECIDE_MACC_QUERIES = "decide-macc-queries"    # store: the URL query each bar applies
+    DECIDE_OBJECTIVE = "decide-objective"
+    DECIDE_BUDGET = "decide-budget"
+    DECIDE_LIMIT_FRESHWATER = "decide-limit-freshwater-m3"
+    DECIDE_LIMIT_CO2 = "decide-limit-co2-t"
+    DECIDE_LIMIT_LANDFILL = "decide-limit-landfill-t"
+    DECIDE_LIMIT_COST = "decide-limit-cost"
+    DECIDE_FORCE_ON = "decide-force-on"
+    DECIDE_FORCE_OFF = "decide-force-off"
+    DECIDE_RUN = "decide-run"
+    DECIDE_CANCEL = "decide-cancel"
+    DECIDE_PROGRESS = "decide-progress"
+    DECIDE_ANSWER = "decide-answer"
+    DECIDE_APPLY = "decide-apply"
+    DECIDE_FRONT = "decide-front"
+    DECIDE_FRONT_X = "decide-front-x"
+    DECIDE_FRONT_Y = "decide-front-y"
+    DECIDE_FRONT_NOTE = "decide-front-note"
+    DECIDE_FRONT_QUERIES = "decide-front-queries"  # store: the URL query each point applies
+    DECIDE_DEALS = "decide-deals"
+
+
+PAGES: dict[str, type[StrEnum]] = {"shell": ShellIds, "main": MainIds, "kiosk": KioskIds, "compare": CompareIds,
+                                   "decide": DecideIds}
 """Each page's ids, by the name the browser code uses (``IDS.main.FIRM_PANEL``)."""
 
 KPI_CARD = {"freshwater_m3": MainIds.KPI_FRESHWATER, "co2_t": MainIds.KPI_CO2, "landfill_t": MainIds.KPI_LANDFILL,
             "cost": MainIds.KPI_COST}
+KPI_BAND = {"freshwater_m3": MainIds.BAND_FRESHWATER, "co2_t": MainIds.BAND_CO2,
+            "landfill_t": MainIds.BAND_LANDFILL, "cost": MainIds.BAND_COST}
 EXPORT_LINK = {"html": MainIds.EXPORT_HTML, "pdf": MainIds.EXPORT_PDF, "xlsx": MainIds.EXPORT_XLSX,
                "csv": MainIds.EXPORT_CSV, "png": MainIds.EXPORT_PNG, "svg": MainIds.EXPORT_SVG}
+COMPARE_EXPORT = {"xlsx": CompareIds.COMPARE_EXPORT_XLSX, "csv": CompareIds.COMPARE_EXPORT_CSV}
+DECIDE_LIMIT = {"freshwater_m3": DecideIds.DECIDE_LIMIT_FRESHWATER, "co2_t": DecideIds.DECIDE_LIMIT_CO2,
+                "landfill_t": DecideIds.DECIDE_LIMIT_LANDFILL, "cost": DecideIds.DECIDE_LIMIT_COST}
 
 
 def client_ids() -> dict[str, dict[str, str]]:
@@ -166,31 +245,3 @@ def client_ids() -> dict[str, dict[str, str]]:
 for _members in PAGES.values():
     globals().update(_members.__members__)
 del _members
-
-# Added in the flat style: they work as they are; they may move into a DecideIds enum.
-# decide page (/decide): which candidates to build, in what order, at what price
-DECIDE_ROOT = "decide-root"
-DECIDE_PAGE = "decide-page"              # store: the page's callbacks run when it appears
-DECIDE_TITLE = "decide-title"
-DECIDE_BACK = "decide-back"
-DECIDE_KPIS = "decide-kpis"
-DECIDE_MACC = "decide-macc"
-DECIDE_MACC_NOTE = "decide-macc-note"
-DECIDE_MACC_QUERIES = "decide-macc-queries"    # store: the URL query each bar applies
-DECIDE_OBJECTIVE = "decide-objective"
-DECIDE_BUDGET = "decide-budget"
-DECIDE_LIMIT = {kpi: f"decide-limit-{kpi.replace('_', '-')}" for kpi in ("freshwater_m3", "co2_t", "landfill_t", "cost")}
-DECIDE_FORCE_ON = "decide-force-on"
-DECIDE_FORCE_OFF = "decide-force-off"
-DECIDE_RUN = "decide-run"
-DECIDE_CANCEL = "decide-cancel"
-DECIDE_PROGRESS = "decide-progress"
-DECIDE_ANSWER = "decide-answer"
-DECIDE_APPLY = "decide-apply"
-DECIDE_FRONT = "decide-front"
-DECIDE_FRONT_X = "decide-front-x"
-DECIDE_FRONT_Y = "decide-front-y"
-DECIDE_FRONT_NOTE = "decide-front-note"
-DECIDE_FRONT_QUERIES = "decide-front-queries"  # store: the URL query each point applies
-DECIDE_DEALS = "decide-deals"
-DECIDE_LINK = "decide-link"              # header link from the dashboard

@@ -17,12 +17,13 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, dcc, html
 from dashboard import model
 from dashboard.figures.network import network_figure
 from dashboard.figures.sankey import sankey_figure, sankey_views
-from dashboard.formatting import KPI_LABELS, kpi_unit, percent, si
+from dashboard.formatting import KPI_LABELS, band_words, in_words, in_words_parts, kpi_unit, percent
 from dashboard.storage import StorageError
 
 from .components import ARROW_DOWN, ARROW_UP
+from .doubt import QUICK_EXCHANGES
 from .ids import KioskIds
-from .state import AppState, resolve_lenient, scenario_number
+from .state import AppState, Request, scenario_number
 
 DEFAULT_SECONDS = 15
 KIOSK_FONT = 22
@@ -38,7 +39,9 @@ def seconds_per_view(query: str) -> int:
         return DEFAULT_SECONDS
 
 
-def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
+def kpi_panel(park: model.Park, views: model.Views, bands: dict | None = None) -> html.Div:
+    """The four KPIs in large type; with ``bands`` (a Monte Carlo document) each change's
+    90% range in words ("between 9 and 26 thousand tonnes less CO2 a year")."""
     tiles = []
     for kpi in model.KPI_NAMES:
         unit = kpi_unit(kpi, park.currency)
@@ -48,19 +51,31 @@ def kpi_panel(park: model.Park, views: model.Views) -> html.Div:
         kind = model.direction(value - base, base).value
         arrow = {"good": ARROW_DOWN, "bad": ARROW_UP, "same": "="}[kind]
         change = "no change vs baseline" if kind == "same" else \
-            f"{si(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
+            f"{in_words(abs(value - base), unit)} {'lower' if kind == 'good' else 'higher'} than baseline " \
             f"({percent(model.relative_change(value, base)).replace(' ', NBSP)})"
+        figure, words = in_words_parts(value, unit)
         tiles.append(html.Div([
             html.Div(KPI_LABELS[kpi] + " a year", className="kiosk-kpi-label"),
-            html.Div(si(value, unit), className="kiosk-kpi-value", **{"data-value": repr(float(value))}),
+            html.Div([figure, " ", html.Span(words, className="kiosk-kpi-unit")], className="kiosk-kpi-value",
+                     title=in_words(value, unit), **{"data-value": repr(float(value))}),
             html.Div([html.Span(arrow + " ", **{"aria-hidden": "true"}), change], className=f"kiosk-kpi-change {kind}"),
-            html.Div(f"Symbiosis saves {si(saved, unit)} a year" if saved > 0 else "", className="kiosk-kpi-saved"),
+            html.Div(f"Symbiosis saves {in_words(saved, unit)} a year" if saved > 0 else "", className="kiosk-kpi-saved"),
+            html.Div(_band_words(bands, kpi, park.currency), className="kiosk-kpi-band") if bands else None,
         ], className="kiosk-kpi"))
     return html.Div(tiles, className="kiosk-kpis")
 
 
-def kiosk_scenario(state: AppState, query: str) -> tuple[model.Park, frozenset[str], str, list[str]]:
-    """(park, active set, what the screen calls the scenario, notes on ignored ids) of a
+def _band_words(bands: dict, kpi: str, currency: str) -> str:
+    change = bands["vs_baseline"][kpi]
+    if change["p5"] == change["p95"]:
+        value = bands["scenario"][kpi]
+        return "" if value["p5"] == value["p95"] else \
+            f"90% sure: {band_words(value['p5'], value['p95'], kpi, currency).replace(' more ', ' ')}"
+    return f"90% sure: {band_words(change['p5'], change['p95'], kpi, currency)} than the baseline"
+
+
+def kiosk_scenario(state: AppState, query: str) -> tuple[Request, str, list[str]]:
+    """(request, what the screen calls the scenario, notes on ignored ids) of a
     kiosk link. Raises ParkError where the link's park or saved scenario is not here."""
     params = parse_qs(query.lstrip("?"))
     saved = (params.get("s") or [""])[0].strip()
@@ -80,13 +95,14 @@ def kiosk_scenario(state: AppState, query: str) -> tuple[model.Park, frozenset[s
         search = "?" + query.lstrip("?")
         state.park(model.Scenario.from_query(search).park_key)  # an unknown park is an error, not the default park
         title = ""
-    park, active, notes = resolve_lenient(state, search)
-    return park, active, title or model.scenario_summary(park, active), notes
+    request = state.read(search)
+    return request, title or model.scenario_summary(request.park, request.scenario), list(request.messages)
 
 
 def kiosk_layout(state: AppState, query: str) -> html.Div:
     try:
-        park, active, title, notes = kiosk_scenario(state, query)
+        request, title, notes = kiosk_scenario(state, query)
+        park = request.park
     except model.ParkError as error:
         return html.Div([
             html.Header(html.H1("This screen's link does not fit this server", className="kiosk-title"),
@@ -96,9 +112,11 @@ def kiosk_layout(state: AppState, query: str) -> html.Div:
                                          className="kiosk-sub")], className="kiosk-view shown"),
                       className="kiosk-stage"),
         ], id=KioskIds.KIOSK_ROOT, className="kiosk", **{"data-page-title": "Kiosk link does not fit"})
-    views = state.views(park, active)
+    views = state.views(request)
+    bands = state.uncertainty(request) if model.ranged_inputs(park) and \
+        len(park.exchanges) <= QUICK_EXCHANGES else None
     config = {"displayModeBar": False, "staticPlot": False, "responsive": True}
-    panels = [("Key figures", kpi_panel(park, views)),
+    panels = [("Key figures", kpi_panel(park, views, bands)),
               ("Symbiosis network", dcc.Graph(figure=network_figure(views.scenario, theme="dark", font_size=KIOSK_FONT, click_hints=False),
                                               config=config, className="kiosk-graph"))]
     for view in sankey_views(park):

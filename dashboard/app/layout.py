@@ -6,9 +6,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.figures.sankey import MAX_LINKS, SHARES
+
 from . import ids
 from .components import exchange_table_head
+from .export_jobs import export_panel
 from .ids import MainIds
+from .network_ui import network_controls
 from .storage_ui import storage_modals
 
 DIMMED = {"visibility": "visible", "opacity": 0.55}
@@ -25,12 +29,15 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
 def header() -> dbc.Navbar:
     button = {"color": "light", "outline": True, "size": "sm"}
     export_items = [
-        dbc.DropdownMenuItem("Report (HTML)", id=ids.EXPORT_LINK["html"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], href="#", external_link=True),
+        # the HTML report opens in a tab of its own: the dashboard and its scenario stay
+        dbc.DropdownMenuItem("Report (HTML, new tab)", id=ids.EXPORT_LINK["html"], href="#", external_link=True,
+                             target="_blank"),  # browsers imply rel=noopener for _blank
+        # PDF and figures are made as background jobs with progress and Cancel (app/export_jobs.py)
+        dbc.DropdownMenuItem("Report (PDF)", id=ids.EXPORT_LINK["pdf"], n_clicks=0),
         dbc.DropdownMenuItem("Results (Excel)", id=ids.EXPORT_LINK["xlsx"], href="#", external_link=True),
         dbc.DropdownMenuItem("Results (CSV, zip)", id=ids.EXPORT_LINK["csv"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Figures (PNG, zip)", id=ids.EXPORT_LINK["png"], href="#", external_link=True),
-        dbc.DropdownMenuItem("Figures (SVG, zip)", id=ids.EXPORT_LINK["svg"], href="#", external_link=True),
+        dbc.DropdownMenuItem("Figures (PNG, zip)", id=ids.EXPORT_LINK["png"], n_clicks=0),
+        dbc.DropdownMenuItem("Figures (SVG, zip)", id=ids.EXPORT_LINK["svg"], n_clicks=0),
     ]
     return dbc.Navbar(dbc.Container([
         html.Div([
@@ -62,18 +69,22 @@ def scenario_bar() -> html.Div:
         html.Span(id=MainIds.SCENARIO_SUMMARY, className="me-3 fw-semibold", role="status", **{"aria-live": "polite"}),
         dbc.Button("Reset to baseline", id=MainIds.RESET_BUTTON, color="secondary", outline=True, size="sm",
                    className="me-2"),
-        dbc.Button("All candidates on", id=MainIds.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
-        html.Label("Link to this scenario", htmlFor=MainIds.SHARE_LINK, className="visually-hidden"),
-        dbc.Input(id=MainIds.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
+        dbc.Button("All candidates on", id=ids.ALL_CANDIDATES_BUTTON, color="primary", outline=True, size="sm"),
+        html.Span([html.Span(id=ids.SWITCH_NOTE, role="status", **{"aria-live": "polite"}),
+                   dbc.Button("Undo", id=ids.UNDO_BUTTON, color="link", size="sm", class_name="py-0 px-1",
+                              style={"display": "none"})], className="switch-note small ms-2"),
+        html.Label("Link to this scenario", htmlFor=ids.SHARE_LINK, className="visually-hidden"),
+        dbc.Input(id=ids.SHARE_LINK, type="text", readonly=True, size="sm", class_name="share-link ms-auto"),
     ], className="d-flex flex-wrap align-items-center gap-2 mb-3 scenario-bar")
 
 
 def views_row() -> dbc.Row:
     network = dbc.Card([
         dbc.CardHeader([html.H2("Symbiosis network", className="h6 mb-0 d-inline"),
-                        html.Span(" click an arrow's marker to switch it, a firm for its panel",
+                        html.Span(" click an arrow's marker to switch it, a firm for its panel, a group to open it",
                                   className="small text-muted")]),
-        dbc.CardBody(dcc.Loading(dcc.Graph(id=MainIds.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
+        network_controls(),
+        dbc.CardBody(dcc.Loading(dcc.Graph(id=ids.NETWORK_GRAPH, config=GRAPH_CONFIG, className="network-graph",
                                            clear_on_unhover=True),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
     ], className="h-100")
@@ -83,6 +94,13 @@ def views_row() -> dbc.Row:
             dbc.RadioItems(id=MainIds.SANKEY_TABS, options=[], value=None, inline=True, class_name="btn-group sankey-tabs",
                            input_class_name="btn-check", label_class_name="btn btn-outline-primary btn-sm",
                            label_checked_class_name="active"),
+            html.Div([
+                dbc.Label("Group flows", html_for=ids.SANKEY_SHARE, className="small mb-0"),
+                dbc.Select(id=ids.SANKEY_SHARE, value="auto", size="sm", class_name="w-auto", options=[
+                    {"label": f"as needed (\u2264 {MAX_LINKS} links)", "value": "auto"}]
+                    + [{"label": f"under {share:.1%}".replace(".0%", "%") + " of the flow", "value": str(share)}
+                       for share in SHARES]),
+            ], className="d-flex flex-wrap align-items-center gap-1 ms-auto"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
         dbc.CardBody(dcc.Loading(dcc.Graph(id=MainIds.SANKEY_GRAPH, config=GRAPH_CONFIG, className="sankey-graph"),
                                  delay_show=300, type="circle", overlay_style=DIMMED), className="p-1"),
@@ -109,8 +127,10 @@ def exchange_card() -> dbc.Card:
                           size="sm", class_name="w-auto"),
                 html.Span(id=MainIds.TABLE_COUNT, className="small text-muted ms-auto", role="status"),
             ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
-            html.P("\u0394 columns: the change in each KPI a year if that exchange alone is switched "
-                   "(lower is better). Candidate rows are marked.", className="small text-muted mb-1"),
+            html.P("Saves columns: what each exchange saves a year, on rather than off (red and negative: "
+                   "what it costs). For an exchange that is on: what switching it off would lose; for one that "
+                   "is off: what switching it on would save. Candidate rows are marked.",
+                   className="small text-muted mb-1"),
             # one page of the list, drawn on the server (callbacks: _render_list)
             html.Div(html.Table([exchange_table_head(), html.Tbody(id=MainIds.EXCHANGE_ROWS)],
                                 className="table table-sm table-hover align-middle exchange-table"),
@@ -125,16 +145,24 @@ def exchange_card() -> dbc.Card:
 
 
 def build_layout() -> html.Div:
+    from . import doubt  # it uses this module's DIMMED and GRAPH_CONFIG
+
     return html.Div([
         dcc.Store(id=MainIds.MAIN_PAGE, data=True),
         # the page's own address (the Sankey shown, in its fragment); "callback-nav" keeps it and
         # the shell's in step (each tells the other when it writes the address)
         dcc.Location(id=MainIds.ADDRESS, refresh="callback-nav"),
-        dcc.Store(id=MainIds.TABLE_SORT, data={"column": "", "descending": False}),
-        dcc.Store(id=MainIds.TABLE_PAGE, data=0),
-        dcc.Store(id=MainIds.SELECTED_FIRM, data=None),
-        dcc.Store(id=MainIds.PARK_KEY, data=None),
-        dcc.Store(id=MainIds.PARK_EXCHANGES, data=None),
+        dcc.Store(id=ids.TABLE_SORT, data={"column": "", "descending": False}),
+        dcc.Store(id=ids.TABLE_PAGE, data=0),
+        dcc.Store(id=ids.SELECTED_FIRM, data=None),
+        dcc.Store(id=ids.PARK_EXCHANGES, data=None),
+        dcc.Store(id=ids.NETWORK_VIEW, data=None),
+        dcc.Store(id=ids.NETWORK_SHOWN, data=None),
+        dcc.Store(id=ids.DOUBT_RESULT, data=None),
+        dcc.Store(id=ids.DOUBT_REQUEST, data=None),
+        dcc.Store(id=ids.RESILIENCE_REQUEST, data=None),
+        dcc.Store(id=ids.LAST_SEARCH, data=None),
+        dcc.Store(id=ids.UNDO_SEARCH, data=None),
         header(),
         dbc.Container([
             scenario_bar(),
@@ -143,8 +171,10 @@ def build_layout() -> html.Div:
             # figures stay readable until the new ones arrive.
             dcc.Loading(dbc.Row(id=MainIds.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
                         overlay_style=DIMMED,
-                        target_components={MainIds.KPI_STRIP: "children"}),
+                        target_components={ids.KPI_STRIP: "children"}),
+            doubt.bands_row(),
             views_row(),
+            doubt.doubt_card(),
             exchange_card(),
         ], fluid=True, tag="main"),
         dbc.Offcanvas(html.Div(id=MainIds.FIRM_PANEL_BODY), id=MainIds.FIRM_PANEL, placement="end", is_open=False,
@@ -154,4 +184,5 @@ def build_layout() -> html.Div:
                    dbc.ModalBody(id=MainIds.SOURCES_BODY)],
                   id=MainIds.SOURCES_MODAL, is_open=False, size="xl", scrollable=True, labelledby=MainIds.SOURCES_TITLE),
         *storage_modals(),
-    ], id=MainIds.PAGE)
+        *export_panel(),
+    ], id=ids.PAGE)

@@ -4,6 +4,8 @@ answer any request; ``model.Scenario`` reads and writes it."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +38,17 @@ def scenario_number(text: str) -> int | None:
     or None when ``text`` is not one. isdigit() alone admits '²' and other digits int()
     refuses; SQLite ids fit 18 digits."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+KEY_DIGITS = 16
+_FULL_HASH = re.compile(r"[0-9a-f]{64}")
+_READABLE_KEY = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?([0-9a-f]{" + str(KEY_DIGITS) + "})")
+
+
+def _ascii_name(name: str) -> str:
+    """A park's name in a link: ASCII letters and digits, runs of anything else one dash."""
+    plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode("ascii")
+    return "-".join(part for part in re.split(r"[^a-z0-9]+", plain) if part)[:40].strip("-") or "park"
 
 
 class _LRU:
@@ -78,20 +91,32 @@ class AppState:
         self._marginals = _LRU(evaluation_cache)
         self._views = _LRU(evaluation_cache)
         self._list_entries = _LRU(8)
+        self._doubts = _LRU(16)
 
     def park(self, key: str) -> model.Park:
-        """The park for a URL key; raises ParkError if it is unknown."""
+        """The park for a URL key (see ``park_key``; a full content hash works too);
+        raises ParkError if it is unknown."""
         if not key or key == self.default_park.content_hash:
             return self.default_park
         if self.store is not None:
+            content_hash = key if _FULL_HASH.fullmatch(key) else None
+            short = _READABLE_KEY.fullmatch(key)
+            if short:
+                content_hash = self.store.park_hash_starting(short.group(1))
             try:
-                return self.store.get_park(key)
+                if content_hash:
+                    return self.store.get_park(content_hash)
             except StorageError:
                 pass
         raise model.ParkError.single(f"no park '{key}' is stored here; it may have been deleted")
 
     def park_key(self, park: model.Park) -> str:
-        return "" if park is self.default_park else park.content_hash
+        """The park in a link: "" for the default park; else its name and the first 16
+        hex digits of its content hash, ``ulsan-mipo-and-onsan-3f2a9c0d1e2b4a5c``: a
+        person sees which park a link opens, and 64 bits tell stored parks apart."""
+        if park is self.default_park:
+            return ""
+        return f"{_ascii_name(park.name)}-{park.content_hash[:KEY_DIGITS]}"
 
     def resolve(self, search: str | None) -> tuple[model.Park, frozenset[str], model.Scenario]:
         """Park, active set and scenario of a URL query, strictly: an unknown park,
@@ -141,7 +166,6 @@ class AppState:
             (request.park.content_hash, request.active, request.scenario.without),
             lambda: model.marginal_effects(base.park, base.active, base=base))
 
-
     def marginal_of(self, request: Request, exchange_ids: tuple[str, ...]) -> dict[str, model.Kpis]:
         """The marginal effects of just these exchanges (a page of the list), taken from
         every exchange's where those are at hand."""
@@ -155,6 +179,28 @@ class AppState:
     def list_entries(self, park: model.Park) -> tuple[exchange_list.Entry, ...]:
         """What the exchange list filters and sorts by that depends on the park alone."""
         return self._list_entries.get_or_make(park.content_hash, lambda: exchange_list.entries(park))
+
+    # -- firms leaving and uncertain inputs (docs/accounting.md section 7) ----------------
+
+    UNCERTAINTY_SAMPLES = 1000
+    UNCERTAINTY_SEED = 0
+
+    def uncertainty(self, request: Request, progress=None) -> dict:
+        """The Monte Carlo document (``UncertaintyRun.as_dict``) of a request's scenario:
+        1,000 samples, seed 0, so every worker and every reload shows the same bands."""
+        key = (request.park.content_hash, request.active, request.scenario.without)
+        return self._doubts.get_or_make(key, lambda: model.monte_carlo(
+            request.park, request.scenario, samples=self.UNCERTAINTY_SAMPLES, seed=self.UNCERTAINTY_SEED,
+            progress=progress).as_dict())
+
+    def leaving(self, request: Request, firm_id: str) -> model.FirmLeaving:
+        """The request's scenario with ``firm_id`` leaving as well."""
+        return model.firm_leaving(request.park, firm_id, request.active, request.scenario.without)
+
+    def resilience(self, request: Request) -> model.Resilience:
+        key = ("resilience", request.park.content_hash, request.active, request.scenario.without)
+        return self._doubts.get_or_make(key, lambda: model.resilience(request.park, request.active,
+                                                                      request.scenario.without))
 
 
 def resolve_lenient(state: AppState, search: str | None) -> tuple[model.Park, frozenset[str], list[str]]:

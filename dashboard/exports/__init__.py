@@ -5,8 +5,10 @@ No Dash here: the app and the command line both call these functions.
 """
 
 from .tables import (
+    COMPARE_COLUMNS,
     TABLE_COLUMNS,
     about_rows,
+    compare_tables,
     neutralise,
     scenario_tables,
     to_csv,
@@ -16,6 +18,6 @@ from .tables import (
 from .template import template_workbook, write_template
 
 __all__ = [
-    "TABLE_COLUMNS", "about_rows", "neutralise", "scenario_tables", "to_csv", "to_csv_zip", "to_xlsx",
+    "TABLE_COLUMNS", "COMPARE_COLUMNS", "compare_tables", "about_rows", "neutralise", "scenario_tables", "to_csv", "to_csv_zip", "to_xlsx",
     "template_workbook", "write_template",
 ]

@@ -21,7 +21,9 @@ Units (every quantity per year):
 
 Formula injection: a spreadsheet runs text that begins with ``=``, ``+``, ``-`` or ``@``
 (and may after a leading tab or line break) as a formula when it *parses* it, as it does
-every field of a CSV file. So in CSV such text is written with a leading single quote.
+every field of a CSV file. So in CSV such text is written with a leading single quote,
+and so is each part of a field after a ``;`` or a tab (where a spreadsheet in another
+locale splits the line into cells), with such fields in double quotes (see ``neutralise``).
 An XLSX cell is not parsed on opening: a text cell (openpyxl data_type "s", saved as
 ``<c t="inlineStr">``) is text whatever it says, only an ``<f>`` element is a formula,
 and the workbooks written here hold none. So in XLSX text is written exactly as it is,
@@ -44,7 +46,6 @@ hold the float itself: Excel shows 15 digits, so no noise there.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import numbers
@@ -72,8 +73,14 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
                   *(f"marginal_{kpi}" for kpi in KPI_NAMES), *VALUE_COLUMNS),
     "firms": ("id", "name", "sector", *(f"{view}_{kpi}" for kpi in KPI_NAMES for view in VIEWS)),
     "sources": ("id", "citation", "url"),
+    "bands": ("kpi", "unit", "scenario", "scenario_p5", "scenario_p50", "scenario_p95", "scenario_mean",
+              "change_vs_baseline", "change_p5", "change_p50", "change_p95", "change_mean", "samples", "seed",
+              "ranged_inputs"),
 }
 """The columns of each table ``scenario_tables`` returns, in order (also when a table is empty)."""
+
+BAND_SAMPLES = 1000
+"""Monte Carlo draws behind the ``bands`` table, as on the dashboard."""
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in an XLSX cell at all
@@ -97,10 +104,14 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
       earlier exchange), and ``marginal_<kpi>``: the change of the park KPI when that
       exchange alone is toggled from the scenario (negative = better);
     - ``firms``: ``baseline_<kpi>`` and ``scenario_<kpi>`` per firm (they sum to the park's);
-    - ``sources``: the park's cited sources.
+    - ``sources``: the park's cited sources;
+    - ``bands``: per KPI, the 5th, 50th and 95th percentile and the mean of the scenario
+      and of its change against the baseline over 1,000 Monte Carlo draws (seed 0, as
+      the dashboard shows them; docs/accounting.md, "How sure are these numbers"), and
+      how many inputs are ranged (0: every percentile is the value itself).
     """
     seen = model.views(park, active)
-    marginal = model.marginal_effects(park, seen.scenario.active, base=seen.scenario)
+    marginal = model.marginal_effects(seen.scenario.park, seen.scenario.active, base=seen.scenario)
     vs_baseline, vs_none = seen.vs_baseline, seen.vs_no_symbiosis
     kpis = []
     for kpi in KPI_NAMES:
@@ -121,13 +132,23 @@ def scenario_tables(park: Park, active: Iterable[str] | None = None) -> Tables:
     firms = []
     for firm in park.firms:
         row = {"id": firm.id, "name": firm.name, "sector": firm.sector}
-        by_view = {"baseline": seen.baseline.firm_kpis[firm.id], "scenario": seen.scenario.firm_kpis[firm.id]}
+        # a firm that leaves has no figures in the scenario view
+        by_view = {"baseline": seen.baseline.firm_kpis[firm.id],
+                   "scenario": seen.scenario.firm_kpis.get(firm.id, model.Kpis())}
         for kpi in KPI_NAMES:
             for view in VIEWS:
                 row[f"{view}_{kpi}"] = float(getattr(by_view[view], kpi))
         firms.append(row)
     sources = [{"id": s.id, "citation": s.citation, "url": s.url} for s in park.sources]
-    tables = {"kpis": kpis, "exchanges": exchanges, "firms": firms, "sources": sources}
+    run = model.monte_carlo(park, seen.scenario.active if active is not None else None, samples=BAND_SAMPLES,
+                            seed=0, with_tornado=False)
+    bands = [{"kpi": kpi, "unit": f"{kpi_unit(kpi, park.currency)}/yr",
+              "scenario": float(getattr(run.value, kpi)),
+              **{f"scenario_{k}": v for k, v in run.scenario[kpi].as_dict().items()},
+              "change_vs_baseline": float(getattr(run.value_vs_baseline, kpi)),
+              **{f"change_{k}": v for k, v in run.vs_baseline[kpi].as_dict().items()},
+              "samples": run.samples, "seed": run.seed, "ranged_inputs": len(run.inputs)} for kpi in KPI_NAMES]
+    tables = {"kpis": kpis, "exchanges": exchanges, "firms": firms, "sources": sources, "bands": bands}
     for name, rows in tables.items():
         assert all(tuple(row) == TABLE_COLUMNS[name] for row in rows), name
     return tables
@@ -139,8 +160,11 @@ def about_rows(tables: Mapping[str, Rows], park: Park, generated_at: datetime | 
     from the ``exchanges`` table), the units of the columns and when (UTC) it was made."""
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
     exchanges = tables.get("exchanges", [])
-    on = [r["id"] for r in exchanges if r["active"] and r["status"] == model.Status.CANDIDATE.value]
-    off = [r["id"] for r in exchanges if not r["active"] and r["status"] == model.Status.EXISTING.value]
+    # by name, with the id a person can search the exchanges sheet for
+    on = [f"{r['name']} ({r['id']})" for r in exchanges
+          if r["active"] and r["status"] == model.Status.CANDIDATE.value]
+    off = [f"{r['name']} ({r['id']})" for r in exchanges
+           if not r["active"] and r["status"] == model.Status.EXISTING.value]
     items: list[tuple[str, Any]] = [
         ("park", park.name),
         ("country", park.country),
@@ -170,9 +194,24 @@ def neutralise(text: str) -> str:
     """``text`` made safe to put in a spreadsheet cell: control characters a workbook
     cannot hold are removed, and text a spreadsheet would run as a formula (it begins
     with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed) gets a
-    leading single quote: ``'=1+1`` shows as text."""
+    leading single quote: ``'=1+1`` shows as text.
+
+    A CSV file may also be split on ``;`` (the list separator where the decimal mark is
+    a comma) or on tabs, and each piece is then a cell of its own: ``x;=1+1`` would give
+    a cell ``=1+1``. So every piece after a ``;`` or tab that would start a formula
+    (after spaces) gets the quote too: ``x;'=1+1``; ``to_csv`` also puts such a field in
+    double quotes, which a spreadsheet splitting on ``;`` keeps together."""
     text = _ILLEGAL_XML.sub("", text)
+    text = _SPLIT_FORMULA.sub(lambda match: match.group(1) + match.group(2) + "'", text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+_SPLIT_FORMULA = re.compile(r"([;\t])([ ]*)(?=[=+\-@])")
+"""A ``;`` or tab, then spaces, before a character that starts a formula."""
+
+_CSV_QUOTED = re.compile(r"[,\";\t\r\n]")
+"""Characters that put a CSV field in double quotes: the comma and line breaks as
+usual, and ``;`` and tab, on which spreadsheets in other locales split a line."""
 
 
 def _safe(value: Any, text=neutralise) -> Any:
@@ -234,21 +273,23 @@ def to_csv(table: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = N
     the text begins with U+FEFF, so that encoded as UTF-8 it carries the byte-order mark
     Excel needs to read it as UTF-8."""
     names = _columns_of(table, columns)
-    buffer = io.StringIO()
-    if bom:
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_text(name) for name in names])
-    for row in table:
-        writer.writerow([_csv_text(row.get(name)) for name in names])
-    return buffer.getvalue()
+    lines = [_csv_line(_csv_text(name) for name in names)]
+    lines += [_csv_line(_csv_text(row.get(name)) for name in names) for row in table]
+    return ("\ufeff" if bom else "") + "".join(line + "\r\n" for line in lines)
+
+
+def _csv_line(fields: Iterable[str]) -> str:
+    """One CSV record (RFC 4180): a field holding a comma, a double quote, a line break,
+    ``;`` or a tab is put in double quotes, its quotes doubled."""
+    return ",".join('"' + field.replace('"', '""') + '"' if _CSV_QUOTED.search(field) else field
+                    for field in fields)
 
 
 def to_csv_zip(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park | None = None,
                generated_at: datetime | None = None) -> bytes:
     """A zip of one ``<table>.csv`` per table (UTF-8 with BOM, see ``to_csv``); with
     ``park`` given, an ``about.csv`` too (see ``about_rows``)."""
-    files = {name: to_csv(rows, TABLE_COLUMNS.get(name)) for name, rows in tables.items()}
+    files = {name: to_csv(rows, TABLE_COLUMNS.get(name) or COMPARE_COLUMNS.get(name)) for name, rows in tables.items()}
     if park is not None:
         files["about"] = to_csv(about_rows(tables, park, generated_at), ("item", "value"))
     buffer = io.BytesIO()
@@ -274,7 +315,8 @@ def to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]], park: Park,
     book = Workbook()
     book.remove(book.active)
     for name, rows in tables.items():
-        _write_sheet(book.create_sheet(name[:31]), _columns_of(rows, TABLE_COLUMNS.get(name)), rows)
+        columns = TABLE_COLUMNS.get(name) or COMPARE_COLUMNS.get(name)
+        _write_sheet(book.create_sheet(name[:31]), _columns_of(rows, columns), rows)
     _write_sheet(book.create_sheet("about"), ("item", "value"), about_rows(tables, park, generated_at),
                  table=False)
     buffer = io.BytesIO()
@@ -328,3 +370,39 @@ def _put(cell, value: Any):
     else:
         cell.value = value
     return cell
+
+
+# -- comparison of saved scenarios -----------------------------------------------------
+
+COMPARE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "comparison": ("scenario", "kpi", "label", "unit", "baseline", "value", "change_vs_baseline",
+                   "pct_vs_baseline"),
+    "changes_by_exchange": ("scenario", "kpi", "exchange", "name", "change_vs_baseline"),
+}
+"""The columns of ``compare_tables``'s two tables."""
+
+
+def compare_tables(park: Park, baseline: model.Evaluation,
+                   scenarios: Sequence[tuple[str, model.Evaluation]]) -> Tables:
+    """Saved scenarios side by side (the compare page's table and charts, as data):
+
+    - ``comparison``: one row per scenario and KPI: the park total per year in the
+      baseline and in the scenario, the change (scenario minus baseline, in ``unit``) and
+      ``pct_vs_baseline`` (percent; None where the baseline is 0);
+    - ``changes_by_exchange``: one row per scenario, KPI and exchange whose change moves
+      that KPI: the exchange's part of the change (they add up to the change).
+    """
+    comparison, steps = [], []
+    for name, evaluation in scenarios:
+        by_exchange = model.change_by_exchange(baseline, evaluation)
+        for kpi in KPI_NAMES:
+            base, value = float(baseline.totals[kpi]), float(evaluation.totals[kpi])
+            relative = model.relative_change(value, base)
+            comparison.append({"scenario": name, "kpi": kpi, "label": KPI_LABELS[kpi],
+                               "unit": f"{kpi_unit(kpi, park.currency)}/yr", "baseline": base, "value": value,
+                               "change_vs_baseline": value - base,
+                               "pct_vs_baseline": None if relative is None else float(relative) * 100.0})
+            steps += [{"scenario": name, "kpi": kpi, "exchange": exchange_id,
+                       "name": park.exchange[exchange_id].name, "change_vs_baseline": float(change[kpi])}
+                      for exchange_id, change in by_exchange.items() if change[kpi]]
+    return {"comparison": comparison, "changes_by_exchange": steps}

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.model import REPORTED_MEASURES
-from dashboard.model.schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, Column, TableSpec
+from dashboard.model.ranges import RANGEABLE
+from dashboard.model.schema import OPTIONAL_SPECS, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, Column, TableSpec
 
 VALIDATED_ROWS = 1000
 """Drop-down lists cover rows 2 to this row of each sheet."""
 
-SHEETS: dict[str, TableSpec] = {**TABLE_SPECS, **SETTINGS_SPECS}
+SHEETS: dict[str, TableSpec] = {**TABLE_SPECS, **OPTIONAL_SPECS, **SETTINGS_SPECS}
 """The table sheets, in the order the template shows them (after ``park``)."""
 
 EXAMPLE_SETTINGS: dict[str, Any] = {
@@ -57,6 +58,11 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
          "mode": "truck", "capex": 0, "lifetime_years": 20, "opex_per_year": 0, "payer": "to",
          "price_per_unit": 2, "source": "example_source"},
     ],
+    "uncertainty": [
+        {"table": "streams", "row": "example_power/supply/example_fgd_gypsum", "column": "quantity",
+         "low": 9000, "high": 11000, "distribution": "triangular",
+         "note": "Example: estimated from coal burnt, +/-10 %; replace with your own ranges"},
+    ],
     "sources": [
         {"id": "example_source", "citation": "Example: Author, Title, Publisher, 2024 (replace with your own)",
          "url": "https://example.org"},
@@ -77,7 +83,11 @@ INSTRUCTIONS = (
     "",
     "1. Sheet 'park': fill in the value column (name and currency are required).",
     "2. Sheets resources, firms, streams, exchanges: one row per item; every park needs all four.",
-    "3. Sheets sources, reported, transport are optional: leave them with just their header row if unused.",
+    "3. Sheets uncertainty, sources, reported, transport are optional: leave them with just their header row if unused.",
+    "   uncertainty: a range (low, high) for any numeric cell that enters the KPIs; rows are ids, a stream's is "
+    "firm/kind/resource.",
+    "   A park-sheet key such as quality_ranges.estimated = 0.3 sets the default range (+/-30 %) of rows of that "
+    "quality.",
     "4. The grey rows are an example (ids starting 'example_'): overwrite or delete them.",
     "5. Headers with an orange fill must be filled in on every row; blank optional cells take the default.",
     "6. Hover over a header for its meaning; the sheet 'columns' lists every column, its default and allowed values.",
@@ -93,6 +103,8 @@ def allowed_values(table: str, column: Column) -> tuple[str, ...]:
         return column.allowed
     if (table, column.name) == ("reported", "kpi"):
         return REPORTED_MEASURES
+    if (table, column.name) == ("uncertainty", "column"):
+        return tuple(dict.fromkeys(name for columns in RANGEABLE.values() for name in columns))
     return ()
 
 

@@ -68,7 +68,10 @@ def firm_positions(park: Park) -> dict[str, tuple[float, float]]:
     graph.add_nodes_from(f.id for f in park.firms)
     graph.add_edges_from((e.from_firm, e.to_firm) for e in park.exchanges if e.from_firm != e.to_firm)
     span = _span(fixed.values()) if len(fixed) > 1 else max(1.0, math.sqrt(len(park.firms)))
+    # Past 500 nodes networkx switches to its sparse solver (SciPy), several seconds for
+    # 50 rounds on a big park: 20 rounds place such a park well enough, once per park
     layout = nx.spring_layout(graph, pos=fixed or None, fixed=list(fixed) or None, seed=7,
+                              iterations=50 if len(park.firms) <= 500 else 20,
                               k=span / max(1.0, math.sqrt(len(park.firms))), scale=span / 2 if not fixed else None)
     return {node: (float(x), float(y)) for node, (x, y) in layout.items()}
 

@@ -16,7 +16,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .kpis import Kpis
-from .vocabulary import Category, Fate, Mode, Payer, Quality, Status, StreamKind
+from .vocabulary import Category, Distribution, Fate, Mode, Payer, Quality, RangedTable, Status, StreamKind
 
 UNLIMITED = math.inf
 """Capacity of an exchange with no capacity given."""
@@ -200,6 +200,25 @@ class Exchange:
         return self.to_firm if self.payer is Payer.TO else self.from_firm
 
 
+@dataclass(frozen=True)
+class Range:
+    """A range for one numeric cell of the park (a row of the ``uncertainty`` table,
+    PARK_MODEL.md section 7): ``low`` and ``high`` in the column's unit, with
+    ``low <= value <= high``. ``row`` is the row's id; a stream's is ``firm/kind/resource``."""
+
+    table: RangedTable
+    row: str
+    column: str
+    low: float
+    high: float
+    distribution: Distribution = Distribution.TRIANGULAR
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.table.value, self.row, self.column)
+
+
 @dataclass(frozen=True, eq=False)
 class Park:
     """A whole park: its settings, sources and the four tables, validated and immutable.
@@ -222,10 +241,15 @@ class Park:
     transport: Mapping[Mode, TransportMode] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
     reported: tuple[Reported, ...] = ()
+    uncertainty: tuple[Range, ...] = ()
+    quality_ranges: Mapping[str, float] = field(default_factory=dict)
+    """Relative half-widths by data quality that park.toml gives (``[quality_ranges]``);
+    the project's defaults fill in the rest (``model.ranges``)."""
     warnings: tuple = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "transport", MappingProxyType(dict(self.transport)))
+        object.__setattr__(self, "quality_ranges", MappingProxyType(dict(self.quality_ranges)))
 
     @cached_property
     def resource(self) -> Mapping[str, Resource]:
@@ -295,7 +319,7 @@ class Park:
                 del row["quality"]  # parks that give no quality keep the hash they had
             if not row["note"]:
                 del row["note"]  # nor those that give no note
-        return {
+        document = {
             "park": {
                 "name": self.name, "country": self.country, "currency": self.currency,
                 "year": self.year, "description": self.description,
@@ -308,6 +332,12 @@ class Park:
             "streams": streams,
             "exchanges": exchanges,
         }
+        # Only where given, so a park without ranges keeps the form (and hash) it had.
+        if self.quality_ranges:
+            document["park"]["quality_ranges"] = {k: float(v) for k, v in self.quality_ranges.items()}
+        if self.uncertainty:
+            document["uncertainty"] = rows(self.uncertainty)
+        return document
 
     @cached_property
     def content_hash(self) -> str:

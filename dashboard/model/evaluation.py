@@ -209,7 +209,7 @@ class Evaluation:
         """One exchange's flow; made alone where ``flows`` has not been asked for (a page
         of a long list needs a few of thousands)."""
         if "flows" in self.__dict__:
-            return self.flows[self._flow_index[exchange_id]]
+            return self.flows[self.flow_index[exchange_id]]
         return self._flow_at(self.plan.position_of[exchange_id])
 
     def _flow_at(self, pos: int) -> ExchangeFlow:
@@ -225,7 +225,8 @@ class Evaluation:
             demand_unit=park.resource[exchange.replaces].unit)
 
     @cached_property
-    def _flow_index(self) -> dict[str, int]:
+    def flow_index(self) -> dict[str, int]:
+        """Exchange id -> its position in ``park.exchanges`` (and in ``flows``)."""
         return {e.id: i for i, e in enumerate(self.park.exchanges)}
 
     @cached_property

@@ -21,19 +21,20 @@ from .plan import ServicePlan
 _TOLERANCE = 1e-12  # relative to the streams involved: above float noise, below any real flow
 
 
-def toggle_changes(plan: ServicePlan, base: Evaluation, position: int) -> list[tuple[int, float]]:
-    """What toggling the exchange at ``position`` changes: (position, change of carried)
-    for each exchange whose carried moves (the toggled one first), in service order."""
+def carried_changes(plan: ServicePlan, base: Evaluation, toggled: Iterable[int]) -> dict[int, float]:
+    """The change of what each exchange carries (units a year, by position) when the
+    exchanges at the positions ``toggled`` are switched together: off where on in
+    ``base``, on where off. Only positions whose carried moves are listed."""
     run = base.run
     carried, active = run.carried, run.active
     supply, demand, ratio, capacity = plan.supply, plan.demand, plan.ratio, plan.capacity
     supply_before, demand_before = run.supply_before, run.demand_before
     quantity = plan.quantity
-
-    changes: list[tuple[int, float]] = []
+    switched = set(toggled)
+    changes: dict[int, float] = {}
     shift: dict[int, float] = {}       # stream -> change of what is left, from replayed exchanges
-    queued = {position}
-    heap = [position]
+    queued = set(switched)
+    heap = sorted(switched)
 
     def touch(stream: int, after: int) -> None:
         if stream in shift:
@@ -47,7 +48,7 @@ def toggle_changes(plan: ServicePlan, base: Evaluation, position: int) -> list[t
     while heap:
         pos = heapq.heappop(heap)
         s, d, r = supply[pos], demand[pos], ratio[pos]
-        if pos == position and active[pos]:
+        if pos in switched and active[pos]:
             new = 0.0
         else:
             supply_left = supply_before[pos] + shift.get(s, 0.0)
@@ -59,12 +60,18 @@ def toggle_changes(plan: ServicePlan, base: Evaluation, position: int) -> list[t
         scale = _TOLERANCE * (1.0 + quantity[s] + quantity[d])
         if -scale <= change <= scale:
             continue
-        changes.append((pos, change))
+        changes[pos] = change
         touch(s, pos)
         touch(d, pos)
         shift[s] -= change
         shift[d] -= r * change
     return changes
+
+
+def toggle_changes(plan: ServicePlan, base: Evaluation, position: int) -> list[tuple[int, float]]:
+    """What toggling the exchange at ``position`` changes: (position, change of carried)
+    for each exchange whose carried moves (the toggled one first), in service order."""
+    return list(carried_changes(plan, base, (position,)).items())
 
 
 def toggle_delta(plan: ServicePlan, base: Evaluation, position: int) -> tuple[float, float, float, float]:

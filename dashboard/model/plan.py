@@ -1,6 +1,7 @@
 """A park compiled into flat arrays for fast evaluation: the service order of the
 exchanges (docs/accounting.md, "Flows") and each stream's and exchange's per-unit effect
-on the four KPIs (section 4). Built once per park and cached on it.
+on the four KPIs (section 4). Built once per park content and kept in a bounded cache
+(``PLANS``) keyed by the park's content hash.
 
 Positions (0..E-1) count exchanges in service order; stream indices (0..S-1) follow
 ``park.streams``; KPI columns are the ``Kpi`` members.
@@ -14,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .cache import BoundedCache
 from .domain import Exchange, Park
 from .finance import annual_capital_cost
 from .kpis import Kpi
@@ -145,13 +147,11 @@ def build_plan(park: Park) -> ServicePlan:
     )
 
 
-_PLANS_ATTR = "_service_plan"
+PLANS: BoundedCache[ServicePlan] = BoundedCache(16)
+"""Service plans of the parks used most recently, by content hash."""
 
 
 def plan_for(park: Park) -> ServicePlan:
-    """The park's plan, built on first use and kept on the (immutable) park."""
-    plan = park.__dict__.get(_PLANS_ATTR)
-    if plan is None:
-        plan = build_plan(park)
-        park.__dict__[_PLANS_ATTR] = plan
-    return plan
+    """The park's plan, built on first use and kept in ``PLANS`` (the plan depends on the
+    park's content only, so parks of equal content share one)."""
+    return PLANS.get_or_make(park.content_hash, lambda: build_plan(park))

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from .cells import MAX_MAGNITUDE
-from .schema import PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
+from .ranges import DEFAULT_QUALITY_RANGES, RANGEABLE
+from .schema import OPTIONAL_SPECS, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
 from .tables import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_UNCOMPRESSED_BYTES
 
 
@@ -32,8 +33,8 @@ def column_reference() -> str:
         "(`disposal_fee`, `disposal_co2` per unit). An exchange is `existing` (on in the baseline) or a",
         "`candidate` (off in the baseline). Every quantity is per year.",
         "",
-        "A park is a folder with `park.toml` and four CSV files, one `.xlsx` workbook",
-        "(a sheet per table, a `park` sheet of key/value rows, optional `sources`, `reported` and",
+        "A park is a folder with `park.toml` and four CSV files (and optionally `uncertainty.csv`), one `.xlsx` workbook",
+        "(a sheet per table, a `park` sheet of key/value rows, optional `uncertainty`, `sources`, `reported` and",
         "`transport` sheets), one `.json` object (`park` plus an array per table), or a `.zip` of the folder.",
         "",
         "CSV: UTF-8 (a BOM is fine), comma-separated, header in row 1. A European export with `;`",
@@ -79,6 +80,7 @@ def column_reference() -> str:
     spec: TableSpec
     for spec in TABLE_SPECS.values():
         lines += _table(spec.columns, f"## `{spec.name}.csv`: {spec.purpose}")
+    lines += _uncertainty()
     lines += [
         "## Errors",
         "",
@@ -93,6 +95,53 @@ def column_reference() -> str:
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _uncertainty() -> list[str]:
+    spec = OPTIONAL_SPECS["uncertainty"]
+    lines = _table(spec.columns, f"## `uncertainty.csv` (optional): {spec.purpose}")
+    lines += [
+        "A sheet `uncertainty` in a workbook, an array `uncertainty` in JSON. Each row gives the range of",
+        "one cell: the Monte Carlo run draws it between `low` and `high` (triangular with its most likely",
+        "value at the cell's own value, or uniform), and the tornado sets it to each end in turn",
+        "([accounting.md](accounting.md), \"How sure are these numbers\"). The columns that may be ranged:",
+        "",
+        "| table | row | columns |",
+        "|---|---|---|",
+    ]
+    rows = {"resources": "the resource's `id`", "firms": "the firm's `id`",
+            "streams": "`firm/kind/resource`, e.g. `asnaes/supply/fly_ash`", "exchanges": "the exchange's `id`"}
+    for table, columns in RANGEABLE.items():
+        lines.append(f"| `{table}` | {rows[table]} | {', '.join(f'`{c}`' for c in columns)} |")
+    lines += [
+        "",
+        "A resource's range moves every stream of that resource that takes the resource's value (a stream",
+        "that gives its own price or factor keeps it, unless that stream has a range of its own). An",
+        "exchange's `distance_km` moves its transport cost and CO2e where those were derived from the",
+        "distance. Errors are located like any other (`uncertainty.csv:ROW:COLUMN: message`): an unknown",
+        "table, row or column; a column that does not enter the KPIs, or applies to the other kind of",
+        "stream; `low` above the cell's value or `high` below it; a non-numeric bound; a distribution",
+        "outside its list; a second range for the same cell; a range on an unlimited capacity.",
+        "",
+        "**Default ranges by quality.** A stream's `quantity`, or an exchange's finite `capacity`, whose",
+        "row has a `quality` and no row in the uncertainty table, is ranged from `value x (1 - f)` to",
+        "`value x (1 + f)` (triangular), with `f` set per quality in park.toml:",
+        "",
+        "```toml",
+        "[quality_ranges]",
+        *(f"{word} = {fraction}" for word, fraction in DEFAULT_QUALITY_RANGES.items()),
+        "```",
+        "",
+        "(a workbook's `park` sheet: keys such as `quality_ranges.estimated`; JSON: an object",
+        "`quality_ranges` in `park`). The values above are the defaults where park.toml gives none; `0`",
+        "turns a quality's default range off. They follow the orders of magnitude the IPCC 2006",
+        "Guidelines (vol. 1, ch. 3) give for activity data: metered figures within a few per cent (5 %:",
+        "park meters are rarely of fiscal standard); figures calculated from metered ones by a balance",
+        "or a design rating about 10 %; expert or published estimates about 30 %; placeholders with no",
+        "published basis 50 %; a residual of other figures 20 %, as it carries their errors.",
+        "",
+    ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -35,6 +35,43 @@ def bound_text(flow: ExchangeFlow, park: Park | None = None) -> str:
     return text
 
 
+def could_carry(park: Park, exchange: Exchange) -> float:
+    """Units per year of its resource ``exchange`` carries on its own, with no other
+    exchange on: ``min(capacity, supply, demand / ratio)`` of its two streams
+    (docs/accounting.md, "Flows" and "What an exchange could carry")."""
+    supply = park.stream[exchange.supply_key].quantity
+    demand = park.stream[exchange.demand_key].quantity
+    return min(exchange.capacity, supply, demand / exchange.ratio if exchange.ratio else supply)
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f} {unit}"
+
+
+def carry_text(flow: ExchangeFlow, park: Park, could: float, from_name: str, to_name: str) -> str:
+    """What an exchange could carry and why it carries what it does, in words:
+    ``"would carry 80,000 MWh; now 0: Kalundborg town's demand for district heat is
+    already met by Asnæs district heat"``, ``"off; would carry up to 600,000 m3"``,
+    ``"carries all it can: its capacity"``. Plain text: escape it where markup is read."""
+    exchange, unit = flow.exchange, flow.unit
+    if not flow.active:
+        return f"off; would carry up to {_amount(could, unit)} on its own"
+    if flow.carried >= could * (1 - 1e-9):
+        limit = {Bound.CAPACITY: "its capacity", Bound.SUPPLY: f"all of {from_name}'s supply",
+                 Bound.DEMAND: f"all of {to_name}'s demand"}.get(flow.bound, flow.bound.value)
+        return f"carries all it can: {limit}"
+    taker = park.exchange.get(flow.bound_by) if flow.bound_by else None
+    demand_name = park.resource[exchange.replaces].name.lower()
+    supply_name = park.resource[exchange.resource].name.lower()
+    if flow.bound is Bound.DEMAND:
+        reason = (f"{to_name}'s demand for {demand_name} is already met by {taker.name}" if taker else
+                  f"the rest of {to_name}'s demand for {demand_name} is met by exchanges served first")
+    else:
+        reason = (f"{from_name}'s {supply_name} is already taken by {taker.name}" if taker else
+                  f"the rest of {from_name}'s {supply_name} goes to exchanges served first")
+    return f"would carry {_amount(could, unit)}; now {_amount(flow.carried, unit)}: {reason}"
+
+
 @dataclass(frozen=True)
 class ExchangeRow:
     """An exchange as a list shows it in one scenario view.
@@ -57,6 +94,19 @@ class ExchangeRow:
     marginal: Kpis | None = None
     value: Worth | None = None
     deal: Deal | None = None
+    could: float = 0.0
+    carry_words: str = ""
+
+    @property
+    def saving(self) -> Kpis | None:
+        """What having this exchange on saves the park a year, KPI by KPI (the KPI with
+        it off minus with it on, all else as in the scenario): positive is a saving,
+        negative a cost, whether the exchange is on (what switching it off would lose)
+        or off (what switching it on would save), so a row keeps its sign's meaning when
+        it is switched. ``marginal`` with the sign of an exchange that is on."""
+        if self.marginal is None:
+            return None
+        return self.marginal if self.flow.active else -self.marginal
 
     @property
     def exchange(self) -> Exchange:
@@ -105,10 +155,14 @@ def exchange_rows(park: Park, evaluation: Evaluation, marginal: Mapping[str, Kpi
         if marginal is not None:
             value = worth_of(evaluation.park, exchange, deltas[exchange.id])
             deal = deal_in(evaluation, exchange.id)
+        from_name, to_name = park.firm[exchange.from_firm].name, park.firm[exchange.to_firm].name
+        could = could_carry(park, exchange)
         rows.append(ExchangeRow(
             flow=flow,
-            from_name=park.firm[exchange.from_firm].name,
-            to_name=park.firm[exchange.to_firm].name,
+            from_name=from_name,
+            to_name=to_name,
+            could=could,
+            carry_words=carry_text(flow, park, could, from_name, to_name),
             resource_name=park.resource[exchange.resource].name,
             replaces_name=park.resource[exchange.replaces].name,
             category=park.resource[exchange.resource].category,

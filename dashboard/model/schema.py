@@ -11,7 +11,7 @@ from typing import Any
 
 from . import cells
 from .cells import CellParser
-from .vocabulary import Category, Fate, Mode, Payer, Quality, Status, StreamKind
+from .vocabulary import Category, Distribution, Fate, Mode, Payer, Quality, RangedTable, Status, StreamKind
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,26 @@ EXCHANGES = TableSpec("exchanges", "links that carry part of a supply to meet a 
 ))
 
 TABLE_SPECS: dict[str, TableSpec] = {t.name: t for t in (RESOURCES, FIRMS, STREAMS, EXCHANGES)}
+
+UNCERTAINTY = TableSpec("uncertainty", "ranges of uncertain inputs, one row per ranged cell (optional table)", (
+    Column("table", cells.one_of(RangedTable), "the table of the ranged cell: resources, firms, streams or exchanges",
+           required=True),
+    Column("row", cells.text, "the row's id; for streams firm/kind/resource, e.g. asnaes/supply/fly_ash",
+           required=True),
+    Column("column", cells.text, "a numeric column of that table that enters the KPIs (quantity, a price, a CO2e "
+           "factor, capacity, capex, ...)", required=True),
+    Column("low", cells.number, "lowest plausible value, in the column's unit (at most the cell's value)",
+           required=True),
+    Column("high", cells.number, "highest plausible value, in the column's unit (at least the cell's value)",
+           required=True),
+    Column("distribution", cells.one_of(Distribution),
+           "triangular (most likely at the cell's value) or uniform", default=Distribution.TRIANGULAR),
+    Column("note", cells.text, "why this range: the estimate and its source", default=""),
+))
+"""The optional ``uncertainty`` table (PARK_MODEL.md section 7)."""
+
+OPTIONAL_SPECS: dict[str, TableSpec] = {UNCERTAINTY.name: UNCERTAINTY}
+"""Tables a park may have but need not: checked like the four when present."""
 
 SOURCES = TableSpec("sources", "publications and datasets that rows cite", (
     Column("id", cells.identifier, "id that rows cite in their source column", required=True),

@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import logging
 import re
 import tomllib
 import zipfile
@@ -23,8 +24,14 @@ from typing import Any
 from .cells import DecimalMark, decimal_mark_of
 from .errors import ProblemLog
 
+_log = logging.getLogger(__name__)
+
 TABLES: tuple[str, ...] = ("resources", "firms", "streams", "exchanges")
 """The four tables every park has, in the order they are checked."""
+
+OPTIONAL_TABLES: tuple[str, ...] = ("uncertainty",)
+"""Tables a park may have: read like the four when present (``uncertainty.csv``, a sheet
+``uncertainty``, a JSON array ``uncertainty``), and no error when absent."""
 
 SETTINGS_TABLES: tuple[str, ...] = ("sources", "reported", "transport")
 """Optional workbook sheets that hold park settings listed in ``park.toml`` otherwise."""
@@ -232,10 +239,11 @@ def read_folder_files(files: dict[str, bytes], origin: str, prefix: str, log: Pr
     else:
         log.error(settings_label, None, None, "is missing: a park folder needs park.toml with at least name and currency")
     raw = RawPark(origin, parsed or {}, settings_label, settings_failed=parsed is None)
-    for table in TABLES:
+    for table in TABLES + OPTIONAL_TABLES:
         label = f"{prefix}{table}.csv"
         if f"{table}.csv" not in files:
-            log.error(label, None, None, f"is missing: a park needs {with_article(table)} table")
+            if table in TABLES:
+                log.error(label, None, None, f"is missing: a park needs {with_article(table)} table")
             continue
         parsed = parse_csv(table, label, files[f"{table}.csv"], log)
         if parsed is not None:
@@ -245,7 +253,7 @@ def read_folder_files(files: dict[str, bytes], origin: str, prefix: str, log: Pr
 
 def read_folder(path: Path, log: ProblemLog) -> RawPark:
     files = {}
-    for name in ("park.toml", *(f"{t}.csv" for t in TABLES)):
+    for name in ("park.toml", *(f"{t}.csv" for t in TABLES + OPTIONAL_TABLES)):
         file = path / name
         if file.is_file():
             files[name] = file.read_bytes()
@@ -267,7 +275,7 @@ def read_zip(data: bytes, label: str, log: ProblemLog) -> RawPark:
         if expands_too_far(infos, MAX_UNCOMPRESSED_BYTES):
             log.error(label, None, None, "expands far more than a park's tables can; refused as a possible zip bomb")
             return RawPark(label, {}, label)
-        wanted = {"park.toml", *(f"{t}.csv" for t in TABLES)}
+        wanted = {"park.toml", *(f"{t}.csv" for t in TABLES + OPTIONAL_TABLES)}
         files: dict[str, bytes] = {}
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
@@ -339,7 +347,8 @@ def read_workbook(data: bytes, label: str, log: ProblemLog) -> RawPark:
         except Exception as exc:  # openpyxl raises many types for a damaged file
             log.error(label, None, None, "could not be opened as an Excel workbook: it is damaged, or holds "
                       "parts a park's workbook never needs (such as XML entities or links to other files); "
-                      f"save it again from Excel as .xlsx ({type(exc).__name__})")
+                      "save it again from Excel as .xlsx")
+            _log.info("workbook %s not opened: %r", label, exc)  # for whoever runs the server, not the uploader
             return RawPark(label, {}, settings_label)
         try:
             return _read_sheets(book, archive, label, log)
@@ -361,7 +370,7 @@ def _read_sheets(book, archive: zipfile.ZipFile | None, label: str, log: Problem
     else:
         log.error(settings_label, None, None, "sheet is missing: it holds key/value rows with at least name and currency")
     raw = RawPark(label, settings or {}, settings_label, settings_failed=settings is None)
-    for table in TABLES + SETTINGS_TABLES:
+    for table in TABLES + OPTIONAL_TABLES + SETTINGS_TABLES:
         sheet_label = f"{label}[{table}]"
         if table not in sheets:
             if table in TABLES:
@@ -372,7 +381,7 @@ def _read_sheets(book, archive: zipfile.ZipFile | None, label: str, log: Problem
             continue
         parsed = rows_to_table(table, sheet_label, grid, log)
         if parsed is not None:
-            (raw.tables if table in TABLES else raw.settings_tables)[table] = parsed
+            (raw.settings_tables if table in SETTINGS_TABLES else raw.tables)[table] = parsed
     return raw
 
 
@@ -398,7 +407,9 @@ def sheet_grid(sheet, archive: zipfile.ZipFile | None, label: str, log: ProblemL
                         row[column - 1] = UnsavedFormula(formula)
             grid.append(row)
     except Exception as exc:  # damaged XML, a cell openpyxl cannot convert, a corrupt member
-        log.error(label, None, None, f"could not be read ({type(exc).__name__}); open it in Excel and save it again")
+        log.error(label, None, None, "could not be read: its XML is damaged or a cell holds what no workbook "
+                  "holds (such as a number thousands of digits long); open it in Excel and save it again")
+        _log.info("sheet %s not read: %r", label, exc)
         return None
     if len(grid) > MAX_TABLE_ROWS + 1:
         log.error(label, None, None, f"has more than {MAX_TABLE_ROWS:,} rows; a park table holds at most that")
@@ -552,11 +563,12 @@ def read_json(data: bytes, label: str, log: ProblemLog) -> RawPark:
         log.error(settings_label, None, None, "is missing or not an object: it needs at least name and currency")
         settings = {}
     raw = RawPark(label, settings, settings_label, settings_failed=failed)
-    for table in TABLES:
+    for table in TABLES + OPTIONAL_TABLES:
         table_label = f"{label}[{table}]"
         items = document.get(table)
         if items is None:
-            log.error(table_label, None, None, f"is missing: a park needs {with_article(table)} array")
+            if table in TABLES:
+                log.error(table_label, None, None, f"is missing: a park needs {with_article(table)} array")
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             log.error(table_label, None, None, "must be an array of objects, one per row")

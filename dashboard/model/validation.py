@@ -17,6 +17,7 @@ from .domain import (
     Exchange,
     Firm,
     Park,
+    Range,
     Reported,
     Resource,
     Source,
@@ -25,11 +26,16 @@ from .domain import (
 )
 from .errors import ProblemLog
 from .kpis import Kpis
-from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
+from .ranges import Tables, check_quality_ranges, check_ranges, stream_row_id
+from .schema import DEFAULT_TRANSPORT_CO2_PER_TKM, OPTIONAL_SPECS, PARK_SETTINGS, SETTINGS_SPECS, TABLE_SPECS, TableSpec
 from .tables import RawPark, RawRow, RawTable, UnsavedFormula, with_article
 from .vocabulary import Fate, Mode, Status, StreamKind
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+TEMPLATE_EXAMPLE_PREFIX = "example_"
+"""Ids of the Excel template's example rows begin with this (dashboard/exports/template.py)."""
 
 
 @dataclass
@@ -129,7 +135,7 @@ class ParkBuilder:
     def settings(self) -> dict[str, Any]:
         raw, label, log = self.raw.settings, self.raw.settings_label, self.log
         result: dict[str, Any] = {}
-        known = {c.name for c in PARK_SETTINGS} | set(SETTINGS_SPECS)
+        known = {c.name for c in PARK_SETTINGS} | set(SETTINGS_SPECS) | {"quality_ranges"}
         for key in raw:
             if key not in known:
                 log.warn(label, None, key, f"setting '{key}' is not part of the format; it is ignored")
@@ -448,11 +454,37 @@ class ParkBuilder:
                 row["price_per_unit"], row["source"], derived, row["quality"], row["note"] or ""))
         return result
 
+    def uncertainty(self, resources: dict[str, Resource], firms: dict[str, Firm], streams: dict[tuple, Stream],
+                    exchanges: list[Exchange]) -> tuple[Range, ...]:
+        """The optional uncertainty table, checked against the built tables (section 7)."""
+        table = self.raw.tables.get("uncertainty")
+        if table is None or not table.rows:
+            return ()
+        rows = parse_table(table, OPTIONAL_SPECS["uncertainty"], self.log)
+        present = {name: {r["id"] for r in self._ids(name)} for name in ("resources", "firms", "exchanges")}
+        present["streams"] = {stream_row_id(Stream(f, k, r, 0.0)) for f, k, r in self._stream_keys()}
+        failed = {name for name, key in (("resources", ("id",)), ("firms", ("id",)), ("exchanges", ("id",)),
+                                         ("streams", ("firm", "kind", "resource"))) if not self._usable(name, key)}
+        tables = Tables(resources, firms, streams, {e.id: e for e in exchanges}, present, failed)
+        return check_ranges(rows, table.label, tables, self.log)
+
     def check_citations(self, source_ids: set[str]) -> None:
         for source, (label, number) in self.cited.items():
             if source not in source_ids:
                 self.log.warn(label, number, "source",
                               f"source '{source}' is not listed in the park's [[sources]] (first cited here)")
+
+    def check_template_examples(self, tables: dict[str, dict]) -> None:
+        """Warn once per table where the Excel template's example rows (ids starting
+        ``example_``) are still in: they would count in every total as if they were the
+        park's own firms and links (the template: dashboard/exports/template.py)."""
+        for table, rows in tables.items():
+            left = [i for i in rows if i.startswith(TEMPLATE_EXAMPLE_PREFIX)]
+            if left:
+                shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+                self.log.warn(self.label(table), None, "id",
+                              f"the template's example rows are still in ({shown}); they count in every "
+                              "total as if they were your park's own: delete them or replace them")
 
     # -- all --------------------------------------------------------------------------
 
@@ -469,8 +501,13 @@ class ParkBuilder:
         all_stream_rows = self._stream_keys()
         exchanges = self.exchanges(resources, firm_ids, resource_ids, set(streams), all_stream_rows, transport)
         reported = self.reported(source_ids, resources, firm_ids, exchanges)
+        uncertainty = self.uncertainty(resources, firms, streams, exchanges)
+        quality_ranges = check_quality_ranges(self.raw.settings.get("quality_ranges"), self.raw.settings_label,
+                                              self.log)
         if sources:
             self.check_citations(source_ids)
+        self.check_template_examples({"resources": resources, "firms": firms,
+                                      "exchanges": {e.id: e for e in exchanges}})
         if self.log.errors:
             return None
         return Park(
@@ -480,6 +517,7 @@ class ParkBuilder:
             transport=transport, sources=sources, reported=reported,
             resources=tuple(resources.values()), firms=tuple(firms.values()),
             streams=tuple(streams.values()), exchanges=tuple(exchanges),
+            uncertainty=uncertainty, quality_ranges=quality_ranges,
             warnings=tuple(self.log.warnings))
 
     def _known_ids(self, table: str) -> KnownIds:

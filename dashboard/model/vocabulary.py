@@ -80,6 +80,22 @@ class Bound(StrEnum):
     INACTIVE = "inactive"
 
 
+class Distribution(StrEnum):
+    """How a ranged input is drawn between its ``low`` and ``high`` (PARK_MODEL.md section 7)."""
+
+    TRIANGULAR = "triangular"
+    UNIFORM = "uniform"
+
+
+class RangedTable(StrEnum):
+    """The tables whose numeric cells an ``uncertainty`` row may give a range for."""
+
+    RESOURCES = "resources"
+    FIRMS = "firms"
+    STREAMS = "streams"
+    EXCHANGES = "exchanges"
+
+
 def choices(enum: type[StrEnum]) -> tuple[str, ...]:
     """The allowed spellings of a vocabulary, in declaration order."""
     return tuple(member.value for member in enum)

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 from .domain import Park
-from .schema import TABLE_SPECS
+from .schema import OPTIONAL_SPECS, TABLE_SPECS
 
 
 def _toml_value(value) -> str:
@@ -35,6 +35,9 @@ def park_toml(park: Park) -> str:
     for mode, factors in settings["transport"].items():
         lines += ["", f"[transport.{mode}]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in factors.items()]
+    if settings.get("quality_ranges"):
+        lines += ["", "[quality_ranges]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in settings["quality_ranges"].items()]
     for table in ("sources", "reported"):
         for item in settings[table]:
             lines += ["", f"[[{table}]]"]
@@ -74,9 +77,10 @@ def _park_dict(park: Park) -> dict:
 
 
 def table_csv(park: Park, table: str) -> str:
-    """One of the four tables as CSV text, columns in the format's order."""
-    spec = TABLE_SPECS[table]
-    rows = _park_dict(park)[table]  # stream columns of the other kind left blank
+    """One of the four tables (or the optional ``uncertainty``) as CSV text, columns in
+    the format's order."""
+    spec = TABLE_SPECS.get(table) or OPTIONAL_SPECS[table]
+    rows = _park_dict(park).get(table, [])  # stream columns of the other kind left blank
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(spec.names)
@@ -86,12 +90,15 @@ def table_csv(park: Park, table: str) -> str:
 
 
 def write_park_folder(park: Park, folder: str | Path) -> Path:
-    """Write park.toml and the four CSV files into ``folder`` (created if needed)."""
+    """Write park.toml and the four CSV files into ``folder`` (created if needed), and
+    ``uncertainty.csv`` where the park has ranges."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "park.toml").write_text(park_toml(park), encoding="utf-8")
     for table in TABLE_SPECS:
         (folder / f"{table}.csv").write_text(table_csv(park, table), encoding="utf-8")
+    if park.uncertainty:
+        (folder / "uncertainty.csv").write_text(table_csv(park, "uncertainty"), encoding="utf-8")
     return folder
 
 

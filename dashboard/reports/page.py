@@ -20,13 +20,23 @@ import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import __version__, model
-from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si
+from dashboard.formatting import (
+    KPI_LABELS,
+    band_text,
+    full,
+    kpi_unit,
+    payback,
+    percent,
+    reported_measure,
+    si,
+    signed,
+    web_url,
+)
 from dashboard.model import KPI_NAMES
 
 from .images import ReportFigure, report_figures
@@ -34,6 +44,14 @@ from .images import ReportFigure, report_figures
 GENERATOR = f"eco-park {__version__}"
 """The ``<meta name="generator">`` of every report."""
 
+
+REPORT_ROWS = 50
+"""Most exchanges and most firms the report lists; a bigger park's report lists those
+that move the park's totals most (``model.largest``) and says where the rest are (the
+Excel results hold every row). 1,000 firms made a PDF of some 240 pages before."""
+
+SCENARIO_NAMES = 20
+"""Most exchanges the header names as switched on or off; the rest are counted."""
 
 
 def _e(value: object) -> str:
@@ -54,9 +72,7 @@ def _signed_full(value: float) -> str:
 
 
 def _signed_si(value: float, unit: str) -> str:
-    if value > 0:
-        return "+" + si(value, unit)
-    return "\u2212" + si(-value, unit) if value < 0 else si(0.0, unit)
+    return signed(value, unit) if value else si(0.0, unit)
 
 
 def _direction(value: float, reference: float) -> tuple[str, str]:
@@ -72,7 +88,7 @@ def _link(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if urlsplit(url).scheme.lower() in ("http", "https"):
+    if web_url(url):
         return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
     return f"<span class=\"url\">{_e(url)}</span>"
 
@@ -81,7 +97,11 @@ def _link(url: str) -> str:
 
 
 def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
-    on, off = model.scenario_toggles(park, seen.scenario.active)
+    remaining = seen.scenario.park
+    leaving = tuple(f.id for f in park.firms if f.id not in remaining.firm)
+    # the exchanges of a firm that leaves go with it: not listed as switched off
+    on, off = model.scenario_toggles(park, seen.scenario.active | {
+        e.id for e in park.exchanges if e.id in park.baseline_active and e.id not in remaining.exchange})
     facts = [f"{len(park.firms)} firms", f"{len(park.streams)} streams",
              f"{len(park.exchanges)} exchanges ({len(park.baseline_active)} existing)"]
     meta = [x for x in (_e(park.country), f"data year {_e(park.year)}" if park.year else "",
@@ -90,11 +110,19 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
     def listing(ids: tuple[str, ...]) -> str:
         if not ids:
             return "none"
-        return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>" for i in ids) + "</ul>"
+        more = (f"<li>and {len(ids) - SCENARIO_NAMES:,} more: every exchange's state is in the Excel results</li>"
+                if len(ids) > SCENARIO_NAMES else "")
+        return "<ul>" + "".join(f"<li>{_e(park.exchange[i].name)} <code>{_e(i)}</code></li>"
+                                for i in ids[:SCENARIO_NAMES]) + more + "</ul>"
 
-    query = model.Scenario(on=on, off=off).to_query()
-    scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off
+    query = model.Scenario(on=on, off=off, without=leaving).to_query()
+    if len(query) > 2000:
+        query = ""  # a link of hundreds of ids is no use on paper
+    scenario = ("the baseline: existing exchanges on, candidates off" if not on and not off and not leaving
                 else "the baseline with the changes below")
+    firms_leaving = ("<dt>Firms leaving the park (with every exchange to or from them)</dt><dd><ul>"
+                     + "".join(f"<li>{_e(park.firm[i].name)} <code>{_e(i)}</code></li>" for i in leaving)
+                     + "</ul></dd>") if leaving else ""
     return f"""<header>
 <p class="kicker">Scenario report</p>
 <h1>{_e(park.name)}</h1>
@@ -103,7 +131,7 @@ def _header(park: model.Park, seen: model.Views, when: datetime) -> str:
 <dt>Scenario</dt><dd>{scenario}</dd>
 <dt>Switched on (against the baseline)</dt><dd>{listing(on)}</dd>
 <dt>Switched off (against the baseline)</dt><dd>{listing(off)}</dd>
-<dt>Share link</dt><dd><code class="query">{_e(query) or '(none: the baseline)'}</code>
+{firms_leaving}<dt>Share link</dt><dd><code class="query">{_e(query) or ('(none: the baseline)' if not on and not off and not leaving else '(too long to print: save the scenario in the dashboard)')}</code>
 <span class="hint">add it to the dashboard's address to open this scenario</span></dd>
 <dt>Data</dt><dd>{', '.join(facts)}; fingerprint <code>{_e(park.content_hash[:12])}</code></dd>
 <dt>Generated</dt><dd>{when.strftime('%Y-%m-%d %H:%M:%S')} UTC by {_e(GENERATOR)}</dd>
@@ -176,6 +204,56 @@ def _kpi_table(park: model.Park, seen: model.Views) -> str:
 </section>"""
 
 
+REPORT_SAMPLES = 1000
+
+
+def _bands(park: model.Park, active) -> str:
+    """How sure the key figures are: the 90% range of each KPI of the scenario and of its
+    change against the baseline (1,000 samples, seed 0, as the dashboard shows), and the
+    inputs that move each most (docs/accounting.md, "How sure are these numbers")."""
+    if not model.ranged_inputs(park):
+        return """<section id="bands"><h2>How sure are these numbers</h2>
+<p class="note">No ranges given: the park has no uncertainty table and no row with a data quality, so the
+figures above are shown as they are.</p></section>"""
+    run = model.monte_carlo(park, active, samples=REPORT_SAMPLES, seed=0)
+    rows = []
+    for kpi in KPI_NAMES:
+        unit = kpi_unit(kpi, park.currency)
+        value, change = run.scenario[kpi], run.vs_baseline[kpi]
+        rows.append(f'<tr><th scope="row">{_e(KPI_LABELS[kpi])}<span class="unit">{_e(unit)} a year</span></th>'
+                    f'<td class="num">{_e(si(getattr(run.value, kpi), unit))}</td>'
+                    f'<td class="num" data-kpi="{kpi}" data-view="band">{_e(band_text(value.p5, value.p95, unit))}</td>'
+                    f'<td class="num">{_e(si(getattr(run.value_vs_baseline, kpi), unit))}</td>'
+                    f'<td class="num" data-kpi="{kpi}" data-view="change_band">'
+                    f'{_e(band_text(change.p5, change.p95, unit))}</td></tr>')
+    movers = []
+    for kpi in KPI_NAMES:
+        unit = kpi_unit(kpi, park.currency)
+        for bar in run.tornado_for(kpi)[:3]:
+            movers.append(f"<tr><td>{_e(KPI_LABELS[kpi])}</td><td>{_e(bar.label)}</td>"
+                          f'<td class="num">{_e(full(bar.input.low))} to {_e(full(bar.input.high))}</td>'
+                          f'<td class="num">{_e(si(getattr(bar.at_low, kpi), unit))} to '
+                          f'{_e(si(getattr(bar.at_high, kpi), unit))}</td></tr>')
+    return f"""<section id="bands">
+<h2>How sure are these numbers</h2>
+<p class="note">{len(run.inputs)} inputs of this park are given as ranges. {run.samples:,} draws (seed {run.seed}),
+each input drawn independently; the 90% range runs from the 5th to the 95th percentile. The change against the
+baseline is taken on the same draw.</p>
+<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Scenario</th>
+<th scope="col" class="num">Scenario, 90% range</th><th scope="col" class="num">Change vs baseline</th>
+<th scope="col" class="num">Change, 90% range</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<h3>The inputs that move each figure most</h3>
+<table><thead><tr><th scope="col">KPI</th><th scope="col">Input</th><th scope="col" class="num">Range</th>
+<th scope="col" class="num">KPI with the input at low and at high</th></tr></thead>
+<tbody>
+{chr(10).join(movers)}
+</tbody></table>
+</section>"""
+
+
 def _figure_section(item: ReportFigure, index: int) -> str:
     div = pio.to_html(
         item.figure, full_html=False, include_plotlyjs=False, include_mathjax=False,
@@ -200,12 +278,14 @@ def _figure_section(item: ReportFigure, index: int) -> str:
 
 def _exchange_table(park: model.Park, seen: model.Views) -> str:
     scenario = seen.scenario
-    marginal = model.marginal_effects(park, scenario.active, base=scenario)
+    marginal = model.marginal_effects(scenario.park, scenario.active, base=scenario)
     units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
     head = "".join(f'<th scope="col" class="num">{_e(KPI_LABELS[k])}<span class="unit">{_e(u)}</span></th>'
                    for k, u in zip(KPI_NAMES, units))
+    rows_by_id = {item.id: item for item in model.exchange_rows(park, scenario, marginal)}
+    listed = model.largest({i: item.marginal for i, item in rows_by_id.items()}, scenario.totals, REPORT_ROWS)
     rows = []
-    for item in model.exchange_rows(park, scenario, marginal):
+    for item in (rows_by_id[i] for i in listed):
         flow, exchange = item.flow, item.exchange
         what = _e(item.resource_name)
         if exchange.replaces != exchange.resource:
@@ -250,6 +330,7 @@ exchange alone were switched (on if off, off if on) from this scenario; negative
 its investment over the yearly cost it removes; <strong>NPV</strong>: what it saves over its life, interest
 included (&#10003;: it pays for itself); <strong>per t CO2e</strong>: its cost per tonne of CO2e it cuts
 (negative: it cuts CO2e and saves money).</p>
+{_summary_note(len(listed), len(rows_by_id), "exchanges", "exchanges whose switching moves the park's totals most")}
 <table class="data">
 <thead>
 <tr><th scope="col" rowspan="2">On</th><th scope="col" rowspan="2">Exchange</th><th scope="col" rowspan="2">Status</th>
@@ -267,14 +348,26 @@ included (&#10003;: it pays for itself); <strong>per t CO2e</strong>: its cost p
 </section>"""
 
 
+def _summary_note(shown: int, total: int, things: str, which: str) -> str:
+    """What a summarised table leaves out, and where it is (empty when nothing is)."""
+    if shown >= total:
+        return ""
+    return (f'<p class="note summary"><strong>This park has {total:,} {things}; the {shown} {which} are listed, '
+            f'largest first</strong> (by the largest share of any of the four park totals). All {total:,} are in '
+            f'the Excel results (the dashboard\'s Export, Results (Excel)), sheet &ldquo;{things}&rdquo;.</p>')
+
+
 def _firm_table(park: model.Park, seen: model.Views) -> str:
     units = [kpi_unit(k, park.currency) for k in KPI_NAMES]
     groups = "".join(f'<th scope="colgroup" colspan="2" class="group">{_e(KPI_LABELS[k])}'
                      f'<span class="unit">{_e(u)} a year</span></th>' for k, u in zip(KPI_NAMES, units))
     sub = '<th scope="col" class="num">Baseline</th><th scope="col" class="num">Scenario</th>' * len(KPI_NAMES)
+    gone = model.Kpis()  # a firm that leaves has no figures in the scenario view
+    listed = model.largest({f.id: seen.scenario.firm_kpis.get(f.id, gone) for f in park.firms}, seen.scenario.totals,
+                           REPORT_ROWS)
     rows = []
-    for firm in park.firms:
-        base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis[firm.id]
+    for firm in (park.firm[i] for i in listed):
+        base, scen = seen.baseline.firm_kpis[firm.id], seen.scenario.firm_kpis.get(firm.id, gone)
         cells = []
         for kpi in KPI_NAMES:
             b, s = getattr(base, kpi), getattr(scen, kpi)
@@ -290,6 +383,7 @@ def _firm_table(park: model.Park, seen: model.Views) -> str:
 <p class="note">Each firm's KPIs per year: its own streams and reported baselines, the exchanges it pays for,
 and transfer prices (paid by the receiver, received by the supplier). Firms add up to the park. Scenario
 values that differ from the baseline are in bold.</p>
+{_summary_note(len(listed), len(park.firms), "firms", "firms with the largest share of the park's totals")}
 <table class="data">
 <thead><tr><th scope="col" rowspan="2">Firm</th><th scope="col" rowspan="2">Sector</th>{groups}</tr>
 <tr>{sub}</tr></thead>
@@ -485,6 +579,7 @@ def report_html(park: model.Park, active: Iterable[str] | None = None,
         _header(park, seen, when),
         _contents(figures, bool(park.reported)),
         _kpi_table(park, seen),
+        _bands(park, active),
         *(_figure_section(item, index) for index, item in enumerate(figures)),
         _exchange_table(park, seen),
         _firm_table(park, seen),

@@ -12,8 +12,10 @@ Pure Python and SQLAlchemy; no Dash. Typical use::
 
 from .database import DATA_DIR_ENV, DB_ENV, DB_FILENAME, data_dir, make_engine, resolve_url
 from .repository import (
+    MIGRATIONS,
     NAME_MAX,
     SCHEMA_VERSION,
+    ChangeRecord,
     DuplicateNameError,
     NotFoundError,
     ParkFormat,
@@ -28,6 +30,6 @@ from .repository import (
 
 __all__ = [
     "DATA_DIR_ENV", "DB_ENV", "DB_FILENAME", "data_dir", "make_engine", "resolve_url",
-    "NAME_MAX", "SCHEMA_VERSION", "DuplicateNameError", "NotFoundError", "ParkFormat", "ParkRecord",
+    "MIGRATIONS", "ChangeRecord", "NAME_MAX", "SCHEMA_VERSION", "DuplicateNameError", "NotFoundError", "ParkFormat", "ParkRecord",
     "ScenarioRecord", "SchemaVersionError", "StorageError", "Store", "clean_name", "zip_park_folder",
 ]

@@ -40,6 +40,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -51,7 +52,8 @@ from dashboard import model
 
 from .database import make_engine, writer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: parks, scenarios. 2: the ``changes`` table (who changed what, when)."""
 NAME_MAX = 120
 PARK_CACHE_SIZE = 8
 
@@ -122,13 +124,47 @@ scenarios = Table(
     sqlite_autoincrement=True,  # a deleted scenario's id is never handed to another
 )
 
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", _UTCDateTime, nullable=False),
+    Column("by", String(NAME_MAX), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("park_hash", String(64), nullable=True),
+    Column("scenario_id", Integer, nullable=True),
+    Column("detail", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+"""Every write: who made it, when, what (``action``) on which park or scenario. Rows
+outlive the park or scenario they name (no foreign key), so a deletion stays on record."""
+
 schema_version = Table(
     "schema_version", metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
 )
 
+def _migrate_to_2(conn: Connection) -> None:
+    changes.create(conn, checkfirst=True)
+
+
+MIGRATIONS = {2: _migrate_to_2}
+"""Version -> the step that brings a database from the version before to it."""
+
 _PARK_COLUMNS = (parks.c.content_hash, parks.c.name, parks.c.filename, parks.c.format,
                  parks.c.size, parks.c.uploaded_by, parks.c.uploaded_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One write, as recorded in the ``changes`` table; ``at`` in UTC."""
+
+    id: int
+    at: datetime
+    by: str
+    action: str
+    park_hash: str | None
+    scenario_id: int | None
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,16 +273,38 @@ class Store:
         self._engine.dispose()
 
     def _create_schema(self) -> None:
+        """Create the tables in an empty database, or bring an older one up to
+        SCHEMA_VERSION one step at a time (``MIGRATIONS``), in one transaction; the same
+        code for SQLite and PostgreSQL."""
         with self._writer.begin() as conn:
             if conn.dialect.name == "postgresql":  # serialise several workers starting at once
                 conn.execute(text("SELECT pg_advisory_xact_lock(4539276)"))
-            metadata.create_all(conn)
-            found = conn.execute(select(schema_version.c.version)).scalars().all()
-            if not found:
+            if not inspect(conn).has_table("schema_version"):
+                metadata.create_all(conn)
                 conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
-            elif max(found) > SCHEMA_VERSION:
-                raise SchemaVersionError(f"The database {self.url} has schema version {max(found)}; "
+                return
+            found = max(conn.execute(select(schema_version.c.version)).scalars().all(), default=0)
+            if found > SCHEMA_VERSION:
+                raise SchemaVersionError(f"The database {self.url} has schema version {found}; "
                                          f"this program knows version {SCHEMA_VERSION}. Upgrade the program.")
+            if found < 1:
+                raise SchemaVersionError(f"The database {self.url} has no schema version; it was not "
+                                         "written by eco-park.")
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+                conn.execute(delete(schema_version))
+                conn.execute(insert(schema_version).values(version=version))
+
+    def _record(self, conn: Connection, by: str, action: str, detail: str, park_hash: str | None = None,
+                scenario_id: int | None = None) -> None:
+        conn.execute(insert(changes).values(at=_now(), by=clean_name(by, "user's name"), action=action,
+                                            park_hash=park_hash, scenario_id=scenario_id, detail=detail))
+
+    def changes(self, limit: int = 100) -> list[ChangeRecord]:
+        """The latest ``limit`` writes, newest first."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(changes).order_by(changes.c.id.desc()).limit(limit)).all()
+        return [ChangeRecord(r.id, r.at, r.by, r.action, r.park_hash, r.scenario_id, r.detail) for r in rows]
 
     # Parks -----------------------------------------------------------------------
 
@@ -281,6 +339,7 @@ class Store:
                     conn.execute(insert(parks).values(
                         content_hash=key, name=name, filename=filename, format=fmt, data=data,
                         size=len(data), uploaded_by=uploaded_by, uploaded_at=_now()))
+                    self._record(conn, uploaded_by, "add park", f"{name} ({filename})", key)
                     existing = self._park_row(conn, key)
         except IntegrityError:  # another process stored the same park a moment ago
             with self._engine.connect() as conn:
@@ -301,6 +360,16 @@ class Store:
         if row is None:
             raise NotFoundError(f"There is no saved park {content_hash[:12]} (it may have been deleted).")
         return _park_record(row)
+
+    def park_hash_starting(self, prefix: str) -> str | None:
+        """The content hash of the one stored park whose hash starts with ``prefix`` (hex
+        digits), or None when none does or more than one does."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return None
+        with self._engine.connect() as conn:
+            found = conn.execute(select(parks.c.content_hash).where(parks.c.content_hash.startswith(prefix))
+                                 .limit(2)).scalars().all()
+        return found[0] if len(found) == 1 else None
 
     def get_park(self, content_hash: str) -> model.Park:
         """The stored park, loaded from its stored bytes exactly as uploaded. NotFoundError
@@ -332,22 +401,28 @@ class Store:
             rows = conn.execute(select(*_PARK_COLUMNS).order_by(parks.c.uploaded_at, parks.c.name)).all()
         return [_park_record(row) for row in rows]
 
-    def rename_park(self, content_hash: str, new_name: str) -> ParkRecord:
-        """Change the name the park is listed under (the park's own data is unchanged)."""
+    def rename_park(self, content_hash: str, new_name: str, by: str = "eco-park") -> ParkRecord:
+        """Change the name the park is listed under (the park's own data is unchanged);
+        ``by`` (who did it) goes on record."""
         new_name = clean_name(new_name, "park name")
         with self._writer.begin() as conn:
             changed = conn.execute(update(parks).where(parks.c.content_hash == content_hash)
                                    .values(name=new_name)).rowcount
             row = self._park_row(conn, content_hash)
+            if changed:
+                self._record(conn, by, "rename park", new_name, content_hash)
         if not changed or row is None:
             raise NotFoundError(f"There is no saved park {content_hash[:12]} (it may have been deleted).")
         return _park_record(row)
 
-    def delete_park(self, content_hash: str) -> None:
-        """Delete the park and every scenario saved on it, in one transaction."""
+    def delete_park(self, content_hash: str, by: str = "eco-park") -> None:
+        """Delete the park and every scenario saved on it, in one transaction; ``by`` goes on record."""
         with self._writer.begin() as conn:
+            name = conn.execute(select(parks.c.name).where(parks.c.content_hash == content_hash)).scalar()
             conn.execute(delete(scenarios).where(scenarios.c.park_hash == content_hash))
             deleted = conn.execute(delete(parks).where(parks.c.content_hash == content_hash)).rowcount
+            if deleted:
+                self._record(conn, by, "delete park", name or "", content_hash)
         with self._cache_lock:
             self._cache.pop(content_hash, None)
         if not deleted:
@@ -381,8 +456,10 @@ class Store:
                     result = conn.execute(insert(scenarios).values(
                         park_hash=park_hash, name=name, created_at=values["updated_at"], **values))
                     existing = result.inserted_primary_key[0]
+                    self._record(conn, author, "save scenario", name, park_hash, existing)
                 else:
                     conn.execute(update(scenarios).where(scenarios.c.id == existing).values(**values))
+                    self._record(conn, author, "replace scenario", name, park_hash, existing)
                 row = conn.execute(select(scenarios).where(scenarios.c.id == existing)).one()
         except IntegrityError as exc:  # a concurrent save took the name first
             raise _taken(name) from exc
@@ -404,8 +481,8 @@ class Store:
         with self._engine.connect() as conn:
             return [_scenario_record(row) for row in conn.execute(query)]
 
-    def rename_scenario(self, scenario_id: int, new_name: str) -> ScenarioRecord:
-        """Give a saved scenario another name (unique within its park)."""
+    def rename_scenario(self, scenario_id: int, new_name: str, by: str = "eco-park") -> ScenarioRecord:
+        """Give a saved scenario another name (unique within its park); ``by`` goes on record."""
         new_name = clean_name(new_name, "scenario name")
         try:
             with self._writer.begin() as conn:
@@ -420,14 +497,19 @@ class Store:
                     raise _taken(new_name)
                 conn.execute(update(scenarios).where(scenarios.c.id == scenario_id)
                              .values(name=new_name, updated_at=_now()))
+                self._record(conn, by, "rename scenario", f"{row.name} -> {new_name}", row.park_hash, scenario_id)
                 row = conn.execute(select(scenarios).where(scenarios.c.id == scenario_id)).one()
         except IntegrityError as exc:
             raise _taken(new_name) from exc
         return _scenario_record(row)
 
-    def delete_scenario(self, scenario_id: int) -> None:
-        """Delete a saved scenario; NotFoundError if there is none."""
+    def delete_scenario(self, scenario_id: int, by: str = "eco-park") -> None:
+        """Delete a saved scenario (``by`` goes on record); NotFoundError if there is none."""
         with self._writer.begin() as conn:
+            row = conn.execute(select(scenarios.c.name, scenarios.c.park_hash)
+                               .where(scenarios.c.id == scenario_id)).first()
             deleted = conn.execute(delete(scenarios).where(scenarios.c.id == scenario_id)).rowcount
+            if deleted:
+                self._record(conn, by, "delete scenario", row.name, row.park_hash, scenario_id)
         if not deleted:
             raise NotFoundError(f"There is no saved scenario number {scenario_id} (it may have been deleted).")

@@ -29,6 +29,8 @@ AXE_CANDIDATES = ([Path(os.environ["ECO_PARK_AXE"])] if os.environ.get("ECO_PARK
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REQUIRED = os.environ.get("ECO_PARK_REQUIRE_BROWSER") == "1"
+LOADED_WITHIN = 90_000
+"""ms a page may take to show its cards and figures: generous, as the test machine is shared."""
 
 
 def _missing(what: str):
@@ -52,8 +54,9 @@ def free_port() -> int:
 class Server:
     """``eco-park serve`` in a subprocess, on a free port, with its own database."""
 
-    def __init__(self, park: Path | None, database: Path, port: int | None = None):
-        self.park, self.database = park, database
+    def __init__(self, park: Path | None, database: Path, port: int | None = None, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None):
+        self.park, self.database, self.args, self.env = park, database, tuple(args), dict(env or {})
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.log = database.with_suffix(".log")
@@ -63,10 +66,11 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "dashboard", "serve", "--port", str(self.port), *self.args]
         if self.park:
             command.insert(4, str(self.park))
-        env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}")
+        env = dict(os.environ, ECO_PARK_DB=f"sqlite:///{self.database}",
+                   ECO_PARK_JOBS_DIR=str(self.database.with_suffix(".jobs")), **self.env)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -120,8 +124,8 @@ def own_server(tmp_path):
     """A server of this test's own (fresh database), for tests that store or restart."""
     servers: list[Server] = []
 
-    def make(park: Path | None = None) -> Server:
-        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3").start()
+    def make(park: Path | None = None, args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Server:
+        running = Server(park, tmp_path / f"db{len(servers)}.sqlite3", args=args, env=env).start()
         servers.append(running)
         return running
 
@@ -156,6 +160,10 @@ def page_factory(browser, console):
     contexts = []
 
     def make(width: int = 1920, height: int = 1080, **options):
+        # Playwright's string predicates (wait_for_function) are evaluated in the page, which the
+        # server's Content-Security-Policy forbids; tests/browser/test_serving.py runs the
+        # dashboard with the policy enforced (bypass_csp=False).
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
         contexts.append(context)
         page = context.new_page()
@@ -183,9 +191,9 @@ def axe_source() -> str:
 
 
 def wait_for_dashboard(page) -> None:
-    page.wait_for_selector("#kpi-co2 .kpi-value", timeout=30_000)
-    page.wait_for_selector("#network-graph .main-svg", timeout=30_000)
-    page.wait_for_selector("#sankey-graph .main-svg", timeout=30_000)
+    page.wait_for_selector("#kpi-co2 .kpi-value", timeout=LOADED_WITHIN)
+    page.wait_for_selector("#network-graph .main-svg", timeout=LOADED_WITHIN)
+    page.wait_for_selector("#sankey-graph .main-svg", timeout=LOADED_WITHIN)
 
 
 def kpi_values(page) -> dict[str, float]:
@@ -253,3 +261,33 @@ def toggle_id(exchange_id: str) -> str:
 def toggles_shown(page) -> list[str]:
     """The exchange ids whose checkboxes the list's page shows, in order."""
     return page.eval_on_selector_all("#exchange-table tbody tr", "rows => rows.map(r => r.dataset.exchange)")
+
+
+def _chromiums(pid: int) -> list:
+    import psutil
+
+    try:
+        return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def wait_for_job_browser(pid: int, timeout: float = 60.0) -> None:
+    """Wait until a job under process ``pid`` has started its Chromium (so a Cancel now
+    has something to clean up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _chromiums(pid):
+            return
+        time.sleep(0.1)
+    raise AssertionError("no Chromium was started for the export")
+
+
+def assert_no_job_processes_left(pid: int, timeout: float = 15.0) -> None:
+    """No Chromium (nor anything it started) is left under process ``pid``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _chromiums(pid):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"processes left behind: {[p.name() for p in _chromiums(pid)]}")

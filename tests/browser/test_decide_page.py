@@ -5,17 +5,18 @@ after Apply."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.app import ids
-from tests.browser.conftest import cli_kpis, kpi_values
+from tests.browser.conftest import cli_kpis, dom_id, kpi_values
 
 BOTH_BIOGAS = "?on=biogas_novozymes_bioenergi,biogas_reactor_wastewater"
 
 
 def wait_for_decide(page) -> None:
-    page.wait_for_selector(f"#{ids.KPI_CARD['co2_t']} .kpi-value", timeout=30_000)
-    page.wait_for_selector(f"#{ids.DECIDE_MACC} .bars path", timeout=30_000)
-    page.wait_for_selector(f"#{ids.DECIDE_FRONT} .scatterlayer .point", timeout=30_000)
+    page.wait_for_selector(f"#{ids.KPI_CARD['co2_t']} .kpi-value", timeout=90_000)
+    page.wait_for_selector(f"#{ids.DECIDE_MACC} .bars path", timeout=90_000)
+    page.wait_for_selector(f"#{ids.DECIDE_FRONT} .scatterlayer .point", timeout=90_000)
 
 
 def mark_position(page, graph_id: str, index: int, middle: bool) -> tuple[float, float]:
@@ -124,10 +125,11 @@ def test_exchange_list_shows_and_sorts_by_payback(server, page):
     page.wait_for_selector("#exchange-table tr[data-exchange=biogas_reactor_wastewater]", timeout=30_000)
     row = page.locator("#exchange-table tr[data-exchange=biogas_reactor_wastewater]")
     assert "3.5 years" in row.inner_text() and "\u2713 223,451,778" in row.inner_text()
-    sorted_by = "#exchange-table th:has(button[data-sort=payback])"
-    page.click("#exchange-table button[data-sort=payback]")       # a number: largest first, "never" on top
-    page.wait_for_selector(sorted_by + "[aria-sort=descending]")
-    assert "never" in page.locator("#exchange-table tbody tr").first.inner_text()
-    page.click("#exchange-table button[data-sort=payback]")
-    page.wait_for_selector(sorted_by + "[aria-sort=ascending]")
-    assert "at once" in page.locator("#exchange-table tbody tr").first.inner_text()   # no capex: paid back at once
+    heading = page.locator(f"[id='{dom_id({'type': ids.SORT_HEADING, 'index': 'payback'})}']")
+    button = page.locator(f"[id='{dom_id({'type': ids.SORT_BUTTON, 'index': 'payback'})}']")
+    button.click()       # a number: largest first, "never" on top
+    expect(heading).to_have_attribute("aria-sort", "descending", timeout=30_000)
+    expect(page.locator("#exchange-table tbody tr").first).to_contain_text("never", timeout=30_000)
+    button.click()
+    expect(heading).to_have_attribute("aria-sort", "ascending", timeout=30_000)
+    expect(page.locator("#exchange-table tbody tr").first).to_contain_text("at once", timeout=30_000)

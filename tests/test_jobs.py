@@ -1,0 +1,57 @@
+"""The job queue's one construction point and its clean-up of helper processes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+from dash import CeleryManager, DiskcacheManager
+
+from dashboard.app import jobs
+
+
+def test_diskcache_by_default_and_celery_when_redis_is_configured(monkeypatch, tmp_path, redis_server):
+    monkeypatch.delenv(jobs.REDIS_ENV, raising=False)
+    monkeypatch.setenv(jobs.JOBS_DIR_ENV, str(tmp_path / "jobs"))
+    manager = jobs.background_manager()
+    assert isinstance(manager, DiskcacheManager) and (tmp_path / "jobs").is_dir()
+    monkeypatch.setenv(jobs.REDIS_ENV, redis_server.url)
+    manager = jobs.background_manager()
+    assert isinstance(manager, CeleryManager)
+    assert manager.handle.conf.broker_url == redis_server.url
+    assert manager.handle.conf.worker_prefetch_multiplier == 1
+    assert manager.handle.backend.client.ping()  # the real redis-server answers
+
+
+def test_a_failed_job_leaves_no_process_behind():
+    with pytest.raises(RuntimeError), jobs.no_stray_processes():
+        helper = subprocess.Popen(["sleep", "60"])
+        raise RuntimeError("the export failed")
+    assert helper.wait(timeout=10) == -signal.SIGKILL
+
+
+JOB = """
+import subprocess, sys, time
+from dashboard.app import jobs
+with jobs.no_stray_processes():
+    helper = subprocess.Popen(["sleep", "60"], start_new_session=True)  # as Chromium is started
+    print(helper.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_job_stopped_by_sigterm_takes_its_helpers_with_it():
+    """What Celery does to cancel a job: SIGTERM to the process running it."""
+    job = subprocess.Popen([sys.executable, "-c", JOB], stdout=subprocess.PIPE, text=True)
+    helper = int(job.stdout.readline())
+    assert psutil.pid_exists(helper)
+    job.send_signal(signal.SIGTERM)
+    assert job.wait(timeout=20) == -signal.SIGTERM
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(helper) and psutil.Process(helper).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the helper outlived its job"
+        time.sleep(0.1)
