@@ -105,7 +105,7 @@ def test_a_large_parks_ranges_are_worked_out_in_the_background(own_server, page,
     page.wait_for_selector(f"#{ids.TORNADO_GRAPH} .bars path", timeout=30_000)
 
 
-def test_open_panes_follow_a_toggle_and_a_pane_opened_later_shows_the_scenario_then(server, page, kalundborg):
+def test_open_panes_follow_a_toggle_and_a_pane_opened_later_shows_the_scenario_then(server, page):
     """The resilience ranking and the tornado are asked for only while their pane is
     shown; one open during a toggle is redrawn for the new scenario, one opened after
     toggles shows the scenario of that moment, not the one it last drew."""
