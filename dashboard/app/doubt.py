@@ -31,6 +31,9 @@ background (1,000 samples of a 5,000-exchange park take some seconds)."""
 HIT_HARDEST = 3
 RESILIENCE_ROWS = 15
 
+# Stores written in the browser only while a pane is shown, so a toggle asks the server
+# for no view the user cannot see (docs/screens.md, "Deciding and doubting").
+
 
 # -- layout ------------------------------------------------------------------------------
 
@@ -74,6 +77,8 @@ def doubt_card() -> dbc.Card:
                            label_checked_class_name="active"),
             html.Div(sure, id=ids.DOUBT_SURE_PANE),
             html.Div(resilience, id=ids.DOUBT_RESILIENCE_PANE, style={"display": "none"}),
+            dcc.Store(id=ids.TORNADO_ASK, data=None),
+            dcc.Store(id=ids.RESILIENCE_ASK, data=None),
         ]),
     ], className="mb-3")
 
@@ -207,39 +212,80 @@ def _bands_outputs(request: Request, document: dict | None) -> list:
     return [lines[kpi] for kpi in model.KPI_NAMES]
 
 
+def _tornado_kpi(kpi) -> str:
+    if kpi not in (None, *model.KPI_NAMES):
+        raise check.BadInput(f"'{kpi}' is not a KPI")
+    return kpi or "co2_t"
+
+
+def _tornado(document: dict | None, kpi: str, park: model.Park):
+    """The tornado of ``kpi`` from a Monte Carlo document, or an empty one (no document yet)."""
+    if document is None:
+        document = {"value": {k: 0.0 for k in model.KPI_NAMES}, "tornado": []}
+    return tornado_figure(document, kpi, park.currency)
+
+
+# The panes' gates, in the browser (no request): the tornado is asked for when its KPI is
+# picked or its pane opened (a toggle draws it with the bands while the pane is shown);
+# the resilience ranking when its pane is open and the address is not the one it ranks.
+_ASK_TORNADO = """function (kpi, tab) {
+    return tab === "resilience" ? window.dash_clientside.no_update : (kpi || "co2_t");
+}"""
+
+_ASK_RESILIENCE = """function (search, tab, asked) {
+    const wanted = search || "";
+    return tab === "resilience" && wanted !== asked ? wanted : window.dash_clientside.no_update;
+}"""
+
+
 def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True) -> None:
-    """Wire the bands, the tornado, the resilience view and the leave button."""
+    """Wire the bands, the tornado, the resilience view and the leave button.
+
+    A toggle costs one request here: the bands, with the tornado while its pane is shown.
+    The resilience ranking is asked for only while its pane is open (ids.RESILIENCE_ASK);
+    opening a pane after toggles draws the scenario shown then."""
     band_outputs = [Output(ids.KPI_BAND[kpi], "children", allow_duplicate=True) for kpi in model.KPI_NAMES]
 
     @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"), Output(ids.DOUBT_REQUEST, "data"),
-                  Output(ids.DOUBT_STATUS, "children"),
-                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), prevent_initial_call="initial_duplicate")
-    @check.checked(check.address, check.anything)
-    def _bands(search, _page):
+                  Output(ids.DOUBT_STATUS, "children"), Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
+                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.DOUBT_TABS, "value"),
+                  State(ids.TORNADO_KPI, "value"), prevent_initial_call="initial_duplicate")
+    @check.checked(check.address, check.anything, check.optional_text, _tornado_kpi)
+    def _bands(search, _page, tab, kpi):
         request = state.read(search)
+
+        def tornado(document):  # the closed pane's tornado is drawn when it opens
+            return no_update if tab == "resilience" else _tornado(document, kpi, request.park)
+
         if not model.ranged_inputs(request.park):
-            return *_bands_outputs(request, None), None, no_update, ""
+            return *_bands_outputs(request, None), None, no_update, "", tornado(None)
         if _quick(request) or not background:
             document = state.uncertainty(request)
             return *_bands_outputs(request, document), document, no_update, \
-                f"{document['samples']:,} samples, seed {document['seed']}"
-        return *_bands_outputs(request, None), None, {"search": search or ""}, "Working out the ranges\u2026"
+                f"{document['samples']:,} samples, seed {document['seed']}", tornado(document)
+        return *_bands_outputs(request, None), None, {"search": search or ""}, "Working out the ranges\u2026", \
+            tornado(None)
 
     if background:
         @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data", allow_duplicate=True),
                       Output(ids.DOUBT_STATUS, "children", allow_duplicate=True),
-                      Input(ids.DOUBT_REQUEST, "data"), background=True, prevent_initial_call=True,
+                      Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
+                      Input(ids.DOUBT_REQUEST, "data"), State(ids.TORNADO_KPI, "value"), background=True,
+                      prevent_initial_call=True,
                       running=[(Output(ids.DOUBT_CANCEL, "style"), {"display": "inline-block"}, {"display": "none"}),
                                (Output(ids.DOUBT_PROGRESS, "style"), {"display": "inline-block"}, {"display": "none"})],
                       progress=[Output(ids.DOUBT_PROGRESS, "value"), Output(ids.DOUBT_PROGRESS, "max")],
                       cancel=[Input(ids.DOUBT_CANCEL, "n_clicks")])
-        def _bands_slowly(set_progress, asked):
+        def _bands_slowly(set_progress, asked, kpi):
             if not isinstance(asked, dict):  # the store as the page starts: nothing asked yet
                 raise PreventUpdate
             request = state.read(asked.get("search"))
             document = state.uncertainty(request, progress=lambda done, total: set_progress((str(done), str(total))))
+            # the tornado drawn whichever pane is shown: one opened during the run would
+            # otherwise have been drawn from no document
             return *_bands_outputs(request, document), document, \
-                f"{document['samples']:,} samples, seed {document['seed']}"
+                f"{document['samples']:,} samples, seed {document['seed']}", \
+                _tornado(document, _tornado_kpi(kpi), request.park)
 
     app.clientside_callback(
         """function (chosen) {
@@ -249,26 +295,26 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
         Output(ids.DOUBT_SURE_PANE, "style"), Output(ids.DOUBT_RESILIENCE_PANE, "style"),
         Input(ids.DOUBT_TABS, "value"))
 
-    @app.callback(Output(ids.TORNADO_GRAPH, "figure"), Input(ids.DOUBT_RESULT, "data"),
-                  Input(ids.TORNADO_KPI, "value"), State(ids.URL, "search"))
-    @check.checked(check.anything, check.optional_text, check.address)
-    def _tornado(document, kpi, search):
+    app.clientside_callback(_ASK_TORNADO, Output(ids.TORNADO_ASK, "data"), Input(ids.TORNADO_KPI, "value"),
+                            Input(ids.DOUBT_TABS, "value"), prevent_initial_call=True)
+
+    @app.callback(Output(ids.TORNADO_GRAPH, "figure"), Input(ids.TORNADO_ASK, "data"), State(ids.DOUBT_RESULT, "data"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    @check.checked(_tornado_kpi, check.anything, check.address)
+    def _tornado_asked(kpi, document, search):
+        # (Dash sends this only once a pending bands request has answered: DOUBT_RESULT is its output)
         if document is not None and not (isinstance(document, dict) and isinstance(document.get("value"), dict)
                                          and isinstance(document.get("tornado"), list)):
             raise check.BadInput("the ranges sent back are not the ones this page made")
-        if kpi not in (None, *model.KPI_NAMES):
-            raise check.BadInput(f"'{kpi}' is not a KPI")
-        park = state.read(search).park
-        if document is None:
-            document = {"value": {k: 0.0 for k in model.KPI_NAMES}, "tornado": []}
-        return tornado_figure(document, kpi or "co2_t", park.currency)
+        return _tornado(document, kpi, state.read(search).park)
+
+    app.clientside_callback(_ASK_RESILIENCE, Output(ids.RESILIENCE_ASK, "data"), Input(ids.URL, "search"),
+                            Input(ids.DOUBT_TABS, "value"), State(ids.RESILIENCE_ASK, "data"))
 
     @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Output(ids.RESILIENCE_REQUEST, "data"),
-                  Input(ids.URL, "search"), Input(ids.DOUBT_TABS, "value"))
-    @check.checked(check.address, check.optional_text)
-    def _resilience(search, tab):
-        if tab != "resilience":
-            return no_update, no_update
+                  Input(ids.RESILIENCE_ASK, "data"), prevent_initial_call=True)
+    @check.checked(check.address)
+    def _resilience(search):
         request = state.read(search)
         if _quick(request) or not background:
             return resilience_table(request.park, state.resilience(request)), no_update

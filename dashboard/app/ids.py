@@ -112,6 +112,8 @@ class MainIds(StrEnum):
     DOUBT_CANCEL = "doubt-cancel"
     RESILIENCE_TABLE = "resilience-table"
     RESILIENCE_REQUEST = "resilience-request"  # store: a park too large to rank its firms at once
+    TORNADO_ASK = "tornado-ask"        # store: the tornado's KPI, written when it is picked or its pane opened
+    RESILIENCE_ASK = "resilience-ask"  # store: the address whose firms the open resilience pane ranks
 
     # sources
     SOURCES_MODAL = "sources-modal"

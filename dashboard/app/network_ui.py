@@ -157,10 +157,14 @@ def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
         Output(ids.NETWORK_GRAPH, "figure"), Output(ids.NETWORK_CRUMBS, "children"),
         Output(ids.NETWORK_BACK, "style"), Output(ids.NETWORK_GROUPING, "options"),
         Output(ids.NETWORK_GROUPING, "value"), Output(ids.NETWORK_SHOWN, "data"), Output(ids.NETWORK_SEARCH, "value"),
-        Input(ids.URL, "search"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"))
-    @check.checked(check.address, check.optional_text, check.anything)
-    def _render_network(search, fragment, _page):
-        return handlers.render(search, fragment)
+        Input(ids.URL, "search"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"),
+        State(ids.NETWORK_SEARCH, "value"))
+    @check.checked(check.address, check.optional_text, check.anything, check.anything)
+    def _render_network(search, fragment, _page, searched):
+        *drawn, firm = handlers.render(search, fragment)
+        # Writing the search box's value, even unchanged, fires its options callback (a
+        # request per toggle): leave it alone when it already names the view's firm.
+        return *drawn, no_update if firm == searched else firm
 
     @app.callback(Output(ids.NETWORK_SEARCH, "options"), Input(ids.NETWORK_SEARCH, "search_value"),
                   Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"))

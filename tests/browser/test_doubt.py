@@ -103,3 +103,46 @@ def test_a_large_parks_ranges_are_worked_out_in_the_background(own_server, page,
     expect(page.locator(f"#{ids.KPI_BAND['co2_t']}")).to_contain_text("90% range", timeout=240_000)
     expect(page.locator(f"#{ids.DOUBT_STATUS}")).to_contain_text("1,000 samples", timeout=60_000)
     page.wait_for_selector(f"#{ids.TORNADO_GRAPH} .bars path", timeout=30_000)
+
+
+def test_open_panes_follow_a_toggle_and_a_pane_opened_later_shows_the_scenario_then(server, page):
+    """The resilience ranking and the tornado are asked for only while their pane is
+    shown; one open during a toggle is redrawn for the new scenario, one opened after
+    toggles shows the scenario of that moment, not the one it last drew."""
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    page.locator(f"#{ids.TORNADO_KPI} label", has_text="Freshwater").click()
+    # baseline: 6,100,000 m3 of freshwater a year, 6 ranged inputs move it
+    expect_tornado(page, 6_100_000.0, 6)
+    page.get_by_text("Resilience: if a firm left").click()
+    rows = page.locator(f"#{ids.RESILIENCE_TABLE} tbody tr")
+    water = rows.locator("xpath=self::*[@data-firm='forsyning_water']")
+    # Kalundborg Forsyning's leaving loses 3 exchanges in the baseline; with Tissø II on
+    # (its lake water to Novozymes) 4, and the others' cost of it falls from DKK 18.1 M
+    # to DKK 14.1 M, so Roads (DKK 16.9 M) now ranks above it (`eco-park resilience`).
+    expect(water.locator("td").nth(1)).to_have_text("3", timeout=20_000)
+    order = rows.evaluate_all("rows => rows.map(r => r.dataset.firm)")
+    assert order.index("forsyning_water") < order.index("roads")
+    posts = []
+    page.on("request", lambda r: posts.append(r.post_data_json.get("output"))
+            if "/_dash-update-component" in r.url and r.method == "POST" else None)
+    page.get_by_label("Switch tisso2_novozymes:", exact=False).check()
+    expect(water.locator("td").nth(1)).to_have_text("4", timeout=20_000)
+    order = rows.evaluate_all("rows => rows.map(r => r.dataset.firm)")
+    assert order.index("roads") < order.index("forsyning_water")
+    assert sum("resilience-table.children" in p for p in posts) == 1
+    assert "tornado-graph.figure" not in posts  # its pane is closed (nor do the bands draw it then)
+    page.get_by_text("How sure are these numbers").click()
+    # 6,100,000 - 600,000 m3 Tissø II brings from the lake = 5,500,000; its quantity and
+    # Forsyning's lake water supply are 2 more inputs that move freshwater
+    expect_tornado(page, 5_500_000.0, 8)
+    assert page.locator(f"#{ids.TORNADO_KPI} input:checked").get_attribute("value") == "freshwater_m3"
+
+
+def expect_tornado(page, value: float, bars: int) -> None:
+    """Wait until the tornado's bars start from ``value``, ``bars`` of them."""
+    page.wait_for_function("""([value, bars]) => {
+        const gd = document.querySelector('#tornado-graph .js-plotly-plot');
+        const base = gd && gd.data && gd.data[0] && gd.data[0].base;
+        return !!base && base.length === bars && Array.from(base).every(b => b === value);
+    }""", arg=[value, bars], timeout=20_000)

@@ -1,0 +1,76 @@
+"""What a scenario toggle asks the server for, through the real Flask server under Dash
+(no browser): the network leaves the firm search alone when it already names the view's
+firm (writing it would fire the search's options callback), the bands answer draws the
+tornado only while its pane is shown, and the resilience ranking listens to nothing a
+toggle writes, only to the store its open pane fills (tests/browser/test_serving.py
+counts the requests in a real browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.app import create_app, ids
+from dashboard.storage import Store
+from tests.test_access import post_callback
+
+
+@pytest.fixture
+def app(tmp_path, kalundborg):
+    return create_app(kalundborg, store=Store(f"sqlite:///{tmp_path / 'test.sqlite3'}"))
+
+
+def answered(response) -> dict:
+    """The outputs a callback's answer sets, as {"id.property": value}."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = json.loads(response.get_data(as_text=True))["response"]
+    return {f"{ident}.{prop}": value for ident, props in body.items() for prop, value in props.items()}
+
+
+def render_network(app, fragment: str, searched: str | None) -> dict:
+    client = app.server.test_client()
+    client.get("/")
+    return answered(post_callback(app, client, f"{ids.NETWORK_GRAPH}.figure", {
+        f"{ids.URL}.search": "?on=tisso2_novozymes", f"{ids.NETWORK_VIEW}.data": fragment,
+        f"{ids.MAIN_PAGE}.data": True, f"{ids.NETWORK_SEARCH}.value": searched}, f"{ids.URL}.search"))
+
+
+def test_the_network_writes_the_firm_search_only_when_the_view_names_another_firm(app):
+    assert f"{ids.NETWORK_GRAPH}.figure" in render_network(app, "", None)
+    assert f"{ids.NETWORK_SEARCH}.value" not in render_network(app, "", None)  # a toggle: nothing to say
+    assert f"{ids.NETWORK_SEARCH}.value" not in render_network(app, "network=firms/f:novozymes", "novozymes")
+    assert render_network(app, "network=firms/f:novozymes", None)[f"{ids.NETWORK_SEARCH}.value"] == "novozymes"  # a link
+    assert render_network(app, "", "novozymes")[f"{ids.NETWORK_SEARCH}.value"] is None  # Back from the firm
+
+
+def bands(app, tab: str, kpi: str = "freshwater_m3") -> dict:
+    client = app.server.test_client()
+    client.get("/")
+    return answered(post_callback(app, client, f"{ids.DOUBT_RESULT}.data", {
+        f"{ids.URL}.search": "?on=tisso2_novozymes", f"{ids.MAIN_PAGE}.data": True,
+        f"{ids.DOUBT_TABS}.value": tab, f"{ids.TORNADO_KPI}.value": kpi}, f"{ids.URL}.search"))
+
+
+def tornado_of(outputs: dict) -> dict | None:
+    return next((value for key, value in outputs.items() if key.startswith(f"{ids.TORNADO_GRAPH}.figure")), None)
+
+
+def test_the_bands_answer_draws_the_tornado_of_its_scenario_while_its_pane_is_shown(app):
+    figure = tornado_of(bands(app, "sure"))
+    # Tissø II on: 6,100,000 - 600,000 m3 of lake water instead of fresh = 5,500,000 m3 a
+    # year, the value every bar starts from; 8 inputs move freshwater (the 6 of the
+    # baseline, Tissø II's own quantity and Forsyning's lake water supply).
+    low = figure["data"][0]
+    assert set(low["base"]) == {5_500_000.0} and len(low["base"]) == 8
+    assert tornado_of(bands(app, "resilience")) is None  # its pane is closed: drawn when it opens
+
+
+def test_the_resilience_ranking_listens_only_to_its_open_panes_store(app):
+    key = next(k for k in app.callback_map if k.startswith(f"..{ids.RESILIENCE_TABLE}.children"))
+    assert [(i["id"], i["property"]) for i in app.callback_map[key]["inputs"]] == [(ids.RESILIENCE_ASK, "data")]
+    client = app.server.test_client()
+    client.get("/")
+    outputs = answered(post_callback(app, client, key, {f"{ids.RESILIENCE_ASK}.data": "?on=tisso2_novozymes"},
+                                     f"{ids.RESILIENCE_ASK}.data"))
+    assert 'data-firm": "asnaes"' in json.dumps(outputs[f"{ids.RESILIENCE_TABLE}.children"])
