@@ -2,7 +2,7 @@
    file keeps only what must happen without a round trip, one job per function:
    (1) edit the scenario in the address on a toggle (eco.switchScenario, with the reading and
        writing of assets/eco_scenario.js);
-   (2) the share link and its Copy button;
+   (2) the share link and its Copy button; open the firm panel from a list's firm button;
    (3) cycle the kiosk views and reload the kiosk after a server restart;
    (4) say why an upload over the size limit, or of a type it does not take, is not sent.
    Slow exports' progress and Cancel are Dash background callbacks (app/export_jobs.py).
@@ -70,6 +70,18 @@
     return "Copy the link below";
   }
 
+  /* -- the firm panel, opened from a firm's button in the list -------------------------- */
+
+  /* [firm id, open] for the button just clicked; no_update when the list's page was only
+     redrawn (its new buttons come with no clicks), so that costs no request. */
+  function openFirm(clicks) {
+    const noUpdate = window.dash_clientside.no_update;
+    const event = (window.dash_clientside.callback_context.triggered || [])[0];
+    if (!event || !event.value) { return [noUpdate, noUpdate]; }
+    const from = source(event.prop_id);
+    return typeof from === "object" && typeof from.firm === "string" ? [from.firm, true] : [noUpdate, noUpdate];
+  }
+
   /* -- kiosk: show one view at a time ------------------------------------------------------ */
 
   function kioskCycle(ticks) {
@@ -82,7 +94,7 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     eco: { switchScenario: switchScenario, shareLink: shareLink, copyLink: copyLink,
-      kioskCycle: kioskCycle },
+      kioskCycle: kioskCycle, openFirm: openFirm },
   });
 
   /* -- upload: dcc.Upload drops a file over its max_size without a word; say why ------ */

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard import model  # noqa: E402
+from dashboard.app.components import SORT_COLUMNS  # noqa: E402
 from dashboard.paths import shipped_park  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -112,7 +113,12 @@ class Toggle:
             outputs = []
             for part in callback["output"].strip(".").split("..."):
                 ident, _, prop = part.rpartition(".")
-                outputs.append({"id": ident, "property": prop})
+                if ident.startswith("{"):  # a wildcard output: the list headings, one per column
+                    kind = json.loads(ident)["type"]
+                    outputs.append([{"id": {"type": kind, "index": column}, "property": prop}
+                                    for column in SORT_COLUMNS])
+                else:
+                    outputs.append({"id": ident, "property": prop})
             body = {"output": callback["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
                     "inputs": [self._value(i, search, self.shown) for i in callback["inputs"]],
                     "state": [self._value(s, search, self.shown) for s in callback["state"]],

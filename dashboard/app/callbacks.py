@@ -41,9 +41,11 @@ SCENARIO_OUTPUTS = (
     Output(Ids.FIRM_PANEL_BODY, "children"), Output(Ids.FIRM_PANEL_TITLE, "children"),
     Output(Ids.SWITCH_NOTE, "children"), Output(Ids.UNDO_BUTTON, "style"),
     Output(Ids.UNDO_SEARCH, "data"), Output(Ids.LAST_SEARCH, "data"),
+    Output(Ids.SANKEY_GRAPH, "figure", allow_duplicate=True),
 )
-"""Everything a scenario shows but its network and Sankey, in one response
-(``Handlers.render_scenario``)."""
+"""Everything a scenario shows but its network, in one response
+(``Handlers.render_scenario``); the Sankey's own callback redraws it for another tab or
+grouping share."""
 HEADING_OUTPUTS = tuple(i for i, output in enumerate(SCENARIO_OUTPUTS) if isinstance(output.component_id, dict))
 """The list headings' labels and aria-sort: a value per heading the page has."""
 
@@ -135,12 +137,13 @@ class Handlers:
 
     def render_scenario(self, search: str | None, firm_id: str | None, shown: dict | None,
                         triggered: set[str], query: ListQuery | None = None, panel_open: bool = True,
-                        last: str | None = None) -> tuple:
+                        last: str | None = None, sankey: tuple[str | None, str | None] = (None, None)) -> tuple:
         """What a scenario shows but its network and Sankey, in ONE response (see
-        ``SCENARIO_OUTPUTS``): header, KPI cards, links, the list's page, the firm panel
-        and the note naming what was just switched. The network follows its view in the
-        fragment too and has its own callback (``network_ui``); so does the Sankey, whose
-        tab follows the header's options.
+        ``SCENARIO_OUTPUTS``): header, KPI cards, links, the list's page, the firm panel,
+        the note naming what was just switched, and the Sankey of the tab and share in
+        ``sankey`` (a toggle costs one request for all of these). The network follows its
+        view in the fragment too and has its own callback (``network_ui``); the Sankey's
+        own callback answers a change of tab or share.
 
         ``triggered`` are the inputs that changed ("url.search", ...): the list's controls
         alone redraw only its page, a firm alone only its panel, and the header is sent
@@ -168,7 +171,8 @@ class Handlers:
         # the list's controls or a firm alone leave the note; on the page's first call
         # (nothing shown yet) Dash may name any input as the trigger
         note = self.switch_note(search, last) if everything else (skip,) * 4
-        return (*header, *kpis, *links, *listed, *firm, *note)
+        flows = self.render_sankey(search, *sankey) if everything else skip
+        return (*header, *kpis, *links, *listed, *firm, *note, flows)
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
@@ -255,7 +259,8 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids. A toggle changes the address's
     search in the browser (``eco.switchScenario``); then three requests bring what the
     scenario shows: ``render_scenario`` (cards, links, the list's page, an open firm
-    panel), the network and the Sankey."""
+    panel, the Sankey), the network (``network_ui``) and the cards' uncertainty bands
+    (``doubt``)."""
     handlers = Handlers(state)
     url = ids.ShellIds.URL
 
@@ -275,12 +280,15 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
                   Input(Ids.FILTER_CATEGORY, "value"), Input(Ids.FILTER_STATUS, "value"),
                   Input(Ids.FILTER_TEXT, "value"), Input(Ids.TABLE_SORT, "data"),
                   Input(Ids.PAGE_PREVIOUS, "n_clicks"), Input(Ids.PAGE_NEXT, "n_clicks"),
-                  State(Ids.TABLE_PAGE, "data"), State(Ids.PARK_EXCHANGES, "data"), State(Ids.LAST_SEARCH, "data"))
+                  State(Ids.TABLE_PAGE, "data"), State(Ids.PARK_EXCHANGES, "data"), State(Ids.LAST_SEARCH, "data"),
+                  State(Ids.SANKEY_TABS, "value"), State(Ids.SANKEY_SHARE, "value"),
+                  prevent_initial_call="initial_duplicate")
     @check.checked(check.address, check.anything, check.firm_id, check.flag,
                    check.optional_text, check.optional_text, check.optional_text, check.anything,
-                   check.anything, check.anything, check.anything, check.anything, check.optional_address)
+                   check.anything, check.anything, check.anything, check.anything, check.optional_address,
+                   check.optional_text, check.optional_text)
     def _render_scenario(search, _page, firm_id, panel_open, category, status, text, sort, _previous, _next,
-                         page, shown, last):
+                         page, shown, last, view_key, share):
         triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
         page = page if isinstance(page, int) and not isinstance(page, bool) else 0
         if f"{Ids.PAGE_PREVIOUS}.n_clicks" in triggered:
@@ -291,7 +299,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
             page = 0  # filters or sort changed: back to the first page
         query = list_query(category, status, text, sort if isinstance(sort, dict) else None, page)
         drawn = list(handlers.render_scenario(search, firm_id, shown if isinstance(shown, dict) else None, triggered,
-                                              query, panel_open, last))
+                                              query, panel_open, last, (view_key, share)))
         for position in HEADING_OUTPUTS:  # one value per heading on the page, matched by its column
             by_column = dict(zip(components.SORT_COLUMNS, drawn[position])) if isinstance(drawn[position], list) \
                 else {}
@@ -317,10 +325,12 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     # The network has a callback of its own: it follows its view in the fragment too.
     register_network_callbacks(app, state)
 
-    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Input(url, "search"), Input(Ids.SANKEY_TABS, "value"),
-                  Input(Ids.SANKEY_SHARE, "value"))
-    @check.checked(check.address, check.optional_text, check.optional_text)
-    def _render_sankey(search, view_key, share):
+    # A new scenario's Sankey comes with render_scenario; this redraws it for another tab
+    # or grouping share (and when a park's tabs first arrive).
+    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Input(Ids.SANKEY_TABS, "value"),
+                  Input(Ids.SANKEY_SHARE, "value"), State(url, "search"), prevent_initial_call=True)
+    @check.checked(check.optional_text, check.optional_text, check.address)
+    def _render_sankey(view_key, share, search):
         return handlers.render_sankey(search, view_key, share)
 
     # The Sankey shown, in the address's fragment (Back and Forward bring it back). The
@@ -336,16 +346,18 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         return (no_update if tab is None else tab), (no_update if written is None else written)
 
     # -- the firm panel ---------------------------------------------------------------------
+    # From the list, in the browser: a new page of the list brings new firm buttons, which
+    # Dash counts as a change of their clicks; answered there, that costs no request.
+    app.clientside_callback(
+        eco("openFirm"), Output(Ids.SELECTED_FIRM, "data", allow_duplicate=True),
+        Output(Ids.FIRM_PANEL, "is_open", allow_duplicate=True),
+        Input({"type": Ids.FIRM_BUTTON, "index": ALL, "firm": ALL}, "n_clicks"), prevent_initial_call=True)
+
     @app.callback(
         Output(Ids.SELECTED_FIRM, "data"), Output(Ids.FIRM_PANEL, "is_open"),
-        Input(Ids.NETWORK_GRAPH, "clickData"), Input({"type": Ids.FIRM_BUTTON, "index": ALL, "firm": ALL}, "n_clicks"),
-        prevent_initial_call=True)
-    @check.checked(check.click, check.anything)
-    def _open_firm(click_data, _clicks):
-        trigger = ctx.triggered_id
-        if isinstance(trigger, dict):
-            firm = trigger.get("firm")
-            return (firm, True) if ctx.triggered[0]["value"] and isinstance(firm, str) else (no_update, no_update)
+        Input(Ids.NETWORK_GRAPH, "clickData"), prevent_initial_call=True)
+    @check.checked(check.click)
+    def _open_firm(click_data):
         clicked = Handlers.clicked(click_data)
         if clicked and clicked[0] == "firm":
             return clicked[1], True
