@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard import model  # noqa: E402
 from dashboard.app.components import SORT_COLUMNS  # noqa: E402
+from dashboard.app.ids import MainIds  # noqa: E402
 from dashboard.paths import shipped_park  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -90,6 +91,15 @@ class Server:
         self.log.close()
 
 
+def _output_ids(output: str) -> set[str]:
+    """The component ids (a wildcard's type) of a callback's output string."""
+    found = set()
+    for part in output.strip(".").split("..."):
+        ident = part.rpartition(".")[0]
+        found.add(json.loads(ident)["type"] if ident.startswith("{") else ident)
+    return found
+
+
 class Toggle:
     """The bodies of the callback requests a toggle makes, built from the server's own
     callback list exactly as Dash's renderer fills them in."""
@@ -97,8 +107,10 @@ class Toggle:
     def __init__(self, port: int):
         with urllib.request.urlopen(f"http://{HOST}:{port}/_dash-dependencies", timeout=30) as response:
             dependencies = json.loads(response.read())
+        main_page = {member.value for member in MainIds}
         self.callbacks = [c for c in dependencies if c.get("clientside_function") is None
-                          and any(i["id"] == "url" and i["property"] == "search" for i in c["inputs"])]
+                          and any(i["id"] == "url" and i["property"] == "search" for i in c["inputs"])
+                          and _output_ids(c["output"]) <= main_page]  # the dashboard's, not /decide's
         self.shown = None  # what the page holds after its first load (the park's exchange list)
 
     @staticmethod

@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import model
-from dashboard.figures.tornado import tornado_figure
+from dashboard.figures.tornado import tornado_spec
 from dashboard.formatting import KPI_LABELS, band_text, full, kpi_unit, si
 
 from . import ids
@@ -222,7 +222,7 @@ def _tornado(document: dict | None, kpi: str, park: model.Park):
     """The tornado of ``kpi`` from a Monte Carlo document, or an empty one (no document yet)."""
     if document is None:
         document = {"value": {k: 0.0 for k in model.KPI_NAMES}, "tornado": []}
-    return tornado_figure(document, kpi, park.currency)
+    return tornado_spec(document, kpi, park.currency)
 
 
 # The panes' gates, in the browser (no request): the tornado is asked for when its KPI is

@@ -4,7 +4,7 @@ as a horizontal bar centred on the scenario's value; the largest swing on top.
 
 Both functions read the plain document ``UncertaintyRun.as_dict()`` gives (the JSON of
 ``eco-park uncertainty --json``): ``tornado_rows`` picks and orders the bars as data,
-``tornado_figure`` draws them.
+``tornado_spec`` draws them (``tornado_figure`` as a ``go.Figure``).
 """
 
 from __future__ import annotations
@@ -53,9 +53,16 @@ def tornado_rows(document: dict, kpi: str, most: int = MOST_BARS) -> list[Tornad
 
 def tornado_figure(document: dict, kpi: str, currency: str, theme: str = "light", font_size: int = 12,
                    most: int = MOST_BARS) -> go.Figure:
+    """``tornado_spec`` as a ``go.Figure``."""
+    return go.Figure(tornado_spec(document, kpi, currency, theme, font_size, most))
+
+
+def tornado_spec(document: dict, kpi: str, currency: str, theme: str = "light", font_size: int = 12,
+                 most: int = MOST_BARS) -> dict:
     """Horizontal bars centred on the scenario's ``kpi``: blue from its value to the value
     with the input at its low end, orange at its high end; each labelled with the input in
-    words and its range."""
+    words and its range. A plain figure dict (the app sends it on every toggle, where
+    building a validated ``go.Figure`` cost more than the bars)."""
     rows = tornado_rows(document, kpi, most)
     unit = kpi_unit(kpi, currency)
     centre = document["value"][kpi]
@@ -64,9 +71,9 @@ def tornado_figure(document: dict, kpi: str, currency: str, theme: str = "light"
     traces = []
     for name, colour, values in (("input at its low end", LOW_COLOUR, [r.at_low for r in rows]),
                                  ("input at its high end", HIGH_COLOUR, [r.at_high for r in rows])):
-        traces.append(go.Bar(
-            y=labels, x=[v - centre for v in values], base=[centre] * len(rows), orientation="h", name=name,
-            marker={"color": colour}, customdata=[si(v, unit) for v in values],
+        traces.append(dict(
+            type="bar", y=labels, x=[v - centre for v in values], base=[centre] * len(rows), orientation="h",
+            name=name, marker={"color": colour}, customdata=[si(v, unit) for v in values],
             hovertemplate="%{y}<br>" + name + ": %{customdata}<extra></extra>"))
     layout = dict(
         base_layout(theme, font_size), barmode="overlay", height=140 + 52 * max(len(rows), 1),
@@ -85,4 +92,4 @@ def tornado_figure(document: dict, kpi: str, currency: str, theme: str = "light"
                                   "yref": "paper", "x": 0.5, "y": 0.5}]
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
-    return go.Figure(data=traces, layout=layout)
+    return {"data": traces, "layout": layout}
