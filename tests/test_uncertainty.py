@@ -360,10 +360,30 @@ def test_shipped_parks_range_their_estimates_and_the_bands_hold_the_value(name):
 
 
 def test_progress_counts_the_tornado_then_the_draws(kalundborg):
-    seen = []
-    run = monte_carlo(kalundborg, samples=300, seed=1, progress=lambda done, total: seen.append((done, total)))
-    k = len(run.inputs)
-    # the tornado's 2 x k evaluations, then the 300 draws (in chunks of at most 250)
-    total = 2 * k + 300
-    assert all(t == total for _, t in seen)
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (total, total)
+    from dashboard.model.uncertainty import BASELINE_DRAWS
+
+    BASELINE_DRAWS.clear()  # a known start: no park's draws at hand
+    for baseline_part in (300, 0):  # the baseline's draws the first time only (then at hand)
+        seen: list[tuple[int, int]] = []
+        run = monte_carlo(kalundborg, samples=300, seed=1, progress=lambda done, total, seen=seen: seen.append(
+            (done, total)))
+        k = len(run.inputs)
+        # the tornado's 2 x k evaluations, the baseline's 300 draws when not at hand, then
+        # the scenario's 300 (in chunks of at most 250)
+        total = 2 * k + baseline_part + 300
+        assert all(t == total for _, t in seen)
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (total, total)
+
+
+def test_a_scenario_on_the_parks_kept_draws_has_the_bands_of_a_fresh_run(kalundborg):
+    from dashboard.model.uncertainty import BASELINE_DRAWS
+
+    on = model.Scenario(on=("tisso2_novozymes",), without=("gyproc",))
+    BASELINE_DRAWS.clear()
+    monte_carlo(kalundborg, samples=400, seed=3)  # keeps the park's draws and baseline
+    kept = monte_carlo(kalundborg, on, samples=400, seed=3).as_dict()
+    BASELINE_DRAWS.clear()
+    fresh = monte_carlo(kalundborg, on, samples=400, seed=3).as_dict()
+    assert kept == fresh
+    # another seed is other draws, not the kept ones
+    assert monte_carlo(kalundborg, on, samples=400, seed=4).as_dict()["vs_baseline"] != fresh["vs_baseline"]

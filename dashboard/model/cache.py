@@ -38,6 +38,11 @@ class BoundedCache(Generic[T]):
                 self._items.popitem(last=False)
         return value
 
+    def holds(self, key: Hashable) -> bool:
+        """Whether ``key`` is cached now (another thread may change that at once)."""
+        with self._lock:
+            return key in self._items
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

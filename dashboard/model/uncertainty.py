@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cache import BoundedCache
 from .domain import Park
 from .evaluation import resolve_active
 from .kpis import KPI_NAMES, Kpis
@@ -154,6 +155,23 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
                             Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
 
 
+BASELINE_DRAWS: BoundedCache[tuple[np.ndarray, np.ndarray]] = BoundedCache(8)
+"""Per park (content hash), sample count and seed: the draws, (inputs, samples), and the
+baseline's KPIs over them, (samples, 4). Both are the same for every scenario of a park,
+so a toggle evaluates its own scenario on the draws only. Read-only arrays."""
+
+
+def _draws_and_baseline(park: Park, inputs, samples: int, seed: int,
+                        progress: Callable[[int, int], None]) -> tuple[np.ndarray, np.ndarray]:
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        values = draw(inputs, samples, seed)
+        (baseline,) = evaluate_samples(park, inputs, values, [View(park.baseline_active)], progress)
+        values.flags.writeable = False
+        baseline.flags.writeable = False
+        return values, baseline
+    return BASELINE_DRAWS.get_or_make((park.content_hash, samples, seed), make)
+
+
 def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
                 samples: int = DEFAULT_SAMPLES, seed: int = 0,
                 progress: Callable[[int, int], None] | None = None, with_tornado: bool = True) -> UncertaintyRun:
@@ -169,28 +187,33 @@ def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
         raise ValueError(f"samples must be between 1 and {MAX_SAMPLES:,}")
     inputs = ranged_inputs(park)
     view = scenario_view(park, scenario)
-    baseline_view = View(park.baseline_active)
     deterministic = views(park, scenario if isinstance(scenario, Scenario) else view.active)
     value = deterministic.scenario.totals
     change_value = deterministic.vs_baseline.absolute
     if not inputs:
         return UncertaintyRun(samples, seed, (), {k: Band.exact(getattr(value, k)) for k in KPI_NAMES},
                               {k: Band.exact(getattr(change_value, k)) for k in KPI_NAMES}, (), value, change_value)
-    # One progress count over both parts: the tornado's 2 evaluations per input, then the draws.
+    # One progress count over every part: the tornado's 2 evaluations per input, the
+    # baseline's draws (unless this park's are at hand), then the scenario's.
     first = 2 * len(inputs) if with_tornado else 0
-    total = first + samples
+    baseline_part = 0 if BASELINE_DRAWS.holds((park.content_hash, samples, seed)) else samples
+    total = first + baseline_part + samples
 
     def tornado_progress(done: int, _: int) -> None:
         if progress is not None:
             progress(done, total)
 
-    def draws_progress(done: int, _: int) -> None:
+    def baseline_progress(done: int, _: int) -> None:
         if progress is not None:
             progress(first + done, total)
 
+    def draws_progress(done: int, _: int) -> None:
+        if progress is not None:
+            progress(first + baseline_part + done, total)
+
     bars = tornado(park, scenario, inputs, tornado_progress) if with_tornado else ()
-    values = draw(inputs, samples, seed)
-    scenario_totals, baseline = evaluate_samples(park, inputs, values, [view, baseline_view], draws_progress)
+    values, baseline = _draws_and_baseline(park, inputs, samples, seed, baseline_progress)
+    (scenario_totals,) = evaluate_samples(park, inputs, values, [view], draws_progress)
     change = scenario_totals - baseline
     return UncertaintyRun(
         samples, seed, inputs,
