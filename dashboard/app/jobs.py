@@ -24,6 +24,8 @@ import signal
 import threading
 from pathlib import Path
 
+import diskcache
+
 REDIS_ENV = "ECO_PARK_REDIS_URL"
 JOBS_DIR_ENV = "ECO_PARK_JOBS_DIR"
 CACHE_ENV = "ECO_PARK_CACHE"  # the same setting under its first name
@@ -67,6 +69,16 @@ def celery_app(url: str | None = None):
     return app
 
 
+class PatientCache(diskcache.Cache):
+    """A diskcache whose writes wait for SQLite's write lock instead of failing: every job
+    process writes its progress and result into one file, and on a loaded machine a write
+    can wait past the busy timeout; ``diskcache.Timeout`` then killed the job and left
+    its page waiting for an answer that never came."""
+
+    def set(self, key, value, expire=None, read=False, tag=None, retry=True):
+        return super().set(key, value, expire=expire, read=read, tag=tag, retry=retry)
+
+
 def background_manager(shared_by: str = "", url: str | None = None, folder: str | Path | None = None):
     """The manager for ``Dash(background_callback_manager=...)``: Celery on Redis when a
     Redis ``url`` is given or ``ECO_PARK_REDIS_URL`` is set, else diskcache in ``folder``
@@ -76,12 +88,11 @@ def background_manager(shared_by: str = "", url: str | None = None, folder: str 
         from dash import CeleryManager
 
         return CeleryManager(celery_app(url), expire=RESULT_SECONDS)
-    import diskcache
     from dash import DiskcacheManager
 
     folder = Path(folder or jobs_dir(shared_by))
     folder.mkdir(parents=True, exist_ok=True)
-    return DiskcacheManager(diskcache.Cache(str(folder)), expire=RESULT_SECONDS)
+    return DiskcacheManager(PatientCache(str(folder)), expire=RESULT_SECONDS)
 
 
 @contextlib.contextmanager
