@@ -102,11 +102,10 @@ def _sorted(shown: list[Entry], evaluation: model.Evaluation, query: ListQuery,
         carried, position = evaluation.run.carried, evaluation.plan.position_of
         return sorted(shown, key=lambda e: (e.unit, sign * carried[position[e.id]]))
     if column in model.KPI_NAMES:
-        # what each exchange saves, on rather than off (model.ExchangeRow.saving): the
-        # marginal effect of an exchange that is on, that of one that is off negated
-        effects, active = marginal(), evaluation.active
-        key: Callable[[Entry], object] = lambda e: (  # noqa: E731
-            effects[e.id][column] if e.id in active else -effects[e.id][column])
+        # what each exchange saves, on rather than off (model.ExchangeRow.saving): its KPI
+        # with it off minus with it on
+        deltas = on_minus_off(evaluation, marginal())
+        key: Callable[[Entry], object] = lambda e: -deltas[e.id][column]  # noqa: E731
     elif column in VALUE_COLUMNS:
         # a payback that never comes and the cost per t of a link that cuts no CO2e sort
         # after every real figure
@@ -117,12 +116,8 @@ def _sorted(shown: list[Entry], evaluation: model.Evaluation, query: ListQuery,
                   "abatement": lambda w: w.abatement_cost}[column]
         key = lambda e: math.inf if figure(worth[e.id]) is None else figure(worth[e.id])  # noqa: E731
     elif column == "bound":
-        park = evaluation.park  # what the column shows: what each could carry and why (model.carry_text)
-        words = {}
-        for e in shown:
-            exchange = park.exchange[e.id]
-            words[e.id] = model.carry_text(evaluation.flow(e.id), park, model.could_carry(park, exchange),
-                                           park.firm[exchange.from_firm].name, park.firm[exchange.to_firm].name).lower()
+        # what the column shows: what each could carry and why
+        words = {e.id: model.carry_words(evaluation.park, evaluation.flow(e.id)).lower() for e in shown}
         key = lambda e: words[e.id]  # noqa: E731
     else:
         attribute = {"name": "name", "from": "firms", "resource": "resource"}[column]

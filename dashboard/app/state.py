@@ -32,6 +32,12 @@ class Request:
         """Ids of the exchanges on in the scenario (on the whole park)."""
         return self.scenario.active(self.park)
 
+    @cached_property
+    def key(self) -> tuple:
+        """What the scenario's results depend on: the park's content, the exchanges on
+        and the firms that leave (the caches' key)."""
+        return self.park.content_hash, self.active, self.scenario.without
+
 
 def scenario_number(text: str) -> int | None:
     """A saved scenario's number as a link gives it (``/compare?s=3,5``, ``/kiosk?s=3``),
@@ -145,8 +151,7 @@ class AppState:
         """The scenario view of a request (firms that leave are gone from it)."""
         if not request.scenario.without:
             return self.evaluate(request.park, request.active)
-        key = (request.park.content_hash, request.active, request.scenario.without)
-        return self._evaluations.get_or_make(key, lambda: model.scenario_evaluation(request.park, request.scenario))
+        return self._evaluations.get_or_make(request.key, lambda: model.scenario_evaluation(request.park, request.scenario))
 
     def views(self, park: model.Park | Request, active: frozenset[str] | None = None) -> model.Views:
         """The three views of a request (or of a park and an active set)."""
@@ -156,21 +161,19 @@ class AppState:
         def make() -> model.Views:
             return model.Views(self.evaluate(park, frozenset()), self.evaluate(park, park.baseline_active),
                                self.scenario_evaluation(request))
-        return self._views.get_or_make((park.content_hash, request.active, request.scenario.without), make)
+        return self._views.get_or_make(request.key, make)
 
     def marginal(self, park: model.Park | Request, active: frozenset[str] | None = None) -> dict[str, model.Kpis]:
         """Each exchange's marginal effect in the scenario view (only the exchanges it has)."""
         request = park if isinstance(park, Request) else Request(park, model.Scenario.of(park, active))
         base = self.scenario_evaluation(request)
         return self._marginals.get_or_make(
-            (request.park.content_hash, request.active, request.scenario.without),
-            lambda: model.marginal_effects(base.park, base.active, base=base))
+            request.key, lambda: model.marginal_effects(base.park, base.active, base=base))
 
     def marginal_of(self, request: Request, exchange_ids: tuple[str, ...]) -> dict[str, model.Kpis]:
         """The marginal effects of just these exchanges (a page of the list), taken from
         every exchange's where those are at hand."""
-        key = (request.park.content_hash, request.active, request.scenario.without)
-        every = self._marginals.peek(key)
+        every = self._marginals.peek(request.key)
         if every is not None:
             return {i: every[i] for i in exchange_ids}
         base = self.scenario_evaluation(request)
@@ -188,8 +191,7 @@ class AppState:
     def uncertainty(self, request: Request, progress=None) -> dict:
         """The Monte Carlo document (``UncertaintyRun.as_dict``) of a request's scenario:
         1,000 samples, seed 0, so every worker and every reload shows the same bands."""
-        key = (request.park.content_hash, request.active, request.scenario.without)
-        return self._doubts.get_or_make(key, lambda: model.monte_carlo(
+        return self._doubts.get_or_make(request.key, lambda: model.monte_carlo(
             request.park, request.scenario, samples=self.UNCERTAINTY_SAMPLES, seed=self.UNCERTAINTY_SEED,
             progress=progress).as_dict())
 
@@ -198,8 +200,7 @@ class AppState:
         return model.firm_leaving(request.park, firm_id, request.active, request.scenario.without)
 
     def resilience(self, request: Request) -> model.Resilience:
-        key = ("resilience", request.park.content_hash, request.active, request.scenario.without)
-        return self._doubts.get_or_make(key, lambda: model.resilience(request.park, request.active,
+        return self._doubts.get_or_make(("resilience", *request.key), lambda: model.resilience(request.park, request.active,
                                                                       request.scenario.without))
 
 

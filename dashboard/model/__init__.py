@@ -31,7 +31,7 @@ from .kpis import KPI_NAMES, Direction, Kpi, Kpis, direction, kpi_named
 from .loading import load_park, load_park_bytes
 from .marginal import marginal_effects
 from .plan import net_benefit_per_unit, service_order
-from .rows import ExchangeRow, bound_text, carry_text, could_carry, exchange_rows
+from .rows import ExchangeRow, bound_text, carry_text, carry_words, could_carry, exchange_rows
 from .scenario import (
     Change,
     ReportedSaving,
@@ -58,7 +58,7 @@ __all__ = [
     "DELIVERED", "REPORTED_MEASURES", "UNLIMITED", "Exchange", "Firm", "Park", "Reported", "Resource", "Source", "Stream",
     "TransportMode", "ParkError", "Problem", "Evaluation", "ExchangeFlow", "StreamFlow",
     "evaluate", "annual_capital_cost", "capital_recovery_factor", "KPI_NAMES", "Direction", "Kpi", "Kpis",
-    "direction", "kpi_named", "Frames", "frames", "ExchangeRow", "bound_text", "carry_text", "could_carry", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
+    "direction", "kpi_named", "Frames", "frames", "ExchangeRow", "bound_text", "carry_text", "carry_words", "could_carry", "exchange_rows", "Scenario", "park_without", "scenario_evaluation", "scenario_summary",
     "load_park", "load_park_bytes", "marginal_effects", "net_benefit_per_unit",
     "service_order", "Change", "ReportedSaving", "Views", "reported_savings", "reported_figure", "boundary_exchanges", "describe_boundary", "change", "relative_change", "scenario_active", "scenario_toggles",
     "views", "largest", "share", "Bound", "Category", "Fate", "Mode", "Payer", "Quality", "Status", "StreamKind",

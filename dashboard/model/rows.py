@@ -72,6 +72,14 @@ def carry_text(flow: ExchangeFlow, park: Park, could: float, from_name: str, to_
     return f"would carry {_amount(could, unit)}; now {_amount(flow.carried, unit)}: {reason}"
 
 
+def carry_words(park: Park, flow: ExchangeFlow, could: float | None = None) -> str:
+    """``carry_text`` of a flow, with its firms' names from ``park`` and what it could
+    carry (``could_carry``, unless given)."""
+    exchange = flow.exchange
+    return carry_text(flow, park, could_carry(park, exchange) if could is None else could,
+                      park.firm[exchange.from_firm].name, park.firm[exchange.to_firm].name)
+
+
 @dataclass(frozen=True)
 class ExchangeRow:
     """An exchange as a list shows it in one scenario view.
@@ -162,7 +170,7 @@ def exchange_rows(park: Park, evaluation: Evaluation, marginal: Mapping[str, Kpi
             from_name=from_name,
             to_name=to_name,
             could=could,
-            carry_words=carry_text(flow, park, could, from_name, to_name),
+            carry_words=carry_words(park, flow, could),
             resource_name=park.resource[exchange.resource].name,
             replaces_name=park.resource[exchange.replaces].name,
             category=park.resource[exchange.resource].category,
