@@ -4,6 +4,7 @@ inputs, parks too big for the layout or the exports."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -351,17 +352,29 @@ def test_an_export_past_its_time_is_stopped_with_its_browser_and_says_why(tmp_pa
 
     import psutil
 
-    def browsers() -> set[int]:
-        return {p.pid for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()}
+    def export_browsers(since: float, older: set[int]) -> list[str]:
+        """Chromium processes of this user made since ``since`` (epoch s) that no process
+        older than the export started: the browser tests' own Chromium and server, still
+        running in one CI run, start processes of their own now and then. One orphaned
+        by a kill hangs below init, so the whole machine is searched."""
+        left = []
+        for process in psutil.process_iter(["name", "create_time", "uids"]):
+            with contextlib.suppress(psutil.Error):
+                info = process.info
+                if ("chrom" in (info["name"] or "").lower() and info["uids"].real == os.getuid()
+                        and info["create_time"] >= since
+                        and not any(parent.pid in older for parent in process.parents())):
+                    left.append(f"{process.pid} {' '.join(process.cmdline())[:120]}")
+        return left
 
-    # browsers this test process already runs (the browser tests' own, in one CI run) are not the export's
-    already = browsers()
+    older = {child.pid for child in psutil.Process().children(recursive=True)}
+    since = time.time() - 1  # create_time counts in clock ticks
     with pytest.raises(ExportTimeout, match="longer than this server allows"):
         started = time.monotonic()
         run_export("png", big_park, big_park.baseline_active, seconds=6)
     assert time.monotonic() - started < 25
     time.sleep(0.5)
-    assert not browsers() - already, "a browser outlived its export"
+    assert not export_browsers(since, older), "a browser outlived its export"
     # through the app, the person gets a reason and no path, program dump or exception name
     monkeypatch.setenv("ECO_PARK_EXPORT_SECONDS", "3")
     app = create_app(big_park, store=Store(f"sqlite:///{tmp_path / 'db.sqlite3'}"))

@@ -27,6 +27,29 @@ def test_diskcache_by_default_and_celery_when_redis_is_configured(monkeypatch, t
     assert manager.handle.backend.client.ping()  # the real redis-server answers
 
 
+def test_a_result_written_as_its_job_ends_is_still_collected(monkeypatch, tmp_path):
+    """Dash asks for the result, then whether the job runs: a job that writes its result
+    and ends between the two questions must not be taken for a cancelled one."""
+    monkeypatch.delenv(jobs.REDIS_ENV, raising=False)
+    manager = jobs.background_manager(folder=tmp_path / "jobs")
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    assert manager.get_result("front", str(ended.pid)) is manager.UNDEFINED  # not written yet
+    manager.handle.set("front", ["the figure"])  # the job writes it and ends, now
+    assert manager.job_running(str(ended.pid))  # so the page polls once more ...
+    assert manager.get_result("front", str(ended.pid)) == ["the figure"]  # ... and collects it
+    # a job that ended and left nothing was cancelled: the page stops asking
+    assert manager.get_result("deals", str(ended.pid)) is manager.UNDEFINED
+    assert not manager.job_running(str(ended.pid))
+    # a running job runs, whatever the last poll found
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        assert manager.job_running(str(running.pid))
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_a_failed_job_leaves_no_process_behind():
     with pytest.raises(RuntimeError), jobs.no_stray_processes():
         helper = subprocess.Popen(["sleep", "60"])

@@ -79,6 +79,28 @@ class PatientCache(diskcache.Cache):
         return super().set(key, value, expire=expire, read=read, tag=tag, retry=retry)
 
 
+class ResultNotLost:
+    """Mixed into Dash's managers. When a page polls a job, Dash reads its result, then
+    asks whether the job still runs, and takes "no result and not running" for a
+    cancelled job. A job that writes its result and ends between the two questions (a
+    loaded machine makes that window wide) was taken as cancelled: its result was never
+    collected and the page waited for ever. Here a job that has ended but left a result
+    not yet collected still counts as running, so the page polls once more and gets it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._polled = threading.local()  # the key this thread's poll found no result under
+
+    def get_result(self, key, job):
+        result = super().get_result(key, job)
+        self._polled.key = key if result is self.UNDEFINED else None
+        return result
+
+    def job_running(self, job):
+        key, self._polled.key = getattr(self._polled, "key", None), None
+        return super().job_running(job) or (key is not None and self.result_ready(key))
+
+
 def background_manager(shared_by: str = "", url: str | None = None, folder: str | Path | None = None):
     """The manager for ``Dash(background_callback_manager=...)``: Celery on Redis when a
     Redis ``url`` is given or ``ECO_PARK_REDIS_URL`` is set, else diskcache in ``folder``
@@ -87,12 +109,18 @@ def background_manager(shared_by: str = "", url: str | None = None, folder: str 
     if url:
         from dash import CeleryManager
 
-        return CeleryManager(celery_app(url), expire=RESULT_SECONDS)
+        class Celery(ResultNotLost, CeleryManager):
+            pass
+
+        return Celery(celery_app(url), expire=RESULT_SECONDS)
     from dash import DiskcacheManager
+
+    class Diskcache(ResultNotLost, DiskcacheManager):
+        pass
 
     folder = Path(folder or jobs_dir(shared_by))
     folder.mkdir(parents=True, exist_ok=True)
-    return DiskcacheManager(PatientCache(str(folder)), expire=RESULT_SECONDS)
+    return Diskcache(PatientCache(str(folder)), expire=RESULT_SECONDS)
 
 
 @contextlib.contextmanager

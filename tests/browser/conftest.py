@@ -95,6 +95,22 @@ class Server:
         self.start()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report ends with the tail of each server log it used: what
+    the server said (a job that died, a callback that raised) is often the diagnosis."""
+    report = yield
+    if report.failed and call.when == "call":
+        fixtures = getattr(item, "funcargs", {})
+        servers = [value for value in fixtures.values() if isinstance(value, Server)]
+        servers += getattr(fixtures.get("own_server"), "servers", [])
+        for running in servers:
+            if running.log.exists():
+                tail = running.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+                report.sections.append((f"server log {running.log.name} (last 4,000 characters)", tail))
+    return report
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -129,6 +145,7 @@ def own_server(tmp_path):
         servers.append(running)
         return running
 
+    make.servers = servers  # for the server logs of a failed test
     yield make
     for running in servers:
         running.stop()
