@@ -78,3 +78,54 @@ def test_a_job_stopped_by_sigterm_takes_its_helpers_with_it():
     while psutil.pid_exists(helper) and psutil.Process(helper).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the helper outlived its job"
         time.sleep(0.1)
+
+
+STARTED_WHILE_A_LOCK_IS_HELD = """
+import os, sys, threading, time
+import psutil
+from dashboard.app import jobs
+
+manager = jobs.background_manager(folder=sys.argv[1])
+busy = threading.Lock()  # as a module's import lock, or SQLite's mutex, in a busy server
+
+
+def work(value):
+    with busy:
+        return value * 2
+
+
+manager.func_registry["double"] = manager.make_job_fn(work, False)
+if sys.argv[2] == "launcher":
+    jobs.start_job_launcher(manager)  # as the server does before its first thread
+held, release = threading.Event(), threading.Event()
+
+
+def request_thread():
+    with busy:
+        held.set()
+        release.wait()
+
+
+threading.Thread(target=request_thread).start()
+held.wait()
+job = manager.call_job_fn("answer", manager.func_registry["double"], [21], {})  # while the lock is held
+release.set()
+deadline = time.monotonic() + float(sys.argv[3])
+while not manager.result_ready("answer") and time.monotonic() < deadline:
+    time.sleep(0.05)
+parent = psutil.Process(job).ppid() if psutil.pid_exists(job) else None
+print(manager.get_result("answer", None) if manager.result_ready("answer") else "stuck",
+      "from the server" if parent == os.getpid() else "not from the server", flush=True)
+psutil.Process(job).kill() if psutil.pid_exists(job) else None
+"""
+
+
+@pytest.mark.parametrize("how, waited, expected", [
+    ("launcher", 30, "42 not from the server"),
+    # what Dash's own fork does: the job is a copy of the server with the lock held for ever
+    ("fork", 3, "stuck from the server"),
+])
+def test_a_job_started_while_a_request_thread_holds_a_lock_runs(tmp_path, how, waited, expected):
+    done = subprocess.run([sys.executable, "-c", STARTED_WHILE_A_LOCK_IS_HELD, str(tmp_path), how, str(waited)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == expected, done.stderr

@@ -54,11 +54,12 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
         store = Store(database_url)
     park = register_default_park(store, park)
     state = AppState(park, store=store)
+    jobs = jobs or background_manager(store.url)
     # Dash writes the title into the page's <title> as it is: the park's name is data
     # from a file, so it is escaped here (a name like "</title><script>" stays text).
     app = Dash(__name__, assets_folder=str(assets_dir()), title=html_text.escape(f"{park.name} \u00b7 eco-park"),
                suppress_callback_exceptions=True, serve_locally=True, update_title=None,
-               background_callback_manager=jobs or background_manager(store.url),
+               background_callback_manager=jobs,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = index_page()
     app.layout = html.Div([dcc.Location(id=ShellIds.URL, refresh="callback-nav"), html.Div(id=ShellIds.PAGE_CONTENT)])
@@ -77,6 +78,7 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
     # Refuse oversized requests before reading them: uploads travel base64-encoded.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 4 // 3 + 256 * 1024
     app.server.config["ECO_PARK_STATE"] = state  # for tests and the WSGI entry point, read-only
+    app.server.config["ECO_PARK_JOBS"] = jobs  # its launcher is started by the server (start_jobs)
     return app
 
 
@@ -150,3 +152,11 @@ def user_bar(user) -> list:
         dcc.Input(type="hidden", name=CSRF_FIELD, value=session.get("csrf", "")),
         html.Button("Sign out", type="submit", className="btn btn-link btn-sm p-0 align-baseline"),
     ], action="/logout", method="POST", id=ids.USER_BAR, className="user-bar small text-end px-3 py-1")]
+
+
+def start_jobs(app: Dash) -> None:
+    """Start the background jobs' launcher of ``app`` (see ``app.jobs.JobLauncher``): call
+    it in the serving process, before the server starts its first thread."""
+    from .jobs import start_job_launcher
+
+    start_job_launcher(app.server.config["ECO_PARK_JOBS"])

@@ -17,7 +17,6 @@ each export, hands it the park and scenario, and waits at most ``seconds``:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import pickle
 import signal
@@ -28,36 +27,15 @@ from collections.abc import Iterable
 import psutil
 
 from dashboard import model
+from dashboard.processes import die_with_parent, kill_tree
 
 from .chromium import ReportError
 
 KINDS = ("pdf", "png", "svg")
 
-_PR_SET_PDEATHSIG = 1
-
 
 class ExportTimeout(ReportError):
     """An export ran past its time and was stopped, with every process it started."""
-
-
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the timeout still cleans up
-        pass
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL the process ``pid`` and every process below it; waits for them."""
-    try:
-        root = psutil.Process(pid)
-        family = root.children(recursive=True) + [root]
-    except psutil.NoSuchProcess:
-        return
-    for process in family:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            process.kill()
-    psutil.wait_procs(family, timeout=10)
 
 
 def run_export(kind: str, park: model.Park, active: Iterable[str] | None, seconds: float) -> bytes:
@@ -73,7 +51,7 @@ def run_export(kind: str, park: model.Park, active: Iterable[str] | None, second
     chosen = None if active is None else active if isinstance(active, model.Scenario) else sorted(active)
     job = pickle.dumps((kind, park_json(park).encode("utf-8"), chosen))
     process = subprocess.Popen([sys.executable, "-m", "dashboard.reports.isolated"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent,
                                start_new_session=True)
     try:
         out, err = process.communicate(job, timeout=seconds)
