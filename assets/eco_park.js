@@ -44,8 +44,11 @@
           const id = point.customdata[1];
           if (active.has(id)) { active.delete(id); } else { active.add(id); }
         }
-      } else if (from.type === IDS.main.EXCHANGE_TOGGLE && typeof event.value === "boolean") {
-        if (event.value) { active.add(from.index); } else { active.delete(from.index); }
+      } else if (from === IDS.main.EXCHANGE_ROWS && event.value.boxes) {
+        // the list's checkboxes changed since it was drawn ({boxes: {id: checked}}: eco_markup.js)
+        Object.entries(event.value.boxes).forEach(([id, on]) => {
+          if (on) { active.add(id); } else { active.delete(id); }
+        });
       }
     });
     const query = window.ecoScenario.scenarioQuery(park, active, without);
@@ -72,14 +75,10 @@
 
   /* -- the firm panel, opened from a firm's button in the list -------------------------- */
 
-  /* [firm id, open] for the button just clicked; no_update when the list's page was only
-     redrawn (its new buttons come with no clicks), so that costs no request. */
-  function openFirm(clicks) {
+  /* [firm id, open] for the list's firm button just clicked ({firm, n}: eco_markup.js). */
+  function openFirm(opened) {
     const noUpdate = window.dash_clientside.no_update;
-    const event = (window.dash_clientside.callback_context.triggered || [])[0];
-    if (!event || !event.value) { return [noUpdate, noUpdate]; }
-    const from = source(event.prop_id);
-    return typeof from === "object" && typeof from.firm === "string" ? [from.firm, true] : [noUpdate, noUpdate];
+    return opened && typeof opened.firm === "string" ? [opened.firm, true] : [noUpdate, noUpdate];
   }
 
   /* -- kiosk: show one view at a time ------------------------------------------------------ */
@@ -147,16 +146,21 @@
   new MutationObserver(fillIn).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
 
-  /* -- kiosk: reload once the server answers again after going away ------------------- */
+  /* -- kiosk: reload once the server answers again after going away -------------------
+     Only after two answers in a row, 5 s apart: a server going down (or restarting its
+     workers one by one) can answer once between failures, and a reload that then fails
+     leaves the screen on the browser's error page, where nothing runs to try again. */
 
   let down = false;
+  let answers = 0;
   setInterval(function () {
     if (!document.getElementById(IDS.kiosk.KIOSK_ROOT)) { return; }
     fetch("/healthz", { cache: "no-store" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
-        if (down) { window.location.reload(); }
+        answers += 1;
+        if (down && answers >= 2) { window.location.reload(); }
       })
-      .catch(function () { down = true; });
+      .catch(function () { down = true; answers = 0; });
   }, 5000);
 })();

@@ -94,17 +94,25 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
     return result
 
 
+IDLE = """(() => {  // no Dash callback waiting, asked for, running or being applied; none loading
+  const callbacks = window.store.getState().callbacks;
+  return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'].every(
+    (list) => !callbacks[list].length) && !document.querySelector('[data-dash-is-loading="true"]');
+})()"""
+
 ARM = """([id, everything]) => new Promise((resolve) => {
   const box = document.getElementById(id);
   const value = () => ['kpi-freshwater', 'kpi-cost'].map(
     (card) => document.querySelector('#' + card + ' .kpi-value').dataset.value).join();
+  // every view redrawn: IDLE (the network and the bands are asked for once the cards are drawn)
+  const idle = () => """ + IDLE + """;
   const before = value();
   let cards = null;
   const start = performance.now();
   const check = () => {
     const now = performance.now() - start;
     if (cards === null && value() !== before) { cards = now; }
-    if (cards !== null && (!everything || !document.querySelector('[data-dash-is-loading="true"]'))) {
+    if (cards !== null && (!everything || idle())) {
       resolve([cards, now]);
       return;
     }
@@ -137,8 +145,7 @@ def time_browser(park_path: Path | None, clicks: int) -> dict[str, float]:
                     page = browser.new_page(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
                     page.goto(server.url)
                     wait_for_dashboard(page)
-                    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')",
-                                           timeout=120_000, polling=50)
+                    page.wait_for_function(IDLE, timeout=120_000, polling=50)
                     loads.append(page.evaluate("performance.now()"))
                     page.close()
                 page = browser.new_page(viewport={"width": 1920, "height": 1080}, bypass_csp=True)

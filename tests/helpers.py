@@ -134,11 +134,34 @@ def kpis(result) -> tuple[float, float, float, float]:
 
 # -- Dash component trees ------------------------------------------------------------
 
+def is_markup(item) -> bool:
+    """A node of dashboard.app.markup ([tag, props, *children])."""
+    return isinstance(item, list) and len(item) > 1 and isinstance(item[0], str) and isinstance(item[1], dict)
+
+
+def from_markup(item):
+    """``markup`` nodes as objects named by their tag ("Tr", "Td", "Input", ...), with their
+    props as attributes and their children as ``children``, as Dash components are."""
+    if is_markup(item):
+        made = type(item[0].capitalize(), (), {})()
+        for key, value in item[1].items():
+            setattr(made, key, value)
+        children = [from_markup(child) for child in item[2:]]
+        made.children = children[0] if len(children) == 1 and isinstance(children[0], str) else children
+        return made
+    if isinstance(item, list):
+        return [from_markup(i) for i in item]
+    return item
+
+
 def find_all(component, predicate):
-    """Every component in a Dash tree for which predicate(component) holds."""
+    """Every component in a Dash tree (or a ``markup`` tree) for which predicate(component)
+    holds."""
     found = []
 
     def visit(item):
+        if is_markup(item):
+            item = from_markup(item)
         if isinstance(item, (list, tuple)):
             for child in item:
                 visit(child)
@@ -159,6 +182,8 @@ def by_id(component, wanted):
 
 
 def text_of(component) -> str:
+    if is_markup(component):
+        component = from_markup(component)
     if component is None:
         return ""
     if isinstance(component, (str, int, float)):
@@ -212,13 +237,15 @@ def run_cli(capsys, *argv):
 
 
 def list_cells(park: model.Park, evaluation: model.Evaluation, marginal) -> dict[str, list[dict]]:
-    """{exchange id: its row's cells} as the exchange list draws them (Dash's JSON of each
-    ``td``'s props): checkbox, name, firms, resource, carried, what limits it, the four
-    KPI savings, then payback, NPV and cost per t CO2e."""
+    """{exchange id: its row's cells} as the exchange list draws them (each ``td``'s props
+    with its text as "children"): checkbox, name, firms, resource, carried, what limits it,
+    the four KPI savings, then payback, NPV and cost per t CO2e."""
     from dashboard.app.components import exchange_row
+    from dashboard.app.markup import texts
 
     drawn = {}
     for row in model.exchange_rows(park, evaluation, marginal):
-        cells = exchange_row(row, park.currency)["props"]["children"]
-        drawn[row.exchange.id] = [cell["props"] for cell in cells]
+        tag, _, *cells = exchange_row(row, park.currency)
+        assert tag == "tr" and all(cell[0] == "td" for cell in cells)
+        drawn[row.exchange.id] = [{**cell[1], "children": "".join(texts(cell))} for cell in cells]
     return drawn

@@ -93,23 +93,10 @@ def test_sankey_for_the_chosen_view(state):
     assert figure["data"][0]["type"] == "sankey"
 
 
-def as_components(item):
-    """Dash's JSON of components (the list's rows are built as JSON) as objects named by
-    their type, with their props as attributes, as the other callbacks' components are."""
-    if isinstance(item, list):
-        return [as_components(i) for i in item]
-    if isinstance(item, dict) and {"type", "namespace", "props"} <= item.keys():
-        made = type(item["type"], (), {})()
-        for key, value in item["props"].items():
-            setattr(made, key, as_components(value))
-        return made
-    return item
-
-
 def list_rows(table) -> dict:
     """{exchange id: row} of a drawn page of the exchange list."""
     return {getattr(row, "data-exchange"): row
-            for row in find_all(as_components(table), lambda c: hasattr(c, "data-exchange"))}
+            for row in find_all(table, lambda c: hasattr(c, "data-exchange"))}
 
 
 def test_exchange_list_has_every_exchange_with_flows_and_marginal_effects(state, kalundborg):
@@ -125,10 +112,13 @@ def test_exchange_list_has_every_exchange_with_flows_and_marginal_effects(state,
     evaluation = model.evaluate(kalundborg, active)
     marginal = model.marginal_effects(kalundborg, active)
     row = rows["tisso2_novozymes"]
-    box = find_all(row, lambda c: type(c).__name__ == "Checkbox")[0]
-    # a real checkbox, named by the exchange's id and name, on in this scenario
-    assert box.id == {"type": "exchange-toggle", "index": "tisso2_novozymes"} and box.value is True
-    assert box.label == f"Switch tisso2_novozymes: {kalundborg.exchange['tisso2_novozymes'].name}"
+    box = find_all(row, lambda c: type(c).__name__ == "Input")[0]
+    label = find_all(row, lambda c: type(c).__name__ == "Label")[0]
+    # a real checkbox, named by the exchange's id and name, on in this scenario; changing
+    # it sets the list's "toggled" to this exchange (data-toggle)
+    assert box.type == "checkbox" and box.checked is True and getattr(box, "data-toggle") == "tisso2_novozymes"
+    assert box.id == '{"index":"tisso2_novozymes","type":"exchange-toggle"}' and label.htmlFor == box.id
+    assert label.children == f"Switch tisso2_novozymes: {kalundborg.exchange['tisso2_novozymes'].name}"
     assert "candidate-row" in row.className
     cells = find_all(row, lambda c: type(c).__name__ == "Td")
     tisso = kalundborg.exchange["tisso2_novozymes"]
@@ -142,9 +132,8 @@ def test_exchange_list_has_every_exchange_with_flows_and_marginal_effects(state,
     assert "good" in cells[6].className and text_of(cells[6]) == "+" + full(saved)
     assert text_of(find_all(rows["dh_asnaes_town"], lambda c: type(c).__name__ == "Td")[5]) == \
         "carries all it can: all of Kalundborg district heating's demand"
-    # firm buttons open the firm's panel: the firm id travels in the button's id
-    firms = [b.id["firm"] for b in find_all(row, lambda c: type(c).__name__ == "Button"
-                                            and isinstance(c.id, dict) and c.id["type"] == "firm-button")]
+    # firm buttons open the firm's panel: the firm id travels in the button's data-firm
+    firms = [getattr(b, "data-firm") for b in find_all(row, lambda c: type(c).__name__ == "Button")]
     assert firms == [kalundborg.exchange["tisso2_novozymes"].from_firm, kalundborg.exchange["tisso2_novozymes"].to_firm]
     # the headings carry their units; the sorted one its arrow and aria-sort
     assert labels[3] == "Carried a year \u25be" and orders[3] == "descending" and set(orders[:3]) == {"none"}
@@ -373,13 +362,13 @@ def test_one_response_brings_the_scenario_and_a_firm_only_its_panel(state, kalun
     names = [f"{o.component_id}.{o.component_property}" for o in SCENARIO_OUTPUTS]
     got = dict(zip(names, first))
     assert got["park-title.children"] == "Kalundborg Symbiosis"
-    assert "network-graph.figure" not in got and got["exchange-rows.children"] is not no_update  # the network: network_ui
+    assert "network-graph.figure" not in got and got["exchange-rows.tree"] is not no_update  # the network: network_ui
     assert got["firm-panel-title.children"] == kalundborg.firm["novozymes"].name
     # a toggle on the same park: the header (and what follows from it) is not sent again
     shown = got["park-exchanges.data"]
     again = dict(zip(names, handlers.render_scenario("?on=heatpump_effluent_dh", None, shown, {"url.search"})))
     assert again["park-title.children"] is no_update and again["park-exchanges.data"] is no_update
-    assert again["kpi-strip.children"] is not no_update and again["exchange-rows.children"] is not no_update
+    assert again["kpi-strip.tree"] is not no_update and again["exchange-rows.tree"] is not no_update
     # a firm alone: only its panel
     firm = dict(zip(names, handlers.render_scenario(search, "novozymes", shown, {"selected-firm.data"})))
     assert [n for n, v in firm.items() if v is not no_update] == ["firm-panel-body.children",

@@ -12,7 +12,7 @@ from dashboard.app import callbacks, create_app, doubt, ids, network_ui
 from dashboard.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = [ROOT / "assets" / "eco_park.js", ROOT / "assets" / "eco_scenario.js"]
+SCRIPTS = [ROOT / "assets" / "eco_park.js", ROOT / "assets" / "eco_scenario.js", ROOT / "assets" / "eco_markup.js"]
 # Strings the script may write that equal an id: the ids script's own id (read before the
 # ids are known) and a CSS class named like the kiosk's views.
 ALLOWED = {ids.ShellIds.CLIENT_IDS, "kiosk-view"}
@@ -35,7 +35,7 @@ def test_every_id_the_browser_code_names_is_a_member_of_its_page():
     named = set()
     for script in SCRIPTS:
         named |= set(re.findall(r"IDS\.(\w+)\.(\w+)", script.read_text(encoding="utf-8")))
-    assert {("main", "EXCHANGE_TOGGLE"), ("main", "RESET_BUTTON"), ("main", "SHARE_LINK"),
+    assert {("main", "EXCHANGE_ROWS"), ("main", "RESET_BUTTON"), ("main", "SHARE_LINK"),
             ("kiosk", "KIOSK_ROOT")} <= named
     for page, name in named:
         assert name in ids.PAGES[page].__members__, f"IDS.{page}.{name} is not in ids.{ids.PAGES[page].__name__}"

@@ -103,9 +103,9 @@ def test_exchange_list_rows_carry_the_value_columns(park):
 
     evaluation = model.evaluate(park)
     row = model.exchange_rows(park, evaluation, model.marginal_effects(park), ["c1"])[0]
-    cells = exchange_row(row, park.currency)["props"]["children"][-3:]  # payback, NPV, per t CO2e
-    payback, npv, abatement = ({"text": c["props"]["children"], "class": c["props"].get("className", ""),
-                                "title": c["props"]["title"]} for c in cells)
+    cells = exchange_row(row, park.currency)[-3:]  # payback, NPV, per t CO2e: ["td", props, text]
+    payback, npv, abatement = ({"text": c[2], "class": c[1].get("className", ""), "title": c[1]["title"]}
+                               for c in cells)
     # c1 alone: saving -(-4130 - 770) = 4900 a year: 7700 / 4900 = 1.57 years; NPV 41,300
     assert row.value.payback_years == pytest.approx(7700 / 4900) and payback["text"] == "1.6 years"
     assert npv["text"] == "\u2713 41,300" and "pays" in npv["class"]

@@ -135,7 +135,7 @@ def page_layout(state: AppState, pathname: str | None, search: str | None):
     if path.endswith("/compare"):
         return compare_layout(state, search or "")
     if path.endswith("/decide"):
-        return decide_layout()
+        return decide_layout(search or "", pathname or "/decide")
     return [*user_bar(current_user()), build_layout()]
 
 

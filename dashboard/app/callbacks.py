@@ -13,7 +13,7 @@ from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_vie
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
-from . import components, doubt, ids
+from . import components, doubt, ids, markup
 from . import inputs as check
 from .downloads import export_href
 from .exchange_list import SORTABLE, ListQuery, first_direction, list_page
@@ -29,11 +29,11 @@ Ids = ids.MainIds
 SCENARIO_OUTPUTS = (
     Output(Ids.PARK_TITLE, "children"), Output(Ids.PARK_META, "children"),
     Output(Ids.SANKEY_TABS, "options"), Output(Ids.PARK_EXCHANGES, "data"),
-    Output(Ids.KPI_STRIP, "children"), Output(Ids.SCENARIO_SUMMARY, "children"),
+    Output(Ids.KPI_STRIP, "tree"), Output(Ids.SCENARIO_SUMMARY, "children"),
     Output(Ids.ERROR_ALERT, "children"), Output(Ids.ERROR_ALERT, "is_open"),
     *[Output(ids.EXPORT_LINK[kind], "href") for kind in LINKED_EXPORTS], Output(Ids.KIOSK_LINK, "href"),
     Output(Ids.DECIDE_LINK, "href"),
-    Output(Ids.EXCHANGE_ROWS, "children"), Output(Ids.TABLE_COUNT, "children"),
+    Output(Ids.EXCHANGE_ROWS, "tree"), Output(Ids.TABLE_COUNT, "children"),
     Output(Ids.TABLE_PAGER, "children"), Output(Ids.PAGE_PREVIOUS, "disabled"),
     Output(Ids.PAGE_NEXT, "disabled"), Output(Ids.TABLE_PAGE, "data"),
     Output({"type": Ids.SORT_BUTTON, "index": ALL}, "children"),
@@ -80,7 +80,7 @@ class Handlers:
         views = self.state.views(request)
         alert = components.problems_alert([model.Problem(None, None, None, m) for m in messages]) \
             if messages else None
-        return (components.kpi_strip(views, park.currency), model.scenario_summary(park, request.scenario),
+        return (components.kpi_strip_markup(views, park.currency), model.scenario_summary(park, request.scenario),
                 alert, bool(messages))
 
     def render_network(self, search: str | None, fragment: str | None = None):
@@ -111,7 +111,7 @@ class Handlers:
         rows = model.exchange_rows(request.park, evaluation, self.state.marginal_of(request, shown.ids), shown.ids)
         labels, orders = components.sort_state(request.park.currency,
                                                {"column": query.sort, "descending": query.descending})
-        return ([components.exchange_row(row, request.park.currency) for row in rows],
+        return (markup.node("tbody", {}, *(components.exchange_row(row, request.park.currency) for row in rows)),
                 f"{shown.matched:,} of {shown.total:,} exchanges", f"page {shown.page + 1:,} of {shown.pages:,}",
                 shown.page == 0, shown.page >= shown.pages - 1, shown.page, labels, orders)
 
@@ -271,7 +271,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
     app.clientside_callback(
         eco("switchScenario"), Output(url, "search"),
         Input(Ids.NETWORK_GRAPH, "clickData"), Input(Ids.RESET_BUTTON, "n_clicks"),
-        Input(Ids.ALL_CANDIDATES_BUTTON, "n_clicks"), Input({"type": Ids.EXCHANGE_TOGGLE, "index": ALL}, "value"),
+        Input(Ids.ALL_CANDIDATES_BUTTON, "n_clicks"), Input(Ids.EXCHANGE_ROWS, "toggled"),
         State(url, "search"), State(Ids.PARK_EXCHANGES, "data"), prevent_initial_call=True)
 
     @app.callback(*SCENARIO_OUTPUTS,
@@ -346,12 +346,11 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         return (no_update if tab is None else tab), (no_update if written is None else written)
 
     # -- the firm panel ---------------------------------------------------------------------
-    # From the list, in the browser: a new page of the list brings new firm buttons, which
-    # Dash counts as a change of their clicks; answered there, that costs no request.
+    # From the list's firm buttons, in the browser (no request).
     app.clientside_callback(
         eco("openFirm"), Output(Ids.SELECTED_FIRM, "data", allow_duplicate=True),
         Output(Ids.FIRM_PANEL, "is_open", allow_duplicate=True),
-        Input({"type": Ids.FIRM_BUTTON, "index": ALL, "firm": ALL}, "n_clicks"), prevent_initial_call=True)
+        Input(Ids.EXCHANGE_ROWS, "opened"), prevent_initial_call=True)
 
     @app.callback(
         Output(Ids.SELECTED_FIRM, "data"), Output(Ids.FIRM_PANEL, "is_open"),

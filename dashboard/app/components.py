@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import model
 from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 
-from . import ids
+from . import ids, markup
 from .ids import MainIds
 from .value import deal_bar, deal_summary, worth_lines
 
@@ -35,7 +34,7 @@ BREAKDOWN_TERMS = 6
 
 
 def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
-             term_count: int) -> dbc.Card:
+             term_count: int) -> html.Div:
     """One KPI card: scenario value, change against baseline and against no symbiosis,
     and the largest terms that make up the value."""
     unit = kpi_unit(kpi, currency)
@@ -61,7 +60,7 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
         html.Div(f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else "",
                  className="small text-muted"),
     ], className="kpi-breakdown")
-    return dbc.Card(dbc.CardBody([
+    return html.Div(html.Div([
         html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
         html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
                  **{"data-value": repr(float(scenario))}),
@@ -70,14 +69,23 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
                  **{"data-delta": repr(float(scenario - baseline))}),
         html.Div(reference, className="kpi-reference text-muted"),
         breakdown,
-    ]), id=ids.KPI_CARD[kpi], className="kpi-card h-100")
+    ], className="card-body"), id=ids.KPI_CARD[kpi], className="card kpi-card h-100")
 
 
-def kpi_strip(views: model.Views, currency: str) -> list:
-    return [dbc.Col(kpi_card(kpi, views, currency,
-                             model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
-                             model.term_count(views.scenario, kpi)),
-                    xs=6, lg=3, className="mb-3") for kpi in model.KPI_NAMES]
+def kpi_strip(views: model.Views, currency: str) -> list[html.Div]:
+    """The four KPI cards, each in a column of Bootstrap's grid (plain html components:
+    the dashboard draws them as one ``markup.Markup``, see ``kpi_strip_markup``)."""
+    return [html.Div(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
+                              model.term_count(views.scenario, kpi)),
+                     className="col-6 col-lg-3 mb-3") for kpi in model.KPI_NAMES]
+
+
+KPI_STRIP_CLASS = "row kpi-strip"
+
+
+def kpi_strip_markup(views: model.Views, currency: str) -> list:
+    """The KPI cards as one ``markup`` tree (a toggle redraws them all)."""
+    return markup.from_dash(html.Div(kpi_strip(views, currency), className=KPI_STRIP_CLASS))
 
 
 def switch_note(park: model.Park, before: frozenset[str], after: frozenset[str], most: int = 2) -> str:
@@ -120,32 +128,22 @@ def sort_state(currency: str, sort: dict | None) -> tuple[list[str], list[str]]:
     return labels, orders
 
 
-def _component(kind: str, children=None, namespace: str = "dash_html_components", **props) -> dict:
-    """A Dash component as the JSON Dash sends for it (its type, namespace and props): the
-    list's rows are built so, as making a page's 250 component objects cost the server
-    about 50 times as much as the JSON they turn into."""
-    if children is not None:
-        props["children"] = children
-    return {"type": kind, "namespace": namespace, "props": props}
+def _firm_button(firm_id: str, name: str) -> list:
+    return markup.firm_button(firm_id, name, "btn btn-link btn-sm p-0 align-baseline firm-link")
 
 
-def _firm_button(row: model.ExchangeRow, side: str, firm_id: str, name: str) -> dict:
-    return _component("Button", name, id={"type": MainIds.FIRM_BUTTON, "index": f"{row.id}:{side}", "firm": firm_id},
-                      type="button", title=f"Open {name}'s panel",
-                      className="btn btn-link btn-sm p-0 align-baseline firm-link")
-
-
-def exchange_row(row: model.ExchangeRow, currency: str) -> dict:
-    """One exchange of the list, as Dash's JSON of an ``html.Tr``: a real checkbox (a
-    ``dbc.Checkbox``, ``{"type": EXCHANGE_TOGGLE, "index": id}``) named by the exchange's
-    id and name, and its firms as buttons that open their panels. Few components a row
-    (each costs the browser work on every update of the page): the name and resource cells
-    are two lines of text (assets/app.css styles the second), and the arrows of the change
-    cells and the category's dot are drawn by the stylesheet, unread by screen readers
-    (the numbers and words say it)."""
+def exchange_row(row: model.ExchangeRow, currency: str) -> list:
+    """One exchange of the list, a ``tr`` node of ``markup.Markup`` (the list's page is
+    drawn as one component): a real checkbox named by the exchange's id and name (its DOM
+    id is ``ids.dom_id`` of ``{"type": EXCHANGE_TOGGLE, "index": id}``), and its firms as
+    buttons that open their panels. The name and resource cells are two lines of text
+    (assets/app.css styles the second), and the arrows of the change cells and the
+    category's dot are drawn by the stylesheet, unread by screen readers (the numbers and
+    words say it)."""
     flow, exchange = row.flow, row.exchange
     candidate = exchange.status is model.Status.CANDIDATE
     category = row.category.value
+    td = markup.node
     changes = []
     saving = row.saving
     for kpi in model.KPI_NAMES:
@@ -154,30 +152,27 @@ def exchange_row(row: model.ExchangeRow, currency: str) -> dict:
         value = saving[kpi] if saving is not None else 0.0
         kind = model.direction(-value, value).value
         text = "0" if kind == "same" else ("+" if value > 0 else "\u2212") + full(abs(value))
-        changes.append(_component("Td", text, className=f"num change {kind}",
-                                  title=saving_words(value, kpi_unit(kpi, currency), flow.active, kind)))
+        changes.append(td("td", {"className": f"num change {kind}",
+                                 "title": saving_words(value, kpi_unit(kpi, currency), flow.active, kind)}, text))
     if row.value is not None:  # what the link is worth: payback, NPV, cost per t CO2e
         worth = value_cells(row.value, currency)
-        changes += [_component("Td", worth[f"{column}_text"], className=f"num {worth[f'{column}_class']}".strip(),
-                               title=worth[f"{column}_title"]) for column in VALUE_COLUMNS]
-    checkbox = _component("Checkbox", namespace="dash_bootstrap_components",
-                          id={"type": MainIds.EXCHANGE_TOGGLE, "index": exchange.id}, value=bool(flow.active),
-                          label=f"Switch {exchange.id}: {exchange.name}", label_class_name="visually-hidden",
-                          input_class_name="toggle-input")
+        changes += [td("td", {"className": f"num {worth[f'{column}_class']}".strip(),
+                              "title": worth[f"{column}_title"]}, worth[f"{column}_text"]) for column in VALUE_COLUMNS]
+    toggle = ids.dom_id({"type": MainIds.EXCHANGE_TOGGLE, "index": exchange.id})
     cells = [
-        _component("Td", checkbox),
-        _component("Td", f"{exchange.name}\n{exchange.status.value} \u00b7 {exchange.id}"
-                   + (f" \u00b7 data: {exchange.quality.value}" if exchange.quality else ""),
-                   className="wrap two-lines"),
-        _component("Td", [_firm_button(row, "from", exchange.from_firm, row.from_name), " \u2192 ",
-                          _firm_button(row, "to", exchange.to_firm, row.to_name)], className="wrap"),
-        _component("Td", f"{row.resource_name}\n{CATEGORY_LABELS[category]}", className="two-lines resource",
-                   style={"--dot": CATEGORY_COLOURS[category]}),
-        _component("Td", f"{full(flow.carried)} {flow.unit}" if flow.active else "off", className="num"),
-        _component("Td", row.carry_words, className="bound"),
+        td("td", {}, markup.checkbox(toggle, exchange.id, bool(flow.active), f"Switch {exchange.id}: {exchange.name}",
+                                     "toggle-input")),
+        td("td", {"className": "wrap two-lines"}, f"{exchange.name}\n{exchange.status.value} \u00b7 {exchange.id}"
+           + (f" \u00b7 data: {exchange.quality.value}" if exchange.quality else "")),
+        td("td", {"className": "wrap"}, _firm_button(exchange.from_firm, row.from_name), " \u2192 ",
+           _firm_button(exchange.to_firm, row.to_name)),
+        td("td", {"className": "two-lines resource", "style": {"--dot": CATEGORY_COLOURS[category]}},
+           f"{row.resource_name}\n{CATEGORY_LABELS[category]}"),
+        td("td", {"className": "num"}, f"{full(flow.carried)} {flow.unit}" if flow.active else "off"),
+        td("td", {"className": "bound"}, row.carry_words),
         *changes,
     ]
-    return _component("Tr", cells, className="candidate-row" if candidate else "", **{"data-exchange": exchange.id})
+    return td("tr", {"className": "candidate-row" if candidate else "", "data-exchange": exchange.id}, *cells)
 
 
 def saving_words(value: float, unit: str, active: bool, kind: str) -> str:

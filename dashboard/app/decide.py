@@ -42,7 +42,8 @@ def kpi_options() -> list[dict]:
     return [{"label": KPI_LABELS[k], "value": k} for k in model.KPI_NAMES]
 
 
-def decide_layout() -> html.Div:
+def decide_layout(search: str = "", pathname: str = "/decide") -> html.Div:
+    """The decide page for the address ``pathname`` + ``search`` (its callbacks fill it in)."""
     number = {"type": "number", "size": "sm", "debounce": True}
     limits = [dbc.Row([dbc.Label(f"{KPI_LABELS[k]} at most", html_for=ids.DECIDE_LIMIT[k], width=6,
                                  class_name="small"),
@@ -96,6 +97,10 @@ def decide_layout() -> html.Div:
     ], className="h-100")
     return html.Div([
         dcc.Store(id=ids.DECIDE_PAGE, data=True),
+        # the page's own address: the shell's would ask for this page's callbacks on every
+        # toggle of the dashboard too (Dash requests a callback whose input changed before
+        # it finds the outputs missing). Given the search, it sets none on appearing.
+        dcc.Location(id=ids.DECIDE_ADDRESS, refresh="callback-nav", search=search, pathname=pathname),
         dcc.Store(id=ids.DECIDE_MACC_QUERIES, data=[]),
         dcc.Store(id=ids.DECIDE_FRONT_QUERIES, data=[]),
         dbc.Navbar(dbc.Container([
@@ -275,26 +280,27 @@ def register_decide_callbacks(app: Dash, state: AppState) -> DecideHandlers:
     @app.callback(Output(ids.DECIDE_TITLE, "children"), Output(ids.DECIDE_BACK, "href"),
                   Output(ids.DECIDE_KPIS, "children"), Output(ids.DECIDE_FORCE_ON, "options"),
                   Output(ids.DECIDE_FORCE_OFF, "options"),
-                  Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+                  Input(ids.DECIDE_ADDRESS, "search"), Input(ids.DECIDE_PAGE, "data"))
     @check.checked(check.address, check.anything)
     def _top(search, _page):
         return handlers.render_top(search)
 
     @app.callback(Output(ids.DECIDE_MACC, "figure"), Output(ids.DECIDE_MACC_QUERIES, "data"),
                   Output(ids.DECIDE_MACC_NOTE, "children"),
-                  Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+                  Input(ids.DECIDE_ADDRESS, "search"), Input(ids.DECIDE_PAGE, "data"))
     @check.checked(check.address, check.anything)
     def _macc(search, _page):
         return handlers.render_macc(search)
 
-    @app.callback(Output(ids.DECIDE_DEALS, "children"), Input(ids.URL, "search"), Input(ids.DECIDE_PAGE, "data"))
+    @app.callback(Output(ids.DECIDE_DEALS, "children"), Input(ids.DECIDE_ADDRESS, "search"),
+                  Input(ids.DECIDE_PAGE, "data"))
     @check.checked(check.address, check.anything)
     def _deals(search, _page):
         return handlers.render_deals(search)
 
     @app.callback(Output(ids.DECIDE_FRONT, "figure"), Output(ids.DECIDE_FRONT_QUERIES, "data"),
                   Output(ids.DECIDE_FRONT_NOTE, "children"),
-                  Input(ids.URL, "search"), Input(ids.DECIDE_FRONT_X, "value"), Input(ids.DECIDE_FRONT_Y, "value"),
+                  Input(ids.DECIDE_ADDRESS, "search"), Input(ids.DECIDE_FRONT_X, "value"), Input(ids.DECIDE_FRONT_Y, "value"),
                   Input(ids.DECIDE_PAGE, "data"), background=True)
     def _front(search, x, y, _page):  # a background callback: its inputs are checked here
         return handlers.render_front(check.address(search), check.optional_text(x), check.optional_text(y))

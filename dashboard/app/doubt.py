@@ -248,10 +248,12 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"), Output(ids.DOUBT_REQUEST, "data"),
                   Output(ids.DOUBT_STATUS, "children"), Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
-                  Input(ids.URL, "search"), Input(ids.MAIN_PAGE, "data"), State(ids.DOUBT_TABS, "value"),
-                  State(ids.TORNADO_KPI, "value"), prevent_initial_call="initial_duplicate")
-    @check.checked(check.address, check.anything, check.optional_text, _tornado_kpi)
-    def _bands(search, _page, tab, kpi):
+                  # asked for once the cards are drawn (render_scenario's last output), like the network
+                  Input(ids.LAST_SEARCH, "data"), Input(ids.MAIN_PAGE, "data"), State(ids.URL, "search"),
+                  State(ids.DOUBT_TABS, "value"), State(ids.TORNADO_KPI, "value"),
+                  prevent_initial_call="initial_duplicate")
+    @check.checked(check.anything, check.anything, check.address, check.optional_text, _tornado_kpi)
+    def _bands(_drawn, _page, search, tab, kpi):
         request = state.read(search)
 
         def tornado(document):  # the closed pane's tornado is drawn when it opens

@@ -9,6 +9,7 @@ The old flat names (``ids.URL``, ``ids.FILTER_TEXT``, ...) stay as aliases of th
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 
@@ -77,9 +78,8 @@ class MainIds(StrEnum):
 
     # exchange list: one page of it, drawn on the server
     EXCHANGE_TABLE = "exchange-table"
-    EXCHANGE_TOGGLE = "exchange-toggle"  # pattern: {"type": EXCHANGE_TOGGLE, "index": exchange id} checkbox
-    FIRM_BUTTON = "firm-button"  # pattern: {"type": FIRM_BUTTON, "index": "exchange id:from|to", "firm": id}
-    EXCHANGE_ROWS = "exchange-rows"  # the list's tbody: one page of rows
+    EXCHANGE_TOGGLE = "exchange-toggle"  # a checkbox's DOM id: dom_id({"type": EXCHANGE_TOGGLE, "index": exchange id})
+    EXCHANGE_ROWS = "exchange-rows"  # the list's tbody, one page of rows (app/markup.py): .toggled, .opened
     SORT_BUTTON = "sort-button"  # pattern: {"type": SORT_BUTTON, "index": column}
     SORT_HEADING = "sort-heading"  # pattern: {"type": SORT_HEADING, "index": column}, the th
     FILTER_CATEGORY = "filter-category"
@@ -196,6 +196,7 @@ class DecideIds(StrEnum):
 
     DECIDE_ROOT = "decide-root"
     DECIDE_PAGE = "decide-page"              # store: the page's callbacks run when it appears
+    DECIDE_ADDRESS = "decide-address"        # the page's own dcc.Location: its callbacks' search
     DECIDE_TITLE = "decide-title"
     DECIDE_BACK = "decide-back"
     DECIDE_KPIS = "decide-kpis"
@@ -236,6 +237,12 @@ EXPORT_LINK = {"html": MainIds.EXPORT_HTML, "pdf": MainIds.EXPORT_PDF, "xlsx": M
 COMPARE_EXPORT = {"xlsx": CompareIds.COMPARE_EXPORT_XLSX, "csv": CompareIds.COMPARE_EXPORT_CSV}
 DECIDE_LIMIT = {"freshwater_m3": DecideIds.DECIDE_LIMIT_FRESHWATER, "co2_t": DecideIds.DECIDE_LIMIT_CO2,
                 "landfill_t": DecideIds.DECIDE_LIMIT_LANDFILL, "cost": DecideIds.DECIDE_LIMIT_COST}
+
+
+def dom_id(pattern_id: dict) -> str:
+    """The DOM id Dash gives a pattern-matching id (its JSON, keys sorted, no spaces); the
+    list's checkboxes, drawn outside Dash's components, take the same."""
+    return json.dumps(pattern_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def client_ids() -> dict[str, dict[str, str]]:

@@ -9,9 +9,10 @@ from dash import dcc, html
 from dashboard.figures.sankey import MAX_LINKS, SHARES
 
 from . import ids
-from .components import exchange_table_head
+from .components import KPI_STRIP_CLASS, exchange_table_head
 from .export_jobs import export_panel
 from .ids import MainIds
+from .markup import Markup
 from .network_ui import network_controls
 from .storage_ui import storage_modals
 
@@ -131,8 +132,8 @@ def exchange_card() -> dbc.Card:
                    "what it costs). For an exchange that is on: what switching it off would lose; for one that "
                    "is off: what switching it on would save. Candidate rows are marked.",
                    className="small text-muted mb-1"),
-            # one page of the list, drawn on the server (callbacks: _render_list)
-            html.Div(html.Table([exchange_table_head(), html.Tbody(id=MainIds.EXCHANGE_ROWS)],
+            # one page of the list, drawn on the server (Handlers.render_list) as one component
+            html.Div(html.Table([exchange_table_head(), Markup(id=MainIds.EXCHANGE_ROWS, tree=["tbody", {}])],
                                 className="table table-sm table-hover align-middle exchange-table"),
                      id=MainIds.EXCHANGE_TABLE, className="table-responsive"),
             html.Div([
@@ -169,9 +170,8 @@ def build_layout() -> html.Div:
             dbc.Alert(id=MainIds.ERROR_ALERT, is_open=False, color="warning", dismissable=True),
             # A slow toggle (a very large park) dims the cards under a spinner; the old
             # figures stay readable until the new ones arrive.
-            dcc.Loading(dbc.Row(id=MainIds.KPI_STRIP, className="kpi-strip"), delay_show=300, type="circle",
-                        overlay_style=DIMMED,
-                        target_components={ids.KPI_STRIP: "children"}),
+            dcc.Loading(Markup(id=MainIds.KPI_STRIP, tree=["div", {"className": KPI_STRIP_CLASS}]), delay_show=300,
+                        type="circle", overlay_style=DIMMED, target_components={ids.KPI_STRIP: "tree"}),
             doubt.bands_row(),
             views_row(),
             doubt.doubt_card(),

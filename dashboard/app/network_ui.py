@@ -157,14 +157,21 @@ def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
         Output(ids.NETWORK_GRAPH, "figure"), Output(ids.NETWORK_CRUMBS, "children"),
         Output(ids.NETWORK_BACK, "style"), Output(ids.NETWORK_GROUPING, "options"),
         Output(ids.NETWORK_GROUPING, "value"), Output(ids.NETWORK_SHOWN, "data"), Output(ids.NETWORK_SEARCH, "value"),
-        Input(ids.URL, "search"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"),
-        State(ids.NETWORK_SEARCH, "value"))
-    @check.checked(check.address, check.optional_text, check.anything, check.anything)
-    def _render_network(search, fragment, _page, searched):
-        *drawn, firm = handlers.render(search, fragment)
-        # Writing the search box's value, even unchanged, fires its options callback (a
-        # request per toggle): leave it alone when it already names the view's firm.
-        return *drawn, no_update if firm == searched else firm
+        # the address the page last drew (render_scenario's last output): the network is
+        # asked for once the cards are drawn, so they do not wait behind it in the browser
+        Input(ids.LAST_SEARCH, "data"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"),
+        State(ids.URL, "search"), State(ids.NETWORK_SEARCH, "value"), State(ids.NETWORK_SHOWN, "data"),
+        State(ids.NETWORK_GROUPING, "options"))
+    @check.checked(check.anything, check.optional_text, check.anything, check.address, check.anything,
+                   check.anything, check.anything)
+    def _render_network(_drawn, fragment, _page, search, searched, was_shown, had_options):
+        figure, trail, back, options, grouping, shown, firm = handlers.render(search, fragment)
+        # Writing a control, even unchanged, fires the callbacks that listen to it (the
+        # breadcrumb's new buttons and the grouping's value fire the view's navigation,
+        # the search box's value its options): a toggle leaves them as they are.
+        if shown == was_shown and options == had_options:
+            trail = back = options = grouping = shown = no_update
+        return figure, trail, back, options, grouping, shown, no_update if firm == searched else firm
 
     @app.callback(Output(ids.NETWORK_SEARCH, "options"), Input(ids.NETWORK_SEARCH, "search_value"),
                   Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"))

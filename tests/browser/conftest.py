@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import ids
+from dashboard.app.ids import dom_id
 from dashboard.paths import shipped_park
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
@@ -213,6 +214,12 @@ def wait_for_dashboard(page) -> None:
     page.wait_for_selector("#sankey-graph .main-svg", timeout=LOADED_WITHIN)
 
 
+def wait_until_settled(page, timeout: int = LOADED_WITHIN) -> None:
+    """No Dash component is waiting for the server (the network and the bands are asked
+    for once the cards are drawn, so they can still be on their way when those show)."""
+    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout, polling=50)
+
+
 def kpi_values(page) -> dict[str, float]:
     """The full-precision scenario values the four KPI cards carry."""
     values = page.evaluate("""() => ['kpi-freshwater', 'kpi-co2', 'kpi-landfill', 'kpi-cost'].map(
@@ -263,11 +270,6 @@ def cli_kpis(*args: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-m", "dashboard", "evaluate", str(shipped_park()), "--json", *args],
                           capture_output=True, text=True, check=True, timeout=60)
     return json.loads(done.stdout)["kpis"]["scenario"]
-
-
-def dom_id(pattern_id: dict) -> str:
-    """The DOM id Dash gives a pattern-matching id: its JSON, keys sorted, no spaces."""
-    return json.dumps(pattern_id, sort_keys=True, separators=(",", ":"))
 
 
 def toggle_id(exchange_id: str) -> str:

@@ -208,7 +208,7 @@ def test_the_list_pages_sorts_and_filters_on_the_server(big_server, page):
                            arg=expected[0], timeout=60_000)
     assert toggles_shown(page) == expected
     # only a page travels: no list response near the budget
-    lists = [size for output, size in seen if f"{MainIds.EXCHANGE_ROWS}.children" in output]
+    lists = [size for output, size in seen if f"{MainIds.EXCHANGE_ROWS}.tree" in output]
     # the first comes with the header (the park's 5,000 exchange and 1,000 firm ids, once)
     assert lists and lists[0] < BUDGET and max(lists[1:]) < 100_000, lists
 

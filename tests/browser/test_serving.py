@@ -171,7 +171,7 @@ def test_a_toggle_costs_three_callback_requests(server, page):
     # have their own. Not sent: the resilience ranking (its pane is closed) and the firm
     # search's options (the search box still names no firm).
     assert len(posts) == 3, "|".join(p[:40] for p in posts)
-    assert any("kpi-strip.children" in p and "exchange-rows.children" in p and "switch-note.children" in p
+    assert any("kpi-strip.tree" in p and "exchange-rows.tree" in p and "switch-note.children" in p
                and "sankey-graph.figure" in p for p in posts)
     assert any("network-graph.figure" in p for p in posts)
     assert any("band-co2.children" in p and "tornado-graph.figure" in p for p in posts)

@@ -17,7 +17,13 @@ from dashboard import model
 from dashboard.model.writing import park_json, write_park_folder
 from dashboard.paths import shipped_park
 from dashboard.storage import Store
-from tests.browser.conftest import assert_no_job_processes_left, kpi_values, wait_for_dashboard, wait_for_job_browser
+from tests.browser.conftest import (
+    assert_no_job_processes_left,
+    kpi_values,
+    wait_for_dashboard,
+    wait_for_job_browser,
+    wait_until_settled,
+)
 from tests.helpers import workbook_bytes
 
 CANDIDATE = "tisso2_novozymes"
@@ -133,6 +139,7 @@ def test_saved_scenario_survives_a_restart_and_compare_shows_the_right_numbers(o
     page.goto(running.url + "/?on=heatpump_effluent_dh,biogas_novozymes_bioenergi&off=dh_asnaes_town")
     wait_for_dashboard(page)
     save_scenario(page, "Heat pump instead")
+    wait_until_settled(page)  # a request the restart cut off would be a console error
 
     running.restart()
     page.goto(running.url)
@@ -220,6 +227,7 @@ def test_kiosk_cycles_views_and_recovers_after_a_restart(own_server, page_factor
     assert page.locator("button, input, select").count() == 0  # read-only: no controls
 
     console.expect("ERR_CONNECTION_REFUSED")  # the heartbeat's probes while the server is down
+    console.expect("ERR_EMPTY_RESPONSE")  # a probe the server dropped as it stopped
     running.stop()
     page.wait_for_timeout(7000)  # the heartbeat notices the server is gone
     assert page.locator(".kiosk-view.shown").count() == 1  # the screen keeps showing its views

@@ -1,0 +1,106 @@
+"""``Markup``: a part of the page drawn in the browser from plain data, as ONE Dash
+component (``eco_park.Markup``, assets/eco_markup.js).
+
+Why: Dash's renderer runs a store selector for every mounted component on every update
+of its store, and a toggle makes about sixty such updates; a page of the exchange list
+drawn as Dash components was about 350 of the page's 780 components, so it doubled the
+browser's work on every click. Drawn as one component it costs one selector, and its
+checkboxes and firm buttons no longer count as new inputs each time a page is drawn.
+
+A node is a string or ``[tag, props, *children]`` (see ``node``). The browser draws only
+the tags and props it knows (``TAGS``, ``PROPS``, ``data-*`` and ``aria-*``) and React
+escapes every text. Events leave it as two props a callback can listen to: ``toggled``
+({"boxes": {index: checked}, "n"}: every box changed since the tree was drawn) when a
+checkbox made by ``checkbox`` changes, and ``opened`` ({"firm", "n"}) when a button made
+by ``firm_button`` is clicked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash.development.base_component import Component
+
+TAGS = frozenset({"tbody", "tr", "td", "th", "div", "span", "strong", "small", "label", "input", "button",
+                  "ul", "li", "p", "br", "details", "summary"})
+"""The tags eco_park.Markup draws (keep in step with assets/eco_markup.js)."""
+PROPS = frozenset({"id", "className", "title", "style", "htmlFor", "type", "scope", "role", "colSpan"})
+"""The props it draws besides ``data-*``, ``aria-*`` and an input's ``checked``."""
+
+Node = Any  # str | list: [tag, props, *children]
+
+
+class Markup(Component):
+    """One Dash component that draws ``tree`` (its root node takes the component's id)."""
+
+    _namespace = "eco_park"
+    _type = "Markup"
+    _prop_names = ["id", "tree", "toggled", "opened"]
+    _valid_wildcard_attributes: list[str] = []
+    available_properties = _prop_names
+    available_wildcard_properties: list[str] = []
+    _base_nodes: list[str] = []
+    _children_props: list[str] = []
+
+    def __init__(self, id: str, tree: Node = None, **kwargs):  # noqa: A002 - Dash's name for it
+        self._prop_names = Markup._prop_names
+        super().__init__(id=id, tree=tree, **kwargs)
+
+
+def node(tag: str, props: dict | None = None, *children: Node) -> list:
+    """``[tag, props, *children]``; a child that is None is left out. Raises ValueError
+    for a tag or prop the browser would not draw, so a mistake shows here, not as a
+    silently missing element."""
+    if tag not in TAGS:
+        raise ValueError(f"eco_park.Markup does not draw <{tag}>")
+    props = props or {}
+    unknown = [name for name in props if name not in PROPS and not name.startswith(("data-", "aria-"))
+               and not (tag == "input" and name == "checked")]
+    if unknown:
+        raise ValueError(f"eco_park.Markup does not draw the props {unknown} of <{tag}>")
+    return [tag, props, *(child for child in children if child is not None)]
+
+
+def checkbox(dom_id: str, index: str, checked: bool, label: str, class_name: str = "") -> list:
+    """A real checkbox named by ``label`` (read by screen readers, not shown); changing it
+    sets the Markup's ``toggled`` (its ``boxes`` name it by ``index``)."""
+    return node("div", {"className": "form-check"},
+                node("input", {"id": dom_id, "type": "checkbox", "className": f"form-check-input {class_name}".strip(),
+                               "checked": bool(checked), "data-toggle": index}),
+                node("label", {"htmlFor": dom_id, "className": "visually-hidden form-check-label"}, label))
+
+
+def firm_button(firm_id: str, name: str, class_name: str) -> list:
+    """A button that sets the Markup's ``opened`` to {"firm": firm_id, "n": count}."""
+    return node("button", {"type": "button", "title": f"Open {name}'s panel", "className": class_name,
+                           "data-firm": firm_id}, name)
+
+
+def from_dash(component) -> Node:
+    """A tree of ``dash.html`` components (none with a callback of its own) as a node: the
+    KPI cards are built as components, and drawn as one. Raises ValueError for another
+    kind of component or a prop the browser would not draw."""
+    if component is None or isinstance(component, (str, int, float)):
+        return component if component is None or isinstance(component, str) else str(component)
+    if isinstance(component, (list, tuple)):
+        raise ValueError("from_dash takes one component; wrap a list in an html.Div")
+    if not isinstance(component, Component) or component._namespace != "dash_html_components":
+        raise ValueError(f"eco_park.Markup draws html components only, not {type(component).__name__}")
+    props = {name: value for name, value in component.to_plotly_json()["props"].items() if name != "children"}
+    children = getattr(component, "children", None)
+    children = children if isinstance(children, (list, tuple)) else [children]
+    return node(component._type.lower(), props, *(from_dash(child) for child in children))
+
+
+def texts(tree: Node) -> list[str]:
+    """Every text of ``tree``, in order (for tests and checks)."""
+    if isinstance(tree, str):
+        return [tree]
+    return [text for child in tree[2:] for text in texts(child)] if isinstance(tree, list) else []
+
+
+def find(tree: Node, tag: str) -> list[list]:
+    """Every node of ``tree`` with ``tag``, in document order."""
+    if not isinstance(tree, list):
+        return []
+    here = [tree] if tree[0] == tag else []
+    return here + [found for child in tree[2:] for found in find(child, tag)]
