@@ -67,10 +67,34 @@ def test_the_bands_answer_draws_the_tornado_of_its_scenario_while_its_pane_is_sh
 
 
 def test_the_resilience_ranking_listens_only_to_its_open_panes_store(app):
-    key = next(k for k in app.callback_map if k.startswith(f"..{ids.RESILIENCE_TABLE}.children"))
+    key = f"{ids.RESILIENCE_TABLE}.children"  # its job is asked for with set_props (app/doubt.py)
     assert [(i["id"], i["property"]) for i in app.callback_map[key]["inputs"]] == [(ids.RESILIENCE_ASK, "data")]
     client = app.server.test_client()
     client.get("/")
     outputs = answered(post_callback(app, client, key, {f"{ids.RESILIENCE_ASK}.data": "?on=tisso2_novozymes"},
                                      f"{ids.RESILIENCE_ASK}.data"))
     assert 'data-firm": "asnaes"' in json.dumps(outputs[f"{ids.RESILIENCE_TABLE}.children"])
+
+
+def test_a_large_parks_draws_are_asked_for_as_a_job_only_when_needed(app, monkeypatch):
+    """The bands' job is asked for with set_props (a store in the shell), never as an
+    output: Dash would call the job's callback after each page's first bands call."""
+    from dashboard.app import doubt
+
+    key = next(k for k, spec in app.callback_map.items()
+               if [(i["id"], i["property"]) for i in spec["inputs"]][:1] == [(ids.LAST_SEARCH, "data")]
+               and f"{ids.DOUBT_STATUS}.children" in k)
+    assert ids.DOUBT_REQUEST not in key
+    values = {f"{ids.LAST_SEARCH}.data": "?on=tisso2_novozymes", f"{ids.URL}.search": "?on=tisso2_novozymes",
+              f"{ids.MAIN_PAGE}.data": True}
+    client = app.server.test_client()
+    client.get("/")
+    # Kalundborg is small: the draws are made in the request, no job is asked for
+    quick = json.loads(post_callback(app, client, key, values, f"{ids.LAST_SEARCH}.data").get_data(as_text=True))
+    assert "sideUpdate" not in quick and "1,000 samples" in json.dumps(quick["response"])
+    monkeypatch.setattr(doubt, "QUICK_EXCHANGES", 0)  # as if it were a large park
+    slow = json.loads(post_callback(app, client, key, values, f"{ids.LAST_SEARCH}.data").get_data(as_text=True))
+    asked = slow["sideUpdate"][ids.DOUBT_REQUEST]["data"]
+    assert asked["search"] == "?on=tisso2_novozymes" and "Working out" in json.dumps(slow["response"])
+    again = json.loads(post_callback(app, client, key, values, f"{ids.LAST_SEARCH}.data").get_data(as_text=True))
+    assert again["sideUpdate"][ids.DOUBT_REQUEST]["data"]["asked"] > asked["asked"]  # a new request each time

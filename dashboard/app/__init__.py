@@ -26,7 +26,7 @@ from .doubt import register_doubt_callbacks
 from .downloads import downloads_blueprint
 from .export_jobs import register_export_jobs
 from .http import install_http
-from .ids import ShellIds
+from .ids import MainIds, ShellIds
 from .inputs import address, checked, register_input_errors
 from .jobs import background_manager
 from .kiosk import kiosk_layout, register_kiosk_callbacks
@@ -62,7 +62,8 @@ def create_app(park: model.Park | str | Path | None = None, store: Store | None 
                background_callback_manager=jobs,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = index_page()
-    app.layout = html.Div([dcc.Location(id=ShellIds.URL, refresh="callback-nav"), html.Div(id=ShellIds.PAGE_CONTENT)])
+    app.layout = html.Div([dcc.Location(id=ShellIds.URL, refresh="callback-nav"), *job_requests(),
+                           html.Div(id=ShellIds.PAGE_CONTENT)])
     app.callback(Output(ShellIds.PAGE_CONTENT, "children"), Input(ShellIds.URL, "pathname"),
                  State(ShellIds.URL, "search"))(checked(address, address)(partial(page_layout, state)))
     register_callbacks(app, state)
@@ -123,6 +124,15 @@ def register_default_park(store: Store, park: model.Park | str | Path | None) ->
     else:
         store.add_park(path.name, path.read_bytes(), "eco-park")
     return loaded
+
+
+def job_requests() -> list:
+    """The stores that start the dashboard's background jobs (the bands' draws, the
+    resilience ranking: app/doubt.py writes them with set_props). They sit in the shell,
+    not in the page: Dash calls a callback whose input appears in a newly drawn page as
+    if that input had changed, and each page would start, and poll, a job with nothing
+    to do."""
+    return [dcc.Store(id=MainIds.DOUBT_REQUEST, data=None), dcc.Store(id=MainIds.RESILIENCE_REQUEST, data=None)]
 
 
 def page_layout(state: AppState, pathname: str | None, search: str | None):

@@ -10,8 +10,10 @@ usable while it runs.
 
 from __future__ import annotations
 
+import time
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import model
@@ -246,7 +248,12 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
     opening a pane after toggles draws the scenario shown then."""
     band_outputs = [Output(ids.KPI_BAND[kpi], "children", allow_duplicate=True) for kpi in model.KPI_NAMES]
 
-    @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"), Output(ids.DOUBT_REQUEST, "data"),
+    # A large park's draws are a background job, asked for by writing DOUBT_REQUEST (a
+    # store in the shell: app.job_requests) with set_props rather than as an output: as an
+    # output, Dash calls the job's callback after this one's first call, and each page
+    # load would start (and poll) a job with nothing to do. The resilience ranking likewise.
+    # "asked" makes each request new, the same scenario asked again included.
+    @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"),
                   Output(ids.DOUBT_STATUS, "children"), Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
                   # asked for once the cards are drawn (render_scenario's last output), like the network
                   Input(ids.LAST_SEARCH, "data"), Input(ids.MAIN_PAGE, "data"), State(ids.URL, "search"),
@@ -260,12 +267,13 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
             return no_update if tab == "resilience" else _tornado(document, kpi, request.park)
 
         if not model.ranged_inputs(request.park):
-            return *_bands_outputs(request, None), None, no_update, "", tornado(None)
+            return *_bands_outputs(request, None), None, "", tornado(None)
         if _quick(request) or not background:
             document = state.uncertainty(request)
-            return *_bands_outputs(request, document), document, no_update, \
+            return *_bands_outputs(request, document), document, \
                 f"{document['samples']:,} samples, seed {document['seed']}", tornado(document)
-        return *_bands_outputs(request, None), None, {"search": search or ""}, "Working out the ranges\u2026", \
+        set_props(ids.DOUBT_REQUEST, {"data": {"search": search or "", "asked": time.time()}})
+        return *_bands_outputs(request, None), None, "Working out the ranges\u2026", \
             tornado(None)
 
     if background:
@@ -313,15 +321,15 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
     app.clientside_callback(_ASK_RESILIENCE, Output(ids.RESILIENCE_ASK, "data"), Input(ids.URL, "search"),
                             Input(ids.DOUBT_TABS, "value"), State(ids.RESILIENCE_ASK, "data"))
 
-    @app.callback(Output(ids.RESILIENCE_TABLE, "children"), Output(ids.RESILIENCE_REQUEST, "data"),
+    @app.callback(Output(ids.RESILIENCE_TABLE, "children"),
                   Input(ids.RESILIENCE_ASK, "data"), prevent_initial_call=True)
     @check.checked(check.address)
     def _resilience(search):
         request = state.read(search)
         if _quick(request) or not background:
-            return resilience_table(request.park, state.resilience(request)), no_update
-        return html.P("Working out what each firm's leaving would cost the others\u2026", className="small"), \
-            {"search": search or ""}
+            return resilience_table(request.park, state.resilience(request))
+        set_props(ids.RESILIENCE_REQUEST, {"data": {"search": search or "", "asked": time.time()}})  # see _bands
+        return html.P("Working out what each firm's leaving would cost the others\u2026", className="small")
 
     if background:
         @app.callback(Output(ids.RESILIENCE_TABLE, "children", allow_duplicate=True),

@@ -160,8 +160,6 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.NETWORK_VIEW, data=None),
         dcc.Store(id=ids.NETWORK_SHOWN, data=None),
         dcc.Store(id=ids.DOUBT_RESULT, data=None),
-        dcc.Store(id=ids.DOUBT_REQUEST, data=None),
-        dcc.Store(id=ids.RESILIENCE_REQUEST, data=None),
         dcc.Store(id=ids.LAST_SEARCH, data=None),
         dcc.Store(id=ids.UNDO_SEARCH, data=None),
         header(),
