@@ -70,7 +70,8 @@ def post_callback(app, client, output_key_part: str, values: dict, triggered: st
     """POST /_dash-update-component for the callback whose output key contains
     ``output_key_part``, as Dash's renderer would: ``values`` maps "id.property" (or the
     JSON wildcard id + ".property", giving a list of (id dict, value)) to values."""
-    key = next(k for k in app.callback_map if output_key_part in k)
+    key = output_key_part if output_key_part in app.callback_map else \
+        next(k for k in app.callback_map if output_key_part in k)
     spec = app.callback_map[key]
 
     def item(entry):

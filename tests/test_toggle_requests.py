@@ -98,3 +98,36 @@ def test_a_large_parks_draws_are_asked_for_as_a_job_only_when_needed(app, monkey
     assert asked["search"] == "?on=tisso2_novozymes" and "Working out" in json.dumps(slow["response"])
     again = json.loads(post_callback(app, client, key, values, f"{ids.LAST_SEARCH}.data").get_data(as_text=True))
     assert again["sideUpdate"][ids.DOUBT_REQUEST]["data"]["asked"] > asked["asked"]  # a new request each time
+
+
+def test_a_tab_set_to_the_sankey_already_drawn_draws_nothing_again(app, kalundborg):
+    """As a park's tabs arrive, the first is set; render_scenario has drawn it already."""
+    from dashboard.app.callbacks import Handlers
+    from dashboard.app.state import AppState
+
+    client = app.server.test_client()
+    client.get("/")
+    key = next(k for k in app.callback_map if k.startswith(f"..{ids.SANKEY_GRAPH}.figure..."))
+    drawn = {"search": "?on=tisso2_novozymes", "view": "water:m3", "share": "auto"}
+    values = {f"{ids.SANKEY_TABS}.value": "water:m3", f"{ids.SANKEY_SHARE}.value": "auto",
+              f"{ids.URL}.search": "?on=tisso2_novozymes", f"{ids.SANKEY_SHOWN}.data": drawn}
+    same = answered(post_callback(app, client, key, values, f"{ids.SANKEY_TABS}.value"))
+    assert same == {}  # nothing drawn again
+    other = answered(post_callback(app, client, key, {**values, f"{ids.SANKEY_TABS}.value": "energy:MWh"},
+                                   f"{ids.SANKEY_TABS}.value"))
+    assert "Energy (MWh)" in other[f"{ids.SANKEY_GRAPH}.figure"]["layout"]["title"]["text"]
+    assert other[f"{ids.SANKEY_SHOWN}.data"] == {**drawn, "view": "energy:MWh"}
+    # what render_scenario records (the first tab while none is chosen) is what this
+    # callback compares with
+    assert Handlers(AppState(kalundborg)).sankey_drawn("?on=tisso2_novozymes", None, "auto") == drawn
+
+
+def test_panes_asked_for_nothing_yet_draw_nothing(app):
+    """Dash calls these as the page appears, with their stores empty."""
+    client = app.server.test_client()
+    client.get("/")
+    resilience = post_callback(app, client, f"{ids.RESILIENCE_TABLE}.children", {f"{ids.RESILIENCE_ASK}.data": None},
+                               f"{ids.RESILIENCE_ASK}.data")
+    tornado_key = next(k for k, spec in app.callback_map.items() if spec["inputs"][0]["id"] == ids.TORNADO_ASK)
+    tornado = post_callback(app, client, tornado_key, {f"{ids.TORNADO_ASK}.data": None}, f"{ids.TORNADO_ASK}.data")
+    assert answered(resilience) == {} and answered(tornado) == {}

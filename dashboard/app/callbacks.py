@@ -41,7 +41,7 @@ SCENARIO_OUTPUTS = (
     Output(Ids.FIRM_PANEL_BODY, "children"), Output(Ids.FIRM_PANEL_TITLE, "children"),
     Output(Ids.SWITCH_NOTE, "children"), Output(Ids.UNDO_BUTTON, "style"),
     Output(Ids.UNDO_SEARCH, "data"), Output(Ids.LAST_SEARCH, "data"),
-    Output(Ids.SANKEY_GRAPH, "figure", allow_duplicate=True),
+    Output(Ids.SANKEY_GRAPH, "figure", allow_duplicate=True), Output(Ids.SANKEY_SHOWN, "data"),
 )
 """Everything a scenario shows but its network, in one response
 (``Handlers.render_scenario``); the Sankey's own callback redraws it for another tab or
@@ -91,13 +91,20 @@ class Handlers:
         """The Sankey (a plain figure dict) of the chosen view; flows under ``share`` (one
         of SHARES, as text; else none) and past MAX_LINKS links grouped into "other"."""
         request = self.state.read(search)
-        views = sankey_views(request.park)
-        if not views:
+        drawn = self.sankey_drawn(search, view_key, share)
+        if drawn is None:
             return no_update
-        keys = [v.key for v in views]
-        view = SankeyView.from_key(view_key) if view_key in keys else views[0]
         chosen = next((value for value in SHARES if str(value) == share), 0.0)
-        return sankey_spec(self.state.scenario_evaluation(request), view, share=chosen)
+        return sankey_spec(self.state.scenario_evaluation(request), SankeyView.from_key(drawn["view"]), share=chosen)
+
+    def sankey_drawn(self, search: str | None, view_key: str | None, share: str | None = None) -> dict | None:
+        """What ``render_sankey`` draws for these inputs, {"search", "view", "share"}: the
+        page keeps it (SANKEY_SHOWN), so a tab set to the one already drawn (the first,
+        as a park's tabs arrive) draws nothing again. None for a park with no Sankey."""
+        keys = [view.key for view in sankey_views(self.state.read(search).park)]
+        if not keys:
+            return None
+        return {"search": search or "", "view": view_key if view_key in keys else keys[0], "share": share or ""}
 
     def render_list(self, search: str | None, query: ListQuery):
         """The page of the exchange list ``query`` asks for, in the scenario of ``search``:
@@ -172,7 +179,8 @@ class Handlers:
         # (nothing shown yet) Dash may name any input as the trigger
         note = self.switch_note(search, last) if everything else (skip,) * 4
         flows = self.render_sankey(search, *sankey) if everything else skip
-        return (*header, *kpis, *links, *listed, *firm, *note, flows)
+        drawn = self.sankey_drawn(search, *sankey) if everything else skip
+        return (*header, *kpis, *links, *listed, *firm, *note, flows, drawn)
 
     def render_sources(self, search: str | None):
         request = self.state.read(search)
@@ -327,11 +335,15 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
 
     # A new scenario's Sankey comes with render_scenario; this redraws it for another tab
     # or grouping share (and when a park's tabs first arrive).
-    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Input(Ids.SANKEY_TABS, "value"),
-                  Input(Ids.SANKEY_SHARE, "value"), State(url, "search"), prevent_initial_call=True)
-    @check.checked(check.optional_text, check.optional_text, check.address)
-    def _render_sankey(view_key, share, search):
-        return handlers.render_sankey(search, view_key, share)
+    @app.callback(Output(Ids.SANKEY_GRAPH, "figure"), Output(Ids.SANKEY_SHOWN, "data", allow_duplicate=True),
+                  Input(Ids.SANKEY_TABS, "value"), Input(Ids.SANKEY_SHARE, "value"), State(url, "search"),
+                  State(Ids.SANKEY_SHOWN, "data"), prevent_initial_call=True)
+    @check.checked(check.optional_text, check.optional_text, check.address, check.anything)
+    def _render_sankey(view_key, share, search, shown):
+        drawn = handlers.sankey_drawn(search, view_key, share)
+        if drawn is None or drawn == shown:
+            return no_update, no_update
+        return handlers.render_sankey(search, view_key, share), drawn
 
     # The Sankey shown, in the address's fragment (Back and Forward bring it back). The
     # page's own dcc.Location: the shell's would fire this while no tabs are drawn.

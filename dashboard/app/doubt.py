@@ -310,8 +310,14 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(Output(ids.TORNADO_GRAPH, "figure"), Input(ids.TORNADO_ASK, "data"), State(ids.DOUBT_RESULT, "data"),
                   State(ids.URL, "search"), prevent_initial_call=True)
-    @check.checked(_tornado_kpi, check.anything, check.address)
+    @check.checked(check.anything, check.anything, check.address)
     def _tornado_asked(kpi, document, search):
+        # Dash calls this as the page appears, its store empty (a callback whose input is in
+        # a page drawn by a callback is called then, prevent_initial_call or not): the bands
+        # draw the tornado then, so nothing here.
+        if kpi is None:
+            return no_update
+        kpi = _tornado_kpi(kpi)
         # (Dash sends this only once a pending bands request has answered: DOUBT_RESULT is its output)
         if document is not None and not (isinstance(document, dict) and isinstance(document.get("value"), dict)
                                          and isinstance(document.get("tornado"), list)):
@@ -323,8 +329,10 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
 
     @app.callback(Output(ids.RESILIENCE_TABLE, "children"),
                   Input(ids.RESILIENCE_ASK, "data"), prevent_initial_call=True)
-    @check.checked(check.address)
+    @check.checked(check.optional_address)
     def _resilience(search):
+        if search is None:  # the page just appeared, nothing asked yet (see _tornado_asked)
+            return no_update
         request = state.read(search)
         if _quick(request) or not background:
             return resilience_table(request.park, state.resilience(request))

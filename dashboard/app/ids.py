@@ -75,6 +75,7 @@ class MainIds(StrEnum):
     SANKEY_TABS = "sankey-tabs"
     SANKEY_GRAPH = "sankey-graph"
     SANKEY_SHARE = "sankey-share"          # select: group flows under this share into "other"
+    SANKEY_SHOWN = "sankey-shown"          # store: what the Sankey shows (Handlers.sankey_drawn)
 
     # exchange list: one page of it, drawn on the server
     EXCHANGE_TABLE = "exchange-table"

@@ -161,6 +161,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ids.NETWORK_SHOWN, data=None),
         dcc.Store(id=ids.DOUBT_RESULT, data=None),
         dcc.Store(id=ids.LAST_SEARCH, data=None),
+        dcc.Store(id=MainIds.SANKEY_SHOWN, data=None),
         dcc.Store(id=ids.UNDO_SEARCH, data=None),
         header(),
         dbc.Container([

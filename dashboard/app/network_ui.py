@@ -174,7 +174,7 @@ def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
         return figure, trail, back, options, grouping, shown, no_update if firm == searched else firm
 
     @app.callback(Output(ids.NETWORK_SEARCH, "options"), Input(ids.NETWORK_SEARCH, "search_value"),
-                  Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"))
+                  Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"), prevent_initial_call=True)
     @check.checked(check.optional_text, check.firm_id, check.address)
     def _search(text, chosen, search):
         if text is None and not chosen:

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     toggle_id,
     toggles_shown,
     wait_for_kpis_to_change,
+    wait_until_settled,
 )
 
 BUDGET = 300_000
@@ -112,6 +113,7 @@ def test_the_network_opens_by_sector_a_group_opens_and_a_toggle_there_counts(big
     assert aimed in parse_qs(urlparse(page.url).query)["on"][0].split(",")  # the one aimed at
     assert urlparse(page.url).fragment == "network=sector/g:chemicals"  # the view stays open
     _crumbs_say(page, "Chemicals")
+    wait_until_settled(page)  # the network is redrawn after the cards: let it land first
     page.get_by_role("button", name="All sectors").click()
     _crumbs_say(page, "All sectors")
     page.wait_for_function("!document.querySelector('#network-crumbs').textContent.includes('Chemicals')")
