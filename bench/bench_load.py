@@ -3,11 +3,12 @@
     python bench/bench_load.py [--workers 4] [--users 50] [--seconds 20] [--runs 3] [--park PATH]
 
 Starts ``eco-park serve --workers N`` (gunicorn gthread) on 127.0.0.1 with a throwaway
-database, then replays what the browser sends for a toggle: every server callback whose
-input is the address (``url.search``), read from the server's own ``/_dash-dependencies``,
-posted as Dash's renderer posts it, for a scenario no user has asked for before (so no
-cache answers). A toggle's time is from its first request to its last answer (the
-requests of one toggle are sent together, as the browser does). Three measurements,
+database, then replays what the browser sends for a toggle: the server callback whose
+input is the address (``url.search``), then, once it has answered, those whose input is
+the address it drew (``last-search``: the network and the bands, sent together), read from
+the server's own ``/_dash-dependencies`` and posted as Dash's renderer posts them, for a
+scenario no user has asked for before (so no cache answers). A toggle's time is from its
+first request to its last answer, as in the browser. Three measurements,
 each bounded in time and count, each run ``--runs`` times (medians reported):
 
 1. throughput: ``--users`` users toggling back to back (a closed loop): toggles/s;
@@ -100,6 +101,10 @@ def _output_ids(output: str) -> set[str]:
     return found
 
 
+TOGGLE_INPUTS = {("url", "search"), ("last-search", "data")}
+"""The inputs a toggle changes: the address, then the address the cards' answer drew."""
+
+
 class Toggle:
     """The bodies of the callback requests a toggle makes, built from the server's own
     callback list exactly as Dash's renderer fills them in."""
@@ -108,15 +113,21 @@ class Toggle:
         with urllib.request.urlopen(f"http://{HOST}:{port}/_dash-dependencies", timeout=30) as response:
             dependencies = json.loads(response.read())
         main_page = {member.value for member in MainIds}
+        # the scenario's answer (input: the address) and the two asked for once it is
+        # drawn (input: the address it drew, last-search)
         self.callbacks = [c for c in dependencies if c.get("clientside_function") is None
-                          and any(i["id"] == "url" and i["property"] == "search" for i in c["inputs"])
+                          and any((i["id"], i["property"]) in TOGGLE_INPUTS for i in c["inputs"])
                           and _output_ids(c["output"]) <= main_page]  # the dashboard's, not /decide's
         self.shown = None  # what the page holds after its first load (the park's exchange list)
+        # the browser asks for these first; the others once their answer is drawn
+        self.first = [i for i, c in enumerate(self.callbacks)
+                      if any((i["id"], i["property"]) == ("url", "search") for i in c["inputs"])]
+        self.then = [i for i in range(len(self.callbacks)) if i not in self.first]
 
     @staticmethod
     def _value(entry: dict, search: str, shown):
-        known = {("url", "search"): search, ("main-page", "data"): True, ("sankey-tabs", "value"): None,
-                 ("park-exchanges", "data"): shown}
+        known = {("url", "search"): search, ("last-search", "data"): search or "?", ("main-page", "data"): True,
+                 ("sankey-tabs", "value"): None, ("park-exchanges", "data"): shown}
         return {"id": entry["id"], "property": entry["property"], "value": known.get((entry["id"], entry["property"]))}
 
     def bodies(self, search: str) -> list[bytes]:
@@ -134,7 +145,8 @@ class Toggle:
             body = {"output": callback["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
                     "inputs": [self._value(i, search, self.shown) for i in callback["inputs"]],
                     "state": [self._value(s, search, self.shown) for s in callback["state"]],
-                    "changedPropIds": ["url.search"]}
+                    "changedPropIds": [next(f"{i['id']}.{i['property']}" for i in callback["inputs"]
+                                            if (i["id"], i["property"]) in TOGGLE_INPUTS)]}
             out.append(json.dumps(body).encode())
         return out
 
@@ -185,10 +197,12 @@ def user(port: int, toggle: Toggle, scenarios: Scenarios, stop_at: float, pace: 
                 return
             bodies = toggle.bodies(scenarios.next())
             try:
-                if pool is None:
-                    statuses = [post(connections[0], bodies[0])]
-                else:
-                    statuses = list(pool.map(post, connections, bodies))
+                statuses = []
+                for group in (toggle.first, toggle.then):  # the scenario's answer, then the network and bands
+                    if len(group) == 1 or pool is None:
+                        statuses += [post(connections[i], bodies[i]) for i in group]
+                    elif group:
+                        statuses += list(pool.map(post, [connections[i] for i in group], [bodies[i] for i in group]))
             except (OSError, http.client.HTTPException) as error:
                 errors.append(type(error).__name__)
                 connections = [http.client.HTTPConnection(HOST, port, timeout=30) for _ in toggle.callbacks]
