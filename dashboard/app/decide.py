@@ -99,7 +99,7 @@ def decide_layout(search: str = "", pathname: str = "/decide") -> html.Div:
         dcc.Store(id=ids.DECIDE_PAGE, data=True),
         # the page's own address: the shell's would ask for this page's callbacks on every
         # toggle of the dashboard too (Dash requests a callback whose input changed before
-        # it finds the outputs missing). Given the search, it sets none on appearing.
+        # it finds the outputs missing). Given the search, it does not set it on appearing.
         dcc.Location(id=ids.DECIDE_ADDRESS, refresh="callback-nav", search=search, pathname=pathname),
         dcc.Store(id=ids.DECIDE_MACC_QUERIES, data=[]),
         dcc.Store(id=ids.DECIDE_FRONT_QUERIES, data=[]),
