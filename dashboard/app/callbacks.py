@@ -90,12 +90,14 @@ class Handlers:
     def render_sankey(self, search: str | None, view_key: str | None, share: str | None = None):
         """The Sankey (a plain figure dict) of the chosen view; flows under ``share`` (one
         of SHARES, as text; else none) and past MAX_LINKS links grouped into "other"."""
-        request = self.state.read(search)
         drawn = self.sankey_drawn(search, view_key, share)
-        if drawn is None:
-            return no_update
-        chosen = next((value for value in SHARES if str(value) == share), 0.0)
-        return sankey_spec(self.state.scenario_evaluation(request), SankeyView.from_key(drawn["view"]), share=chosen)
+        return no_update if drawn is None else self.sankey_of(drawn)
+
+    def sankey_of(self, drawn: dict):
+        """The Sankey that ``drawn`` (from ``sankey_drawn``) names: its scenario, view and share."""
+        chosen = next((value for value in SHARES if str(value) == drawn["share"]), 0.0)
+        evaluation = self.state.scenario_evaluation(self.state.read(drawn["search"]))
+        return sankey_spec(evaluation, SankeyView.from_key(drawn["view"]), share=chosen)
 
     def sankey_drawn(self, search: str | None, view_key: str | None, share: str | None = None) -> dict | None:
         """What ``render_sankey`` draws for these inputs, {"search", "view", "share"}: the
@@ -178,8 +180,8 @@ class Handlers:
         # the list's controls or a firm alone leave the note; on the page's first call
         # (nothing shown yet) Dash may name any input as the trigger
         note = self.switch_note(search, last) if everything else (skip,) * 4
-        flows = self.render_sankey(search, *sankey) if everything else skip
         drawn = self.sankey_drawn(search, *sankey) if everything else skip
+        flows = skip if drawn is None or drawn is skip else self.sankey_of(drawn)
         return (*header, *kpis, *links, *listed, *firm, *note, flows, drawn)
 
     def render_sources(self, search: str | None):
@@ -343,7 +345,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         drawn = handlers.sankey_drawn(search, view_key, share)
         if drawn is None or drawn == shown:
             return no_update, no_update
-        return handlers.render_sankey(search, view_key, share), drawn
+        return handlers.sankey_of(drawn), drawn
 
     # The Sankey shown, in the address's fragment (Back and Forward bring it back). The
     # page's own dcc.Location: the shell's would fire this while no tabs are drawn.
