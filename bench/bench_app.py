@@ -94,18 +94,12 @@ def time_toggles(park: model.Park, repeat: int) -> dict[str, float]:
     return result
 
 
-IDLE = """(() => {  // no Dash callback waiting, asked for, running or being applied; none loading
-  const callbacks = window.store.getState().callbacks;
-  return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'].every(
-    (list) => !callbacks[list].length) && !document.querySelector('[data-dash-is-loading="true"]');
-})()"""
-
 ARM = """([id, everything]) => new Promise((resolve) => {
   const box = document.getElementById(id);
   const value = () => ['kpi-freshwater', 'kpi-cost'].map(
     (card) => document.querySelector('#' + card + ' .kpi-value').dataset.value).join();
-  // every view redrawn: IDLE (the network and the bands are asked for once the cards are drawn)
-  const idle = () => """ + IDLE + """;
+  // every view redrawn: the page has settled (tests/browser/conftest.py SETTLED, put in by time_browser)
+  const idle = () => __SETTLED__;
   const before = value();
   let cards = null;
   const start = performance.now();
@@ -128,7 +122,9 @@ def time_browser(park_path: Path | None, clicks: int) -> dict[str, float]:
     """Medians in ms: click to cards, click to every view, first page load."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, toggle_id, toggles_shown
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SETTLED, Server, toggle_id, toggles_shown
+
+    arm = ARM.replace("__SETTLED__", SETTLED)
 
     def wait_for_dashboard(page) -> None:  # a big park on a busy machine: minutes, not seconds
         for selector in ("#kpi-co2 .kpi-value", "#network-graph .main-svg", "#sankey-graph .main-svg"):
@@ -145,7 +141,7 @@ def time_browser(park_path: Path | None, clicks: int) -> dict[str, float]:
                     page = browser.new_page(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
                     page.goto(server.url)
                     wait_for_dashboard(page)
-                    page.wait_for_function(IDLE, timeout=120_000, polling=50)
+                    page.wait_for_function(SETTLED, timeout=120_000, polling=50)
                     loads.append(page.evaluate("performance.now()"))
                     page.close()
                 page = browser.new_page(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
@@ -155,7 +151,7 @@ def time_browser(park_path: Path | None, clicks: int) -> dict[str, float]:
                 targets = [toggle_id(exchange) for exchange in toggles_shown(page)]
                 cards, every = [], []
                 for i in range(clicks):
-                    card, whole = page.evaluate(ARM, [targets[i % len(targets)], True])
+                    card, whole = page.evaluate(arm, [targets[i % len(targets)], True])
                     cards.append(card)
                     every.append(whole)
                     page.wait_for_timeout(800)  # let the rest of the page settle between clicks

@@ -214,10 +214,19 @@ def wait_for_dashboard(page) -> None:
     page.wait_for_selector("#sankey-graph .main-svg", timeout=LOADED_WITHIN)
 
 
+SETTLED = """(() => {  // no Dash callback waiting, asked for, running or being applied; none loading
+  const callbacks = window.store.getState().callbacks;
+  return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'].every(
+    (list) => !callbacks[list].length) && !document.querySelector('[data-dash-is-loading="true"]');
+})()"""
+"""The page has settled. "Nothing loading" alone is not enough: the network and the bands
+are asked for once the cards are drawn, so for a moment nothing loads and they are still
+to come."""
+
+
 def wait_until_settled(page, timeout: int = LOADED_WITHIN) -> None:
-    """No Dash component is waiting for the server (the network and the bands are asked
-    for once the cards are drawn, so they can still be on their way when those show)."""
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout, polling=50)
+    """Wait until the page has settled (``SETTLED``)."""
+    page.wait_for_function(SETTLED, timeout=timeout, polling=50)
 
 
 def kpi_values(page) -> dict[str, float]:
