@@ -120,7 +120,7 @@ class Toggle:
                           and _output_ids(c["output"]) <= main_page]  # the dashboard's, not /decide's
         self.shown = None  # what the page holds after its first load (the park's exchange list)
         # the browser asks for these first; the others once their answer is drawn
-        self.first = [i for i, c in enumerate(self.callbacks)
+        self.first = [position for position, c in enumerate(self.callbacks)
                       if any((i["id"], i["property"]) == ("url", "search") for i in c["inputs"])]
         self.then = [i for i in range(len(self.callbacks)) if i not in self.first]
 

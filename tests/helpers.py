@@ -154,6 +154,21 @@ def from_markup(item):
     return item
 
 
+def markup_texts(tree) -> list[str]:
+    """Every text of a ``markup`` tree, in order."""
+    if isinstance(tree, str):
+        return [tree]
+    return [text for child in tree[2:] for text in markup_texts(child)] if is_markup(tree) else []
+
+
+def markup_find(tree, tag: str) -> list[list]:
+    """Every node of a ``markup`` tree with ``tag``, in document order."""
+    if not is_markup(tree):
+        return []
+    here = [tree] if tree[0] == tag else []
+    return here + [found for child in tree[2:] for found in markup_find(child, tag)]
+
+
 def find_all(component, predicate):
     """Every component in a Dash tree (or a ``markup`` tree) for which predicate(component)
     holds."""
@@ -241,11 +256,10 @@ def list_cells(park: model.Park, evaluation: model.Evaluation, marginal) -> dict
     with its text as "children"): checkbox, name, firms, resource, carried, what limits it,
     the four KPI savings, then payback, NPV and cost per t CO2e."""
     from dashboard.app.components import exchange_row
-    from dashboard.app.markup import texts
 
     drawn = {}
     for row in model.exchange_rows(park, evaluation, marginal):
         tag, _, *cells = exchange_row(row, park.currency)
         assert tag == "tr" and all(cell[0] == "td" for cell in cells)
-        drawn[row.exchange.id] = [{**cell[1], "children": "".join(texts(cell))} for cell in cells]
+        drawn[row.exchange.id] = [{**cell[1], "children": "".join(markup_texts(cell))} for cell in cells]
     return drawn

@@ -10,6 +10,7 @@ from dashboard import model
 from dashboard.app import markup
 from dashboard.app.components import exchange_row
 from dashboard.paths import shipped_park
+from tests.helpers import markup_find, markup_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = (ROOT / "assets" / "eco_markup.js").read_text(encoding="utf-8")
@@ -41,13 +42,13 @@ def test_a_row_is_a_real_labelled_checkbox_and_firm_buttons():
     evaluation = model.evaluate(park)
     row = model.exchange_rows(park, evaluation, model.marginal_effects(park), ["tisso2_novozymes"])[0]
     drawn = exchange_row(row, park.currency)
-    (box,), (label,) = markup.find(drawn, "input"), markup.find(drawn, "label")
+    (box,), (label,) = markup_find(drawn, "input"), markup_find(drawn, "label")
     # a candidate, off in the baseline: unchecked, and named for screen readers
     assert box[1]["type"] == "checkbox" and box[1]["checked"] is False and box[1]["data-toggle"] == "tisso2_novozymes"
     assert label[1]["htmlFor"] == box[1]["id"] and "visually-hidden" in label[1]["className"]
-    assert markup.texts(label) == [f"Switch tisso2_novozymes: {park.exchange['tisso2_novozymes'].name}"]
+    assert markup_texts(label) == [f"Switch tisso2_novozymes: {park.exchange['tisso2_novozymes'].name}"]
     exchange = park.exchange["tisso2_novozymes"]
-    assert [b[1]["data-firm"] for b in markup.find(drawn, "button")] == [exchange.from_firm, exchange.to_firm]
+    assert [b[1]["data-firm"] for b in markup_find(drawn, "button")] == [exchange.from_firm, exchange.to_firm]
     assert drawn[1]["data-exchange"] == "tisso2_novozymes" and "candidate-row" in drawn[1]["className"]
 
 
@@ -58,13 +59,13 @@ def test_kpi_cards_are_drawn_as_one_tree_with_their_values_and_breakdown():
     views = model.views(park, model.scenario_active(park, ["tisso2_novozymes"]))
     tree = kpi_strip_markup(views, park.currency)
     assert tree[0] == "div" and "kpi-strip" in tree[1]["className"]
-    cards = [n for n in markup.find(tree, "div") if "kpi-card" in n[1].get("className", "")]
+    cards = [n for n in markup_find(tree, "div") if "kpi-card" in n[1].get("className", "")]
     assert [card[1]["id"] for card in cards] == ["kpi-freshwater", "kpi-co2", "kpi-landfill", "kpi-cost"]
-    values = [n[1]["data-value"] for n in markup.find(tree, "div") if n[1].get("className") == "kpi-value"]
+    values = [n[1]["data-value"] for n in markup_find(tree, "div") if n[1].get("className") == "kpi-value"]
     assert [float(v) for v in values] == [views.scenario.kpis[kpi] for kpi in model.KPI_NAMES]
     # the breakdown is a real <details>, and the arrows are hidden from screen readers
-    assert len(markup.find(tree, "details")) == 4 and len(markup.find(tree, "summary")) == 4
-    assert all(span[1]["aria-hidden"] == "true" for span in markup.find(tree, "span") if "aria-hidden" in span[1])
+    assert len(markup_find(tree, "details")) == 4 and len(markup_find(tree, "summary")) == 4
+    assert all(span[1]["aria-hidden"] == "true" for span in markup_find(tree, "span") if "aria-hidden" in span[1])
 
 
 def test_only_html_components_can_be_drawn_as_markup():

@@ -9,6 +9,7 @@ from dashboard.figures.palette import CATEGORY_COLOURS, CATEGORY_LABELS
 from dashboard.formatting import KPI_LABELS, full, kpi_unit, payback, percent, reported_measure, si, web_url
 
 from . import ids, markup
+from .exchange_list import VALUE_COLUMNS
 from .ids import MainIds
 from .value import deal_bar, deal_summary, worth_lines
 
@@ -200,9 +201,6 @@ switching it on would save."""
 
 _DELTA_UNITS = {"freshwater_m3": "m3", "co2_t": "t", "landfill_t": "t"}
 
-
-VALUE_COLUMNS = ("payback", "npv", "abatement")
-"""The list's columns of what an exchange is worth (model.Worth)."""
 
 NEVER = 1e300
 """Sort value of a payback that never comes or an abatement cost of a link that cuts no

@@ -42,7 +42,6 @@ class Markup(Component):
     _children_props: list[str] = []
 
     def __init__(self, id: str, tree: Node = None, **kwargs):  # noqa: A002 - Dash's name for it
-        self._prop_names = Markup._prop_names
         super().__init__(id=id, tree=tree, **kwargs)
 
 
@@ -79,8 +78,10 @@ def from_dash(component) -> Node:
     """A tree of ``dash.html`` components (none with a callback of its own) as a node: the
     KPI cards are built as components, and drawn as one. Raises ValueError for another
     kind of component or a prop the browser would not draw."""
-    if component is None or isinstance(component, (str, int, float)):
-        return component if component is None or isinstance(component, str) else str(component)
+    if component is None or isinstance(component, str):
+        return component
+    if isinstance(component, (int, float)):
+        return str(component)
     if isinstance(component, (list, tuple)):
         raise ValueError("from_dash takes one component; wrap a list in an html.Div")
     if not isinstance(component, Component) or component._namespace != "dash_html_components":
@@ -89,18 +90,3 @@ def from_dash(component) -> Node:
     children = getattr(component, "children", None)
     children = children if isinstance(children, (list, tuple)) else [children]
     return node(component._type.lower(), props, *(from_dash(child) for child in children))
-
-
-def texts(tree: Node) -> list[str]:
-    """Every text of ``tree``, in order (for tests and checks)."""
-    if isinstance(tree, str):
-        return [tree]
-    return [text for child in tree[2:] for text in texts(child)] if isinstance(tree, list) else []
-
-
-def find(tree: Node, tag: str) -> list[list]:
-    """Every node of ``tree`` with ``tag``, in document order."""
-    if not isinstance(tree, list):
-        return []
-    here = [tree] if tree[0] == tag else []
-    return here + [found for child in tree[2:] for found in find(child, tag)]
