@@ -91,8 +91,8 @@ def test_the_network_strikes_out_a_leaving_firm_and_its_links(kalundborg):
     kept = frozenset(i for i in kalundborg.baseline_active if "asnaes" not in
                      (kalundborg.exchange[i].from_firm, kalundborg.exchange[i].to_firm))
     figure = network_figure(model.evaluate(kalundborg, kept), gone=gone)
-    lost = [t for t in figure.data if t.name == "gone with a firm that leaves"]
-    assert len(lost) == 1 and lost[0].line.color == GONE_GREY
+    lost = [t for t in figure.data if t.name == "gone with a firm that leaves" and t.mode == "lines"]
+    assert len(lost) == 1 and lost[0].line.color == GONE_GREY and lost[0].showlegend
     # every exchange to or from Asnæs (9 in the shipped data): one dotted path each, ended by a gap (NaN)
     touching = [e for e in kalundborg.exchanges if "asnaes" in (e.from_firm, e.to_firm)]
     assert len(touching) == 9 and sum(1 for x in lost[0].x if x != x) == len(touching)

@@ -20,7 +20,8 @@ def test_network_has_a_clickable_marker_per_exchange_and_a_node_per_firm(kalundb
     markers = [tuple(c) for trace in figure.data if trace.customdata is not None for c in trace.customdata]
     assert sorted(ref for kind, ref in markers if kind == "exchange") == sorted(e.id for e in kalundborg.exchanges)
     assert sorted(ref for kind, ref in markers if kind == "firm") == sorted(f.id for f in kalundborg.firms)
-    lines = [t for t in figure.data if t.mode == "lines+markers"]
+    lines = [t for t in figure.data if t.mode == "lines" and t.hoverinfo == "skip"]  # arrows, not the legend
+    assert lines
     # candidates dashed, existing solid; a switched-off group is faded
     assert {t.line.dash for t in lines if "candidate" in t.name} == {"dash"}
     assert {t.line.dash for t in lines if "existing" in t.name} == {"solid"}

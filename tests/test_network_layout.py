@@ -243,10 +243,16 @@ def test_a_big_park_stays_light(tmp_path):
     figure = network_figure(model.evaluate(park))
     firms = _firms(figure)
     assert firms.mode == "markers" and firms.text is None  # names on hover only
-    lines = [t for t in figure.data if t.mode == "lines+markers" and not _legend_only(t)]
+    lines = [t for t in figure.data if t.mode == "lines" and not _legend_only(t)]
     # straight: two points an exchange, then a gap
     assert sum(len(t.x) for t in lines) == 3 * len(park.exchanges)
     assert all(math.isnan(v) for t in lines for v in t.x[2::3])
+    # the heads: each line's last two points, the first of them not drawn (size 0)
+    heads = [t for t in figure.data if t.marker.symbol == "arrow"]
+    assert [len(t.x) for t in heads] == [2 * (len(t.x) // 3) for t in lines]
+    for line, head in zip(lines, heads):
+        assert [v for v in line.x if not math.isnan(v)] == list(head.x)
+        assert list(head.marker.size[0::2]) == [0] * (len(head.x) // 2) and min(head.marker.size[1::2]) > 10
 
 
 def test_a_firm_supplying_itself_gets_a_loop_with_its_marker_clear_of_the_node(tmp_path):

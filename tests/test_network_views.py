@@ -92,7 +92,7 @@ def test_a_view_of_sectors_sums_the_flows_between_them(two_sectors):
     # Widths: shares of each unit's total carried (m3: 80 + 50 + 10 = 140; t: 30).
     # Sa -> Sb: 130/140 + 30/30 = 1.9286, the largest: 1 + 7 = 8 px.
     # within Sa: 10/140 = 0.0714; 1 + 7 sqrt(0.0714 / 1.9286) = 2.35, to 0.5 px: 2.5 px.
-    lines = [t for t in spec["data"] if t.get("mode") == "lines+markers" and t["x"] != [None]]
+    lines = [t for t in spec["data"] if t.get("mode") == "lines" and t["x"] != [None]]
     assert sorted(t["line"]["width"] for t in lines) == [2.5, 8.0]
     # the colour is the category carrying the biggest share: materials (1.0 > 0.93)
     widest = max(lines, key=lambda t: t["line"]["width"])
@@ -279,7 +279,8 @@ def test_switched_off_exchanges_stay_visible_on_the_dark_kiosk(kalundborg):
     """Dotted, 2 px (2 x 22 / 13 = 3.38 px in the kiosk's 22 px type), in the category's colour at 85 % and the trace at 90 %: seen on a
     projector and on black (the old faded 1.2 px line at 35 % was not)."""
     figure = network_spec(model.evaluate(kalundborg), theme="dark", font_size=22, click_hints=False)
-    off = [t for t in figure["data"] if t.get("name") == "switched off" and t["x"] != [None]]
+    off = [t for t in figure["data"] if t.get("name") == "switched off" and t["x"] != [None]
+           and t["mode"] == "lines"]
     assert off and all(t["line"]["dash"] == "dot" and t["line"]["width"] >= 3.38 and t["opacity"] >= 0.9 for t in off)
     assert all(t["line"]["color"].endswith(",0.85)") for t in off)
     hollow = [t for t in figure["data"] if str(t.get("marker", {}).get("symbol", "")).endswith("-open")]

@@ -203,26 +203,35 @@ def _coords(values: np.ndarray, digits: int = 4) -> list:
     return rounded.tolist()
 
 
-def _arrow_trace(path: np.ndarray, standoff: np.ndarray, colour: str, width: float, dash: str, name: str,
-                 active: bool = True) -> dict:
-    """One trace of arrows: ``path`` (m, k, 2) drawing coordinates, an arrowhead at each
-    end standing off ``standoff`` (m,) px."""
+def _arrow_traces(path: np.ndarray, standoff: np.ndarray, colour: str, width: float, dash: str, name: str,
+                  active: bool = True) -> list[dict]:
+    """Arrows as two traces: the lines along ``path`` (m, k, 2) drawing coordinates, and
+    their heads, one at each end standing off ``standoff`` (m,) px.
+
+    A head is a marker turned along the line into it (``angleref`` "previous"), so its
+    trace holds each line's last two points; the first of each pair is drawn with size 0.
+    Markers on the lines' own trace would cost an SVG element for every point of every
+    curve: 1,700 elements, half a second of drawing, on a big park's network."""
     count = path.shape[1]
     gaps = np.full((len(path), 1), np.nan)
-    size = np.zeros((len(path), count + 1))
-    size[:, count - 1] = 10 + 1.6 * width
-    stand = np.zeros((len(path), count + 1))
-    stand[:, count - 1] = standoff
     digits = 3 if len(path) > 200 else 4  # many arrows: a px on a 1,000 px panel is enough
-    return dict(
-        type="scatter", x=_coords(np.concatenate([path[:, :, 0], gaps], axis=1).ravel(), digits),
-        y=_coords(np.concatenate([path[:, :, 1], gaps], axis=1).ravel(), digits), mode="lines+markers",
-        hoverinfo="skip",
-        line={"color": colour, "width": width, "dash": dash},
-        marker={"symbol": "arrow", "angleref": "previous", "size": _coords(size.ravel(), 2),
-                "standoff": _coords(stand.ravel(), 2),
-                "color": colour},
-        opacity=1.0 if active else 0.9, name=name, showlegend=False)
+    heads = path[:, count - 2:, :]
+    size = np.zeros((len(path), 2))
+    size[:, 1] = 10 + 1.6 * width
+    stand = np.zeros((len(path), 2))
+    stand[:, 1] = standoff
+    opacity = 1.0 if active else 0.9
+    return [
+        dict(type="scatter", x=_coords(np.concatenate([path[:, :, 0], gaps], axis=1).ravel(), digits),
+             y=_coords(np.concatenate([path[:, :, 1], gaps], axis=1).ravel(), digits), mode="lines",
+             hoverinfo="skip", line={"color": colour, "width": width, "dash": dash},
+             opacity=opacity, name=name, showlegend=False),
+        dict(type="scatter", x=_coords(heads[:, :, 0].ravel(), digits), y=_coords(heads[:, :, 1].ravel(), digits),
+             mode="markers", hoverinfo="skip",
+             marker={"symbol": "arrow", "angleref": "previous", "size": _coords(size.ravel(), 2),
+                     "standoff": _coords(stand.ravel(), 2), "color": colour},
+             opacity=opacity, name=name, showlegend=False),
+    ]
 
 
 def _marker_trace(points: np.ndarray, customdata: list, hovertext: list[str], symbol: str, colour: str,
@@ -266,17 +275,16 @@ def _exchange_traces(evaluation: Evaluation, drawing: Drawing, flows: list[Excha
     traces: list[dict] = []
     if lost:
         chosen = np.asarray(lost)
-        trace = _arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], GONE_GREY, 1.5, "dot",
-                             "gone with a firm that leaves", False)
-        traces.append(dict(trace, showlegend=True, legend="legend"))
+        line, heads = _arrow_traces(drawing.curves[chosen], drawing.standoff[chosen], GONE_GREY, 1.5, "dot",
+                                    "gone with a firm that leaves", False)
+        traces += [dict(line, showlegend=True, legend="legend"), heads]
     for (category, status, active, width), members in sorted(lines.items(), key=lambda kv: (not kv[0][2], kv[0])):
         chosen = np.asarray(members)
         colour = (with_alpha(CATEGORY_COLOURS[category], 0.55) if compact else CATEGORY_COLOURS[category]) \
             if active else with_alpha(CATEGORY_COLOURS[category], 0.85)
-        traces.append(_arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
-                                   STATUS_DASH[status] if active else "dot",
-                                   f"{CATEGORY_LABELS[category]} \u00b7 {status}" if active else "switched off",
-                                   active))
+        traces += _arrow_traces(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
+                                STATUS_DASH[status] if active else "dot",
+                                f"{CATEGORY_LABELS[category]} \u00b7 {status}" if active else "switched off", active)
     for (category, active), members in sorted(mids.items(), key=lambda kv: (not kv[0][1], kv[0])):
         traces.append(_marker_trace(
             drawing.mids[np.asarray(members)], [["exchange", flows[k].exchange.id] for k in members],
@@ -364,9 +372,8 @@ def _group_link_traces(evaluation: Evaluation, drawing: Drawing, style: dict,
         chosen = np.asarray(members)
         # translucent: where many links between groups cross, the big ones still read
         colour = with_alpha(CATEGORY_COLOURS[category], 0.6 if status != "off" else 0.85)
-        traces.append(_arrow_trace(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
-                                   STATUS_DASH.get(status, "dot"), f"{CATEGORY_LABELS[category]} links",
-                                   status != "off"))
+        traces += _arrow_traces(drawing.curves[chosen], drawing.standoff[chosen], colour, width,
+                                STATUS_DASH.get(status, "dot"), f"{CATEGORY_LABELS[category]} links", status != "off")
     for category, members in sorted(mids.items()):
         traces.append(_marker_trace(
             drawing.mids[np.asarray(members)],
