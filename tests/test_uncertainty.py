@@ -387,3 +387,37 @@ def test_a_scenario_on_the_parks_kept_draws_has_the_bands_of_a_fresh_run(kalundb
     assert kept == fresh
     # another seed is other draws, not the kept ones
     assert monte_carlo(kalundborg, on, samples=400, seed=4).as_dict()["vs_baseline"] != fresh["vs_baseline"]
+
+
+@given(case=parks_and_scenarios(), others=st.lists(st.integers(0, 2**16), min_size=1, max_size=3),
+       samples=st.integers(1, 700), chunk_cells=st.sampled_from([1, 1000, 250_000]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_held_and_chunked_samples_give_what_one_fresh_evaluation_gives(case, others, samples, chunk_cells):
+    """A park's draws are prepared once and serve every scenario (``hold``), in chunks of
+    any size: each view's KPIs are those of a fresh evaluation of all the samples at once.
+    Every stream's quantity and price and every exchange's ratio and per-unit cost is
+    ranged (+/-50 %), so the samples' service orders differ."""
+    from dashboard.model import sampling
+    park, active = case
+    inputs = [RangedInput("streams", f"{s.firm}/{s.kind.value}/{s.resource}", column, getattr(s, column),
+                          0.5 * getattr(s, column), 1.5 * getattr(s, column), Distribution.UNIFORM, "test")
+              for s in park.streams
+              for column in ("quantity", "virgin_price" if s.kind is model.StreamKind.DEMAND else "disposal_fee")]
+    inputs += [RangedInput("exchanges", e.id, column, getattr(e, column), 0.5 * getattr(e, column),
+                           1.5 * getattr(e, column), Distribution.UNIFORM, "test")
+               for e in park.exchanges for column in ("ratio", "cost_per_unit")]
+    values = draw(inputs, samples, seed=3)
+    ids = sorted(e.id for e in park.exchanges)
+    scenarios = [active] + [frozenset(i for k, i in enumerate(ids) if bits >> k & 1) for bits in others]
+    saved = sampling.CHUNK_CELLS, sampling.CHUNK
+    try:
+        sampling.CHUNK_CELLS, sampling.CHUNK = 10**9, 10**9  # one chunk: the reference
+        expected = [evaluate_samples(park, inputs, values, [View(s)])[0] for s in scenarios]
+        sampling.CHUNK_CELLS, sampling.CHUNK = chunk_cells, 100
+        prepared = sampling.PreparedSamples(park, inputs, values, hold=True)
+        for view_active, reference in zip(scenarios, expected):
+            (got,) = prepared.evaluate([View(view_active)])
+            np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-9)
+        assert len(prepared._held) == -(-samples // max(100, chunk_cells // max(prepared.plan.size, 1)))
+    finally:
+        sampling.CHUNK_CELLS, sampling.CHUNK = saved

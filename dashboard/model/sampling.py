@@ -29,8 +29,11 @@ from .vocabulary import Status, StreamKind
 CO2, COST = Kpi.CO2, Kpi.COST
 
 CHUNK = 250
-"""Samples evaluated together: bounds memory (a few arrays of positions x samples) and
-gives the progress callback a beat."""
+"""The fewest samples evaluated together: gives the progress callback a beat on a big park."""
+
+CHUNK_CELLS = 250_000
+"""Positions x samples evaluated together at most (beyond CHUNK): bounds memory to a few
+arrays of 2 MB, and lets a small park take all its samples in one chunk."""
 
 _BASELINE_COLUMN = {"baseline_freshwater": 0, "baseline_co2": 1, "baseline_landfill": 2, "baseline_cost": 3}
 ORDER_COLUMNS = {"virgin_price", "virgin_co2", "disposal_fee", "disposal_co2", "ratio", "cost_per_unit",
@@ -368,33 +371,62 @@ def _step(left: np.ndarray, s, d, ratio, capacity, columns) -> np.ndarray:
     return amount
 
 
+class PreparedSamples:
+    """The samples of ``values`` laid over a park, ready to evaluate views on: what does
+    not depend on the view (the per-sample parameters and service orders) can be worked
+    out once, so a toggle that evaluates its scenario on a park's draws pays only for
+    serving it."""
+
+    def __init__(self, park: Park, inputs: Sequence[RangedInput], values: np.ndarray, hold: bool = False):
+        """``values`` is (K, N), row k the samples of ``inputs[k]``. ``hold``: keep the
+        chunks the first ``evaluate`` makes for the next (else each is dropped once used,
+        bounding memory on a big park, and made again next time)."""
+        self.park = park
+        self.plan = plan_for(park)
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2 or values.shape[0] != len(inputs):
+            raise ValueError("values must be (inputs, samples)")
+        self.samples = values.shape[1]
+        size = max(CHUNK, CHUNK_CELLS // max(self.plan.size, 1))
+        self._chunks = [(start, min(start + size, self.samples)) for start in range(0, self.samples, size)]
+        self._inputs, self._values = tuple(inputs), values
+        self._hold = hold
+        self._held: list[_Chunk] = []  # empty or complete: a thread reads it, or makes its own
+
+    def evaluate(self, views: Iterable[View], progress: Callable[[int, int], None] | None = None
+                 ) -> list[np.ndarray]:
+        """The park's KPIs, (N, 4) per view. ``progress(done, total)`` is called after each
+        chunk."""
+        park, plan, n = self.park, self.plan, self.samples
+        views = list(views)
+        firm_index = {f.id: i for i, f in enumerate(park.firms)}
+        masks = []
+        for view in views:
+            unknown = view.without - firm_index.keys()
+            if unknown:
+                raise KeyError(f"unknown firm ids {sorted(unknown)}")
+            active = np.array([e.id in view.active and e.from_firm not in view.without
+                               and e.to_firm not in view.without for e in plan.exchanges], dtype=bool)
+            keep_firm = np.array([f.id not in view.without for f in park.firms], dtype=float)
+            keep_stream = keep_firm[plan.stream_firm] if len(plan.stream_firm) else np.zeros(0)
+            masks.append((active, keep_stream, keep_firm))
+        results = [np.empty((n, 4)) for _ in views]
+        held, made = self._held, []
+        for k, (start, stop) in enumerate(self._chunks):
+            chunk = held[k] if held else _Chunk(park, plan, self._inputs, self._values[:, start:stop])
+            if self._hold and not held:
+                made.append(chunk)
+            for result, (active, keep_stream, keep_firm) in zip(results, masks):
+                result[start:stop] = chunk.totals(active, keep_stream, keep_firm)
+            if progress is not None:
+                progress(stop, n)
+        if made:
+            self._held = made
+        return results
+
+
 def evaluate_samples(park: Park, inputs: Sequence[RangedInput], values: np.ndarray, views: Iterable[View],
                      progress: Callable[[int, int], None] | None = None) -> list[np.ndarray]:
     """The park's KPIs, (N, 4) per view, for N samples: ``values`` is (K, N), row k the
     samples of ``inputs[k]``. ``progress(done, total)`` is called after each chunk."""
-    plan = plan_for(park)
-    views = list(views)
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 2 or values.shape[0] != len(inputs):
-        raise ValueError("values must be (inputs, samples)")
-    n = values.shape[1]
-    firm_index = {f.id: i for i, f in enumerate(park.firms)}
-    masks = []
-    for view in views:
-        unknown = view.without - firm_index.keys()
-        if unknown:
-            raise KeyError(f"unknown firm ids {sorted(unknown)}")
-        active = np.array([e.id in view.active and e.from_firm not in view.without
-                           and e.to_firm not in view.without for e in plan.exchanges], dtype=bool)
-        keep_firm = np.array([f.id not in view.without for f in park.firms], dtype=float)
-        keep_stream = keep_firm[plan.stream_firm] if len(plan.stream_firm) else np.zeros(0)
-        masks.append((active, keep_stream, keep_firm))
-    results = [np.empty((n, 4)) for _ in views]
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        chunk = _Chunk(park, plan, inputs, values[:, start:stop])
-        for result, (active, keep_stream, keep_firm) in zip(results, masks):
-            result[start:stop] = chunk.totals(active, keep_stream, keep_firm)
-        if progress is not None:
-            progress(stop, n)
-    return results
+    return PreparedSamples(park, inputs, values).evaluate(views, progress)

@@ -4,7 +4,7 @@ inputs (PARK_MODEL.md section 7; docs/accounting.md "How sure are these numbers"
 Every ranged input (``ranges.ranged_inputs``) is drawn independently per sample, from a
 triangular distribution with its mode at the cell's value or a uniform one, by a NumPy
 ``Generator`` seeded with ``seed``: the same seed gives the same numbers. Each sample
-evaluates the scenario and the baseline on the same draw (``batch.evaluate_samples``),
+evaluates the scenario and the baseline on the same draw (``sampling.PreparedSamples``),
 so the change against the baseline is that sample's own difference, not the
 difference of two independent bands. The tornado evaluates the scenario with one input
 at a time at its ``low`` and at its ``high``, every other input at its value.
@@ -21,8 +21,9 @@ from .cache import BoundedCache
 from .domain import Park
 from .evaluation import resolve_active
 from .kpis import KPI_NAMES, Kpis
+from .plan import plan_for
 from .ranges import RangedInput, describe, ranged_inputs
-from .sampling import ORDER_COLUMNS, View, evaluate_samples
+from .sampling import ORDER_COLUMNS, PreparedSamples, View
 from .scenario import Scenario, views
 from .vocabulary import Distribution
 
@@ -141,34 +142,50 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     view = scenario_view(park, scenario)
     if not inputs:
         return ()
-    k = len(inputs)
     # Inputs that move a net benefit (and so the service order) go first, so that the
     # batches of the others are all served in the plan's order, the cheap way.
-    turns = sorted(range(k), key=lambda j: inputs[j].column not in ORDER_COLUMNS)
-    values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * k, axis=1)
-    for turn, j in enumerate(turns):
-        values[j, 2 * turn] = inputs[j].low
-        values[j, 2 * turn + 1] = inputs[j].high
-    (totals,) = evaluate_samples(park, inputs, values, [view], progress)
+    turns = sorted(range(len(inputs)), key=lambda j: inputs[j].column not in ORDER_COLUMNS)
+
+    def make() -> PreparedSamples:
+        values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * len(inputs), axis=1)
+        for turn, j in enumerate(turns):
+            values[j, 2 * turn] = inputs[j].low
+            values[j, 2 * turn + 1] = inputs[j].high
+        return _prepared(park, inputs, values)
+    prepared = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make)
+    (totals,) = prepared.evaluate([view], progress)
     at = {j: turn for turn, j in enumerate(turns)}
     return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * at[j]]),
                             Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
 
 
-BASELINE_DRAWS: BoundedCache[tuple[np.ndarray, np.ndarray]] = BoundedCache(8)
-"""Per park (content hash), sample count and seed: the draws, (inputs, samples), and the
+HOLD_CELLS = 2_000_000
+"""A park's prepared samples (``sampling.PreparedSamples``) are kept between runs up to
+this many positions x samples (a few arrays of 16 MB at most); a bigger park's are made
+again each run, as its runs are background jobs, seconds long."""
+
+BASELINE_DRAWS: BoundedCache[tuple[PreparedSamples, np.ndarray]] = BoundedCache(8)
+"""Per park (content hash), sample count and seed: the draws laid over the park, and the
 baseline's KPIs over them, (samples, 4). Both are the same for every scenario of a park,
-so a toggle evaluates its own scenario on the draws only. Read-only arrays."""
+so a toggle evaluates its own scenario on the draws only. Read-only."""
+
+TORNADO_SAMPLES: BoundedCache[PreparedSamples] = BoundedCache(8)
+"""Per park (content hash): the tornado's inputs, each at its low and at its high, laid
+over the park. The same for every scenario of a park."""
+
+
+def _prepared(park: Park, inputs, values: np.ndarray) -> PreparedSamples:
+    values.flags.writeable = False
+    return PreparedSamples(park, inputs, values, hold=plan_for(park).size * values.shape[1] <= HOLD_CELLS)
 
 
 def _draws_and_baseline(park: Park, inputs, samples: int, seed: int,
-                        progress: Callable[[int, int], None]) -> tuple[np.ndarray, np.ndarray]:
-    def make() -> tuple[np.ndarray, np.ndarray]:
-        values = draw(inputs, samples, seed)
-        (baseline,) = evaluate_samples(park, inputs, values, [View(park.baseline_active)], progress)
-        values.flags.writeable = False
+                        progress: Callable[[int, int], None]) -> tuple[PreparedSamples, np.ndarray]:
+    def make() -> tuple[PreparedSamples, np.ndarray]:
+        prepared = _prepared(park, inputs, draw(inputs, samples, seed))
+        (baseline,) = prepared.evaluate([View(park.baseline_active)], progress)
         baseline.flags.writeable = False
-        return values, baseline
+        return prepared, baseline
     return BASELINE_DRAWS.get_or_make((park.content_hash, samples, seed), make)
 
 
@@ -212,8 +229,8 @@ def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
             progress(first + baseline_part + done, total)
 
     bars = tornado(park, scenario, inputs, tornado_progress) if with_tornado else ()
-    values, baseline = _draws_and_baseline(park, inputs, samples, seed, baseline_progress)
-    (scenario_totals,) = evaluate_samples(park, inputs, values, [view], draws_progress)
+    prepared, baseline = _draws_and_baseline(park, inputs, samples, seed, baseline_progress)
+    (scenario_totals,) = prepared.evaluate([view], draws_progress)
     change = scenario_totals - baseline
     return UncertaintyRun(
         samples, seed, inputs,
