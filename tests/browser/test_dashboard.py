@@ -25,8 +25,16 @@ CANDIDATE = "tisso2_novozymes"
 
 
 def test_page_loads_with_header_cards_and_views(server, page):
+    from plotly.offline import get_plotlyjs_version
+
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
     page.goto(server.url)
     wait_for_dashboard(page)
+    # the graphs are drawn by the app's own plotly.js (tools/plotly/README.md), not the full one
+    assert page.evaluate("window.Plotly.version") == get_plotlyjs_version()
+    assert any("/assets/plotly-eco.min.js" in url for url in scripts)
+    assert not any("plotly.min.js" in url for url in scripts)
     assert page.inner_text("#park-title") == "Kalundborg Symbiosis"
     assert "DKK" in page.inner_text("#park-meta") and "2008" in page.inner_text("#park-meta")
     assert kpi_values(page) == pytest.approx(cli_kpis(), rel=0, abs=0)
