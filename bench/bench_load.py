@@ -52,6 +52,8 @@ HOST = "127.0.0.1"
 MAX_TOGGLES_PER_USER = 2000
 PACE_SECONDS = 2.0
 SLOW_CLIENTS = 6
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+"""What chromium accepts (the server answers in zstd, the first of its own choices)."""
 
 
 def free_port() -> int:
@@ -178,7 +180,7 @@ class Scenarios:
 
 def post(connection: http.client.HTTPConnection, body: bytes) -> int:
     connection.request("POST", "/_dash-update-component", body=body,
-                       headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"})
+                       headers={"Content-Type": "application/json", "Accept-Encoding": BROWSER_ENCODINGS})
     response = connection.getresponse()
     response.read()
     return response.status

@@ -279,10 +279,21 @@ def row_object(park: Park, table: str, row: str) -> Any:
     return {"resources": park.resource, "firms": park.firm, "exchanges": park.exchange}[table].get(row)
 
 
+_RANGED = "_ranged_inputs"
+
+
 def ranged_inputs(park: Park) -> tuple[RangedInput, ...]:
     """Every uncertain input of the park: the uncertainty table's rows, then the quality
     defaults for cells the table does not range (quantity of streams, finite capacity of
-    exchanges), each with a non-zero width. In a stable order (the table's rows first)."""
+    exchanges), each with a non-zero width. In a stable order (the table's rows first).
+    Kept on the (immutable) park: every toggle's bands ask for them."""
+    cached = park.__dict__.get(_RANGED)
+    if cached is None:
+        cached = park.__dict__[_RANGED] = _ranged_inputs(park)
+    return cached
+
+
+def _ranged_inputs(park: Park) -> tuple[RangedInput, ...]:
     result = []
     explicit = set()
     for item in park.uncertainty:

@@ -146,16 +146,16 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     # batches of the others are all served in the plan's order, the cheap way.
     turns = sorted(range(len(inputs)), key=lambda j: inputs[j].column not in ORDER_COLUMNS)
 
-    def make() -> PreparedSamples:
+    def make() -> tuple[PreparedSamples, tuple[str, ...]]:
         values = np.repeat(np.array([i.value for i in inputs])[:, None], 2 * len(inputs), axis=1)
         for turn, j in enumerate(turns):
             values[j, 2 * turn] = inputs[j].low
             values[j, 2 * turn + 1] = inputs[j].high
-        return _prepared(park, inputs, values)
-    prepared = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make)
+        return _prepared(park, inputs, values), tuple(describe(park, item) for item in inputs)
+    prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make)
     (totals,) = prepared.evaluate([view], progress)
     at = {j: turn for turn, j in enumerate(turns)}
-    return tuple(TornadoBar(item, describe(park, item), Kpis.from_values(totals[2 * at[j]]),
+    return tuple(TornadoBar(item, labels[j], Kpis.from_values(totals[2 * at[j]]),
                             Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
 
 
@@ -169,9 +169,9 @@ BASELINE_DRAWS: BoundedCache[tuple[PreparedSamples, np.ndarray]] = BoundedCache(
 baseline's KPIs over them, (samples, 4). Both are the same for every scenario of a park,
 so a toggle evaluates its own scenario on the draws only. Read-only."""
 
-TORNADO_SAMPLES: BoundedCache[PreparedSamples] = BoundedCache(8)
-"""Per park (content hash): the tornado's inputs, each at its low and at its high, laid
-over the park. The same for every scenario of a park."""
+TORNADO_SAMPLES: BoundedCache[tuple[PreparedSamples, tuple[str, ...]]] = BoundedCache(8)
+"""Per park (content hash) and inputs: the tornado's inputs, each at its low and at its
+high, laid over the park, and their labels. The same for every scenario of a park."""
 
 
 def _prepared(park: Park, inputs, values: np.ndarray) -> PreparedSamples:
