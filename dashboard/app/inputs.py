@@ -15,7 +15,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from dash.development.base_component import Component
 from flask import Flask, Response, request
+
+from .markup import TAGS
 
 logger = logging.getLogger(__name__)
 
@@ -131,15 +134,35 @@ def component_id(index: Callable[[Any], Any], *types: str) -> Callable[[Any], di
 
 def checked(*checks: Callable[[Any], Any]):
     """Decorate a callback: its positional inputs pass ``checks`` in order (each may
-    convert), else BadInput; a wrong number of inputs is BadInput too."""
+    convert), else BadInput; a wrong number of inputs is BadInput too. Its outputs leave
+    in their wire form (``wire_form``)."""
     def decorate(function):
         @wraps(function)
         def run(*args):
             if len(args) != len(checks):
                 raise BadInput("the callback got another number of inputs than it takes")
-            return function(*(check(arg) for check, arg in zip(checks, args)))
+            return wire_form(function(*(check(arg) for check, arg in zip(checks, args))))
         return run
     return decorate
+
+
+def wire_form(value: Any) -> Any:
+    """``value`` with every Dash component in it (in lists, tuples and other components'
+    props) as the plain dict Dash would send for it. Dash encodes a response with orjson
+    directly when nothing in it is a component; one component anywhere makes plotly's
+    encoder walk every number of every figure in the response first, in Python (a third
+    of a toggle's server time went there)."""
+    if isinstance(value, Component):
+        data = value.to_plotly_json()
+        # only the props that can hold components (a Markup's tree is plain data already)
+        nested = {"children", *(name.split("[")[0].split(".")[0] for name in value._children_props)}
+        data["props"] = {name: wire_form(prop) if name in nested else prop for name, prop in data["props"].items()}
+        return data
+    if isinstance(value, (list, tuple)):
+        if len(value) > 1 and isinstance(value[0], str) and value[0] in TAGS and isinstance(value[1], dict):
+            return value  # a Markup node: plain data by construction (markup.node)
+        return [wire_form(item) for item in value]
+    return value
 
 
 def register_input_errors(app) -> None:
