@@ -68,14 +68,14 @@ def test_kpi_cards_are_drawn_as_one_tree_with_their_values_and_breakdown():
     assert all(span[1]["aria-hidden"] == "true" for span in markup_find(tree, "span") if "aria-hidden" in span[1])
 
 
-def test_only_html_components_can_be_drawn_as_markup():
-    import dash_bootstrap_components as dbc
-    from dash import dcc, html
+def test_a_tree_drawn_as_dash_components_has_the_same_tags_props_and_texts():
+    from dash import html
+    from plotly.io.json import to_json_plotly
 
-    assert markup.from_dash(html.Div([html.Span("a", title="t"), None, 3], className="c")) == \
-        ["div", {"className": "c"}, ["span", {"title": "t"}, "a"], "3"]
-    for other in (dbc.Button("x"), dcc.Store(id="s"), [html.Div()]):
-        with pytest.raises(ValueError):
-            markup.from_dash(other)
-    with pytest.raises(ValueError, match="n_clicks"):
-        markup.from_dash(html.Button("x", n_clicks=0))
+    tree = markup.node("div", {"className": "c", "data-value": "1"}, markup.node("span", {"aria-hidden": "true"}, "a"),
+                       "b", markup.node("ul", None, markup.node("li", None, "x")), markup.node("div", None))
+    made = markup.to_dash(tree)
+    expected = html.Div([html.Span("a", **{"aria-hidden": "true"}), "b", html.Ul(html.Li("x")), html.Div()],
+                        className="c", **{"data-value": "1"})
+    assert to_json_plotly(made) == to_json_plotly(expected)
+    assert markup.to_dash("text") == "text"

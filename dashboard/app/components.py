@@ -16,18 +16,23 @@ from .value import deal_bar, deal_summary, worth_lines
 ARROW_DOWN, ARROW_UP = "\u25bc", "\u25b2"
 
 
-def change_text(delta: float, unit: str, relative: float | None, scale: float) -> html.Span:
-    """``▼ −1.2 kt CO2e (−3.4 %)``: arrow, sign, absolute and relative; lower is better."""
+def change_node(delta: float, unit: str, relative: float | None, scale: float) -> list:
+    """``▼ −1.2 kt CO2e (−3.4 %)``: arrow, sign, absolute and relative; lower is better
+    (a ``markup`` node)."""
     kind = model.direction(delta, scale).value
     if kind == "same":
-        return html.Span("= no change", className="change same")
+        return markup.node("span", {"className": "change same"}, "= no change")
     arrow = ARROW_DOWN if kind == "good" else ARROW_UP
     sign = "\u2212" if delta < 0 else "+"
     words = "better" if kind == "good" else "worse"
-    return html.Span([html.Span(arrow, **{"aria-hidden": "true"}),
-                      f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
-                      html.Span(f" ({words})", className="visually-hidden")],
-                     className=f"change {kind}")
+    return markup.node("span", {"className": f"change {kind}"}, markup.node("span", {"aria-hidden": "true"}, arrow),
+                       f" {sign}{si(abs(delta), unit)} ({percent(relative)})",
+                       markup.node("span", {"className": "visually-hidden"}, f" ({words})"))
+
+
+def change_text(delta: float, unit: str, relative: float | None, scale: float) -> html.Span:
+    """``change_node`` as an ``html.Span``, for tables drawn as Dash components."""
+    return markup.to_dash(change_node(delta, unit, relative, scale))
 
 
 BREAKDOWN_TERMS = 6
@@ -35,9 +40,12 @@ BREAKDOWN_TERMS = 6
 
 
 def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[model.Contribution],
-             term_count: int) -> html.Div:
-    """One KPI card: scenario value, change against baseline and against no symbiosis,
-    and the largest terms that make up the value."""
+             term_count: int) -> list:
+    """One KPI card (a ``markup`` node): scenario value, change against baseline and
+    against no symbiosis, and the largest terms that make up the value. Built as plain
+    data: a toggle redraws the four cards, and as Dash components they were a fifth of
+    its server time."""
+    node = markup.node
     unit = kpi_unit(kpi, currency)
     scenario = getattr(views.scenario.totals, kpi)
     baseline = getattr(views.baseline.totals, kpi)
@@ -53,32 +61,34 @@ def kpi_card(kpi: str, views: model.Views, currency: str, contributions: list[mo
     # six terms, or all seven: "and 1 smaller term" would hide one that fits in its line
     shown = contributions[:BREAKDOWN_TERMS + 1] if term_count == BREAKDOWN_TERMS + 1 else contributions[:BREAKDOWN_TERMS]
     rest = term_count - len(shown)
-    breakdown = html.Details([
-        html.Summary("What makes this up", className="small"),
-        html.Ul([html.Li([f"{c.label}: ", html.Strong(si(c.value, unit)),
-                          html.Span(f" [{c.source}]", className="text-muted") if c.source else None])
-                 for c in shown], className="small mb-1 ps-3"),
-        html.Div(f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else "",
-                 className="small text-muted"),
-    ], className="kpi-breakdown")
-    return html.Div(html.Div([
-        html.Div([KPI_LABELS[kpi], html.Span(" a year", className="text-muted small")], className="kpi-title"),
-        html.Div(si(scenario, unit), className="kpi-value", title=f"{full(scenario, 2)} {unit} a year",
-                 **{"data-value": repr(float(scenario))}),
-        html.Div([change_text(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
-                  html.Span(" vs baseline", className="text-muted")], className="kpi-delta",
-                 **{"data-delta": repr(float(scenario - baseline))}),
-        html.Div(reference, className="kpi-reference text-muted"),
-        breakdown,
-    ], className="card-body"), id=ids.KPI_CARD[kpi], className="card kpi-card h-100")
+    breakdown = node(
+        "details", {"className": "kpi-breakdown"},
+        node("summary", {"className": "small"}, "What makes this up"),
+        node("ul", {"className": "small mb-1 ps-3"}, *(
+            node("li", None, f"{c.label}: ", node("strong", None, si(c.value, unit)),
+                 node("span", {"className": "text-muted"}, f" [{c.source}]") if c.source else None)
+            for c in shown)),
+        node("div", {"className": "small text-muted"},
+             f"and {rest:,} smaller term{'s' if rest != 1 else ''}" if rest > 0 else ""))
+    return node("div", {"id": ids.KPI_CARD[kpi], "className": "card kpi-card h-100"}, node(
+        "div", {"className": "card-body"},
+        node("div", {"className": "kpi-title"}, KPI_LABELS[kpi], node("span", {"className": "text-muted small"}, " a year")),
+        node("div", {"className": "kpi-value", "title": f"{full(scenario, 2)} {unit} a year",
+                     "data-value": repr(float(scenario))}, si(scenario, unit)),
+        node("div", {"className": "kpi-delta", "data-delta": repr(float(scenario - baseline))},
+             change_node(vs_base.absolute.as_dict()[kpi], unit, vs_base.relative[kpi], baseline),
+             node("span", {"className": "text-muted"}, " vs baseline")),
+        node("div", {"className": "kpi-reference text-muted"}, reference),
+        breakdown))
 
 
-def kpi_strip(views: model.Views, currency: str) -> list[html.Div]:
-    """The four KPI cards, each in a column of Bootstrap's grid (plain html components:
-    the dashboard draws them as one ``markup.Markup``, see ``kpi_strip_markup``)."""
-    return [html.Div(kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
-                              model.term_count(views.scenario, kpi)),
-                     className="col-6 col-lg-3 mb-3") for kpi in model.KPI_NAMES]
+def kpi_strip(views: model.Views, currency: str) -> list[list]:
+    """The four KPI cards, each in a column of Bootstrap's grid (``markup`` nodes; the
+    dashboard draws them as one ``markup.Markup``, see ``kpi_strip_markup``)."""
+    return [markup.node("div", {"className": "col-6 col-lg-3 mb-3"},
+                        kpi_card(kpi, views, currency, model.contributions(views.scenario, kpi, limit=BREAKDOWN_TERMS + 1),
+                                 model.term_count(views.scenario, kpi)))
+            for kpi in model.KPI_NAMES]
 
 
 KPI_STRIP_CLASS = "row kpi-strip"
@@ -86,7 +96,7 @@ KPI_STRIP_CLASS = "row kpi-strip"
 
 def kpi_strip_markup(views: model.Views, currency: str) -> list:
     """The KPI cards as one ``markup`` tree (a toggle redraws them all)."""
-    return markup.from_dash(html.Div(kpi_strip(views, currency), className=KPI_STRIP_CLASS))
+    return markup.node("div", {"className": KPI_STRIP_CLASS}, *kpi_strip(views, currency))
 
 
 def switch_note(park: model.Park, before: frozenset[str], after: frozenset[str], most: int = 2) -> str:

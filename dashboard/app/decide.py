@@ -20,7 +20,7 @@ from dashboard.model.deal import deals
 from dashboard.model.macc import macc
 from dashboard.model.portfolio import Best, Front, best_portfolio, pareto_front, question
 
-from . import ids
+from . import ids, markup
 from . import inputs as check
 from .components import change_text, kpi_strip
 from .layout import DIMMED, GRAPH_CONFIG
@@ -167,7 +167,7 @@ class DecideHandlers:
         candidates = [{"label": f"{e.name} ({e.id})", "value": e.id}
                       for e in park.exchanges if e.status is model.Status.CANDIDATE]
         return (f"Decide \u00b7 {park.name}", "/" + (search or "").lstrip("/"),
-                kpi_strip(views, park.currency), candidates, candidates)
+                [markup.to_dash(column) for column in kpi_strip(views, park.currency)], candidates, candidates)
 
     def render_macc(self, search: str | None):
         request, base = self.view(search)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dash import html
 from dash.development.base_component import Component
 
 TAGS = frozenset({"tbody", "tr", "td", "th", "div", "span", "strong", "small", "label", "input", "button",
@@ -74,19 +75,11 @@ def firm_button(firm_id: str, name: str, class_name: str) -> list:
                            "data-firm": firm_id}, name)
 
 
-def from_dash(component) -> Node:
-    """A tree of ``dash.html`` components (none with a callback of its own) as a node: the
-    KPI cards are built as components, and drawn as one. Raises ValueError for another
-    kind of component or a prop the browser would not draw."""
-    if component is None or isinstance(component, str):
-        return component
-    if isinstance(component, (int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        raise ValueError("from_dash takes one component; wrap a list in an html.Div")
-    if not isinstance(component, Component) or component._namespace != "dash_html_components":
-        raise ValueError(f"eco_park.Markup draws html components only, not {type(component).__name__}")
-    props = {name: value for name, value in component.to_plotly_json()["props"].items() if name != "children"}
-    children = getattr(component, "children", None)
-    children = children if isinstance(children, (list, tuple)) else [children]
-    return node(component._type.lower(), props, *(from_dash(child) for child in children))
+def to_dash(tree: Node):
+    """A node as ``dash.html`` components, for a part of a page that is not a Markup (the
+    Decide page's KPI cards, a change in a table): one builder serves both."""
+    if not isinstance(tree, list):
+        return tree
+    tag, props, *children = tree
+    made = [to_dash(child) for child in children]
+    return getattr(html, tag.capitalize())(made[0] if len(made) == 1 else made or None, **props)
