@@ -201,3 +201,40 @@ def _value(spec: dict):
     if spec["id"].startswith("{"):
         return []
     return {"id": spec["id"], "property": spec["property"], "value": known.get((spec["id"], spec["property"]))}
+
+
+def test_a_process_works_on_one_callback_at_a_time_and_a_failure_gives_back_its_turn(tmp_path):
+    import threading
+
+    from dash import Input, Output
+
+    from dashboard.app import http
+
+    app = create_app(store=Store(f"sqlite:///{tmp_path / 's.sqlite3'}"))
+    lock, running, most = threading.Lock(), [0], [0]
+
+    @app.callback(Output("probe-out", "children"), Input("probe-in", "value"))
+    def probe(value):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        if value == "fail":
+            raise RuntimeError("a callback that fails")
+        return value
+
+    def call(value, answers):
+        body = {"output": "probe-out.children", "outputs": {"id": "probe-out", "property": "children"},
+                "inputs": [{"id": "probe-in", "property": "value", "value": value}], "changedPropIds": ["probe-in.value"]}
+        answers.append(app.server.test_client().post("/_dash-update-component", json=body).status_code)
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=call, args=("fail" if i == 0 else f"v{i}", answers)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [200] * 5 + [500]  # the failure gave its turn back: every other one ran
+    assert most[0] == http.CALLBACKS_AT_ONCE == 1
