@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -129,3 +131,24 @@ def test_a_job_started_while_a_request_thread_holds_a_lock_runs(tmp_path, how, w
     done = subprocess.run([sys.executable, "-c", STARTED_WHILE_A_LOCK_IS_HELD, str(tmp_path), how, str(waited)],
                           capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == expected, done.stderr
+
+
+SERVING_PROCESS = """
+import json, sys
+from threadpoolctl import threadpool_info
+import numpy  # noqa: F401  (loads OpenBLAS)
+from dashboard.app import create_app, start_jobs
+from dashboard.storage import Store
+before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+start_jobs(create_app(store=Store("sqlite:///" + sys.argv[1])))
+after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+print(json.dumps([before, after]), flush=True)
+"""
+
+
+def test_a_serving_process_keeps_numpy_s_blas_to_one_thread(tmp_path):
+    done = subprocess.run([sys.executable, "-c", SERVING_PROCESS, str(tmp_path / "s.sqlite3")],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
+    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before and all(n == 2 for n in before), done.stderr
+    assert after and all(n == 1 for n in after)

@@ -166,7 +166,14 @@ def user_bar(user) -> list:
 
 def start_jobs(app: Dash) -> None:
     """Start the background jobs' launcher of ``app`` (see ``app.jobs.JobLauncher``): call
-    it in the serving process, before the server starts its first thread."""
+    it in the serving process, before the server starts its first thread.
+
+    It also keeps NumPy's linear algebra (OpenBLAS) to one thread in this process and its
+    jobs: the app's matrices are small, and with several server processes on few cores
+    OpenBLAS's own threads spin for work; a toggle cost about a tenth more CPU with them."""
+    from threadpoolctl import threadpool_limits
+
     from .jobs import start_job_launcher
 
+    threadpool_limits(1, user_api="blas")
     start_job_launcher(app.server.config["ECO_PARK_JOBS"])
