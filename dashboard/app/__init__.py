@@ -170,7 +170,8 @@ def start_jobs(app: Dash) -> None:
 
     It also keeps NumPy's linear algebra (OpenBLAS) to one thread in this process and its
     jobs: the app's matrices are small, and with several server processes on few cores
-    OpenBLAS's own threads spin for work; a toggle cost about a tenth more CPU with them."""
+    OpenBLAS's own threads spin for work (in paired runs a toggle cost about a tenth more
+    CPU with them)."""
     from threadpoolctl import threadpool_limits
 
     from .jobs import start_job_launcher

@@ -150,7 +150,7 @@ def wire_form(value: Any) -> Any:
     """``value`` with every Dash component in it (in lists, tuples and other components'
     props) as the plain dict Dash would send for it. Dash encodes a response with orjson
     directly when nothing in it is a component; one component anywhere makes plotly's
-    encoder walk every number of every figure in the response first, in Python (a third
+    encoder walk every number of every figure in the response first, in Python (a sixth
     of a toggle's server time went there)."""
     if isinstance(value, Component):
         data = value.to_plotly_json()
