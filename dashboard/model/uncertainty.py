@@ -152,7 +152,8 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
             values[j, 2 * turn] = inputs[j].low
             values[j, 2 * turn + 1] = inputs[j].high
         return _prepared(park, inputs, values), tuple(describe(park, item) for item in inputs)
-    prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make)
+    kept = plan_for(park).size * 2 * len(inputs) <= HOLD_CELLS  # a big park's would hold tens of MB
+    prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make) if kept else make()
     (totals,) = prepared.evaluate([view], progress)
     at = {j: turn for turn, j in enumerate(turns)}
     return tuple(TornadoBar(item, labels[j], Kpis.from_values(totals[2 * at[j]]),
@@ -171,7 +172,8 @@ so a toggle evaluates its own scenario on the draws only. Read-only."""
 
 TORNADO_SAMPLES: BoundedCache[tuple[PreparedSamples, tuple[str, ...]]] = BoundedCache(8)
 """Per park (content hash) and inputs: the tornado's inputs, each at its low and at its
-high, laid over the park, and their labels. The same for every scenario of a park."""
+high, laid over the park, and their labels. The same for every scenario of a park; kept
+for parks within HOLD_CELLS only."""
 
 
 def _prepared(park: Park, inputs, values: np.ndarray) -> PreparedSamples:
