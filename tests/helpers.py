@@ -136,7 +136,9 @@ def kpis(result) -> tuple[float, float, float, float]:
 
 def is_markup(item) -> bool:
     """A node of dashboard.app.markup ([tag, props, *children])."""
-    return isinstance(item, list) and len(item) > 1 and isinstance(item[0], str) and isinstance(item[1], dict)
+    from dashboard.app.markup import is_node
+
+    return is_node(item)
 
 
 def from_markup(item):

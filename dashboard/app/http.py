@@ -26,6 +26,8 @@ from dash import Dash
 from flask import g, request
 from flask_compress import Compress
 
+from .inputs import is_callback_request
+
 YEAR_SECONDS = 365 * 24 * 3600
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 HTTPS_ENV = "ECO_PARK_HTTPS"
@@ -97,7 +99,7 @@ def install_http(app: Dash) -> None:
 
     @server.before_request
     def take_a_turn():
-        if request.method == "POST" and request.path.endswith("/_dash-update-component"):
+        if is_callback_request():
             request.get_data()  # the whole body first: a slow client holds its thread, not a turn
             turns.acquire()
             g.callback_turn = True

@@ -18,7 +18,7 @@ from typing import Any
 from dash.development.base_component import Component
 from flask import Flask, Response, request
 
-from .markup import TAGS
+from .markup import is_node
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,11 @@ def checked(*checks: Callable[[Any], Any]):
     return decorate
 
 
+def is_callback_request() -> bool:
+    """Whether the request being served asks for a callback's outputs."""
+    return request.method == "POST" and request.path.endswith("/_dash-update-component")
+
+
 def wire_form(value: Any) -> Any:
     """``value`` with every Dash component in it (in lists, tuples and other components'
     props) as the plain dict Dash would send for it. Dash encodes a response with orjson
@@ -159,8 +164,8 @@ def wire_form(value: Any) -> Any:
         data["props"] = {name: wire_form(prop) if name in nested else prop for name, prop in data["props"].items()}
         return data
     if isinstance(value, (list, tuple)):
-        if len(value) > 1 and isinstance(value[0], str) and value[0] in TAGS and isinstance(value[1], dict):
-            return value  # a Markup node: plain data by construction (markup.node)
+        if is_node(value):
+            return value  # plain data by construction (markup.node)
         return [wire_form(item) for item in value]
     return value
 
@@ -174,7 +179,7 @@ def register_input_errors(app) -> None:
 
     @server.before_request
     def callback_shape():
-        if request.path.endswith("/_dash-update-component") and request.method == "POST":
+        if is_callback_request():
             body = request.get_json(silent=True)
             spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) \
                 and isinstance(body.get("output"), str) else None

@@ -60,6 +60,12 @@ def node(tag: str, props: dict | None = None, *children: Node) -> list:
     return [tag, props, *(child for child in children if child is not None)]
 
 
+def is_node(value: Any) -> bool:
+    """Whether ``value`` is a node made by ``node`` (``[tag, props, *children]``)."""
+    return isinstance(value, list) and len(value) > 1 and isinstance(value[0], str) and value[0] in TAGS \
+        and isinstance(value[1], dict)
+
+
 def checkbox(dom_id: str, index: str, checked: bool, label: str, class_name: str = "") -> list:
     """A real checkbox named by ``label`` (read by screen readers, not shown); changing it
     sets the Markup's ``toggled`` (its ``boxes`` name it by ``index``)."""
