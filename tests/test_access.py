@@ -69,7 +69,8 @@ def sign_in(app, name: str, password: str = PASSWORD):
 def post_callback(app, client, output_key_part: str, values: dict, triggered: str, csrf: str | None = "auto"):
     """POST /_dash-update-component for the callback whose output key contains
     ``output_key_part``, as Dash's renderer would: ``values`` maps "id.property" (or the
-    JSON wildcard id + ".property", giving a list of (id dict, value)) to values."""
+    JSON wildcard id + ".property", giving a list of (id dict, value): the components
+    on the page, for a wildcard output too) to values."""
     key = output_key_part if output_key_part in app.callback_map else \
         next(k for k in app.callback_map if output_key_part in k)
     spec = app.callback_map[key]
@@ -84,7 +85,8 @@ def post_callback(app, client, output_key_part: str, values: dict, triggered: st
     outputs = []
     for part in key.strip(".").split("..."):
         ident, _, prop = part.rpartition(".")
-        outputs.append({"id": ident, "property": prop})
+        outputs.append([{"id": i, "property": prop} for i, _ in values.get(part) or []] if ident.startswith("{")
+                       else {"id": ident, "property": prop})
     body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
             "inputs": [item(e) for e in spec["inputs"]], "state": [item(e) for e in spec["state"]],
             "changedPropIds": [triggered]}

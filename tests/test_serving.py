@@ -154,7 +154,9 @@ def test_a_toggle_s_responses_hold_no_component(tmp_path, monkeypatch):
     import orjson
     from dash.development.base_component import Component
 
-    from dashboard.app.ids import LAST_SEARCH, URL
+    from dashboard.app import ids
+    from dashboard.app.components import SORT_COLUMNS
+    from tests.test_access import post_callback
 
     encoded = []
     real = dash._callback.to_json
@@ -171,36 +173,19 @@ def test_a_toggle_s_responses_hold_no_component(tmp_path, monkeypatch):
         return real(value)
 
     monkeypatch.setattr(dash._callback, "to_json", to_json)
-    client = create_app(store=Store(f"sqlite:///{tmp_path / 's.sqlite3'}")).server.test_client()
-    callbacks = [c for c in client.get("/_dash-dependencies").get_json() if not c.get("clientside_function")
-                 and any((i["id"], i["property"]) in ((URL, "search"), (LAST_SEARCH, "data")) for i in c["inputs"])
-                 and any(part in c["output"] for part in ("kpi-strip", "network-graph.figure", "band-co2"))]
-    assert len(callbacks) == 3
-    for callback in callbacks:
-        body = {"output": callback["output"], "changedPropIds": [f"{callback['inputs'][0]['id']}."
-                                                                 f"{callback['inputs'][0]['property']}"],
-                "outputs": [_output(part) for part in callback["output"].strip(".").split("...")],
-                "inputs": [_value(i) for i in callback["inputs"]], "state": [_value(s) for s in callback["state"]]}
-        response = client.post("/_dash-update-component", json=body)
+    app = create_app(store=Store(f"sqlite:///{tmp_path / 's.sqlite3'}"))
+    client = app.server.test_client()
+    client.get("/")
+    search = "?on=tisso2_novozymes"
+    headings = {f'{{"index":["ALL"],"type":"{kind}"}}.{prop}': [({"type": kind, "index": c}, None)
+                                                              for c in SORT_COLUMNS]
+                for kind, prop in ((ids.SORT_BUTTON, "children"), (ids.SORT_HEADING, "aria-sort"))}
+    for output, trigger in ((ids.KPI_STRIP, f"{ids.URL}.search"), (f"{ids.NETWORK_GRAPH}.figure", f"{ids.URL}.search"),
+                            (ids.BAND_CO2, f"{ids.LAST_SEARCH}.data")):
+        response = post_callback(app, client, output, {f"{ids.URL}.search": search, f"{ids.LAST_SEARCH}.data": search,
+                                                       f"{ids.MAIN_PAGE}.data": True, **headings}, trigger)
         assert response.status_code == 200, response.data[:300]
     assert len(encoded) == 3 and all(count == 0 for _, count in encoded), encoded
-
-
-def _output(part: str):
-    ident, _, prop = part.rpartition(".")
-    if ident.startswith("{"):  # the list's headings: one per column
-        from dashboard.app.components import SORT_COLUMNS
-        kind = json.loads(ident)["type"]
-        return [{"id": {"type": kind, "index": column}, "property": prop} for column in SORT_COLUMNS]
-    return {"id": ident, "property": prop}
-
-
-def _value(spec: dict):
-    known = {("url", "search"): "?on=tisso2_novozymes", ("last-search", "data"): "?on=tisso2_novozymes",
-             ("main-page", "data"): True}
-    if spec["id"].startswith("{"):
-        return []
-    return {"id": spec["id"], "property": spec["property"], "value": known.get((spec["id"], spec["property"]))}
 
 
 def test_a_process_works_on_one_callback_at_a_time_and_a_failure_gives_back_its_turn(tmp_path):
