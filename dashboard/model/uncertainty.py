@@ -152,8 +152,9 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
             values[j, 2 * turn] = inputs[j].low
             values[j, 2 * turn + 1] = inputs[j].high
         return _prepared(park, inputs, values), tuple(describe(park, item) for item in inputs)
-    kept = plan_for(park).size * 2 * len(inputs) <= HOLD_CELLS  # a big park's would hold tens of MB
-    prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make) if kept else make()
+    # a big park's would hold tens of MB
+    prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make) \
+        if _held(park, 2 * len(inputs)) else make()
     (totals,) = prepared.evaluate([view], progress)
     at = {j: turn for turn, j in enumerate(turns)}
     return tuple(TornadoBar(item, labels[j], Kpis.from_values(totals[2 * at[j]]),
@@ -176,9 +177,14 @@ high, laid over the park, and their labels. The same for every scenario of a par
 for parks within HOLD_CELLS only."""
 
 
+def _held(park: Park, samples: int) -> bool:
+    """Whether a park's prepared samples are kept between runs (HOLD_CELLS)."""
+    return plan_for(park).size * samples <= HOLD_CELLS
+
+
 def _prepared(park: Park, inputs, values: np.ndarray) -> PreparedSamples:
     values.flags.writeable = False
-    return PreparedSamples(park, inputs, values, hold=plan_for(park).size * values.shape[1] <= HOLD_CELLS)
+    return PreparedSamples(park, inputs, values, hold=_held(park, values.shape[1]))
 
 
 def _draws_and_baseline(park: Park, inputs, samples: int, seed: int,
