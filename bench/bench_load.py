@@ -5,7 +5,7 @@
 Starts ``eco-park serve --workers N`` (gunicorn gthread) on 127.0.0.1 with a throwaway
 database, then replays what the browser sends for a toggle: the server callback whose
 input is the address (``url.search``), then, once it has answered, those whose input is
-the address it drew (``last-search``: the network and the bands, sent together), read from
+the address it drew (``last-search``: the network with the cards' bands), read from
 the server's own ``/_dash-dependencies`` and posted as Dash's renderer posts them, for a
 scenario no user has asked for before (so no cache answers). A toggle's time is from its
 first request to its last answer, as in the browser. Three measurements,
@@ -161,15 +161,17 @@ class Scenarios:
         self.existing = frozenset(park.baseline_active)
         self.rng = random.Random(seed)
         self.seen: set[frozenset[str]] = set()
+        self.size = 1  # how many exchanges a scenario switches: grows once smaller ones are (nearly) used up
         self.lock = threading.Lock()
 
     def next(self) -> str:
         with self.lock:
-            for size in itertools.count(1):
+            for size in itertools.count(self.size):
                 for _ in range(200):
                     picked = frozenset(self.rng.sample(self.ids, min(size, len(self.ids))))
                     if picked not in self.seen:
                         self.seen.add(picked)
+                        self.size = size  # (this client shares the server's two cores: no draws wasted)
                         # each picked exchange is switched from its baseline state: candidates on, existing off
                         return "?" + "&".join(f"{k}={','.join(v)}" for k, v in self._split(picked).items() if v)
 
@@ -200,7 +202,7 @@ def user(port: int, toggle: Toggle, scenarios: Scenarios, stop_at: float, pace: 
             bodies = toggle.bodies(scenarios.next())
             try:
                 statuses = []
-                for group in (toggle.first, toggle.then):  # the scenario's answer, then the network and bands
+                for group in (toggle.first, toggle.then):  # the scenario's answer, then the network with the bands
                     if len(group) == 1 or pool is None:
                         statuses += [post(connections[i], bodies[i]) for i in group]
                     elif group:
