@@ -44,6 +44,25 @@ def test_the_network_writes_the_firm_search_only_when_the_view_names_another_fir
     assert render_network(app, "", "novozymes")[f"{ids.NETWORK_SEARCH}.value"] is None  # Back from the firm
 
 
+def test_a_drawn_scenario_brings_the_network_and_the_bands_in_one_answer_and_a_new_view_only_the_network(app):
+    """Once the cards are drawn (LAST_SEARCH), one request brings the network and the
+    cards' bands; a new view of the network (the fragment) draws the network only."""
+    client = app.server.test_client()
+    client.get("/")
+    values = {f"{ids.URL}.search": "?on=tisso2_novozymes", f"{ids.LAST_SEARCH}.data": "?on=tisso2_novozymes",
+              f"{ids.NETWORK_VIEW}.data": "", f"{ids.MAIN_PAGE}.data": True, f"{ids.DOUBT_TABS}.value": "sure",
+              f"{ids.TORNADO_KPI}.value": "co2_t"}
+    drawn = answered(post_callback(app, client, f"{ids.NETWORK_GRAPH}.figure", values, f"{ids.LAST_SEARCH}.data"))
+    assert f"{ids.NETWORK_GRAPH}.figure" in drawn and drawn[f"{ids.DOUBT_RESULT}.data"]["samples"] == 1000
+    assert "90% range" in json.dumps(drawn[f"{ids.BAND_CO2}.children"])
+    moved = answered(post_callback(app, client, f"{ids.NETWORK_GRAPH}.figure",
+                                   {**values, f"{ids.NETWORK_VIEW}.data": "network=sector"}, f"{ids.NETWORK_VIEW}.data"))
+    assert f"{ids.NETWORK_GRAPH}.figure" in moved
+    assert not any(key.startswith((ids.BAND_CO2, ids.DOUBT_RESULT, ids.DOUBT_STATUS, ids.TORNADO_GRAPH))
+                   for key in moved)
+    assert moved[f"{ids.NETWORK_GRAPH}.figure"] != drawn[f"{ids.NETWORK_GRAPH}.figure"]  # grouped by sector
+
+
 def bands(app, tab: str, kpi: str = "freshwater_m3") -> dict:
     client = app.server.test_client()
     client.get("/")

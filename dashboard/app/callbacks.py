@@ -13,7 +13,7 @@ from dashboard.figures.sankey import SHARES, SankeyView, sankey_spec, sankey_vie
 from dashboard.model.deal import deal_in
 from dashboard.model.worth import on_minus_off, worth_of
 
-from . import components, doubt, ids, markup
+from . import components, doubt, ids, markup, network_ui
 from . import inputs as check
 from .downloads import export_href
 from .exchange_list import SORTABLE, ListQuery, first_direction, list_page
@@ -150,9 +150,10 @@ class Handlers:
         """What a scenario shows but its network and Sankey, in ONE response (see
         ``SCENARIO_OUTPUTS``): header, KPI cards, links, the list's page, the firm panel,
         the note naming what was just switched, and the Sankey of the tab and share in
-        ``sankey`` (a toggle costs one request for all of these). The network follows its
-        view in the fragment too and has its own callback (``network_ui``); the Sankey's
-        own callback answers a change of tab or share.
+        ``sankey`` (a toggle costs one request for all of these). The network, which
+        follows its view in the fragment too, comes in the next request with the cards'
+        bands (``register_callbacks``); the Sankey's own callback answers a change of tab
+        or share.
 
         ``triggered`` are the inputs that changed ("url.search", ...): the list's controls
         alone redraw only its page, a firm alone only its panel, and the header is sent
@@ -267,10 +268,10 @@ def next_sort(sort: dict | None, column: str) -> dict:
 
 def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids. A toggle changes the address's
-    search in the browser (``eco.switchScenario``); then three requests bring what the
+    search in the browser (``eco.switchScenario``); then two requests bring what the
     scenario shows: ``render_scenario`` (cards, links, the list's page, an open firm
-    panel, the Sankey), the network (``network_ui``) and the cards' uncertainty bands
-    (``doubt``)."""
+    panel, the Sankey), then the network (``network_ui``) with the cards' uncertainty
+    bands (``doubt``)."""
     handlers = Handlers(state)
     url = ids.ShellIds.URL
 
@@ -332,8 +333,25 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
         return previous if clicks and previous is not None else no_update
 
     # -- the views ---------------------------------------------------------------------------
-    # The network has a callback of its own: it follows its view in the fragment too.
-    register_network_callbacks(app, state)
+    network = register_network_callbacks(app, state)
+
+    # Asked for once the cards are drawn (LAST_SEARCH is render_scenario's last output), so
+    # they do not wait behind it in the browser: the network and the cards' bands, in one
+    # request. The network follows its view in the fragment too; a new view alone leaves
+    # the bands as they are.
+    bands = doubt.band_outputs()
+
+    @app.callback(*network_ui.drawing_outputs(), *bands,
+                  Input(Ids.LAST_SEARCH, "data"), Input(Ids.NETWORK_VIEW, "data"), Input(Ids.MAIN_PAGE, "data"),
+                  State(url, "search"), *network_ui.drawing_states(), *doubt.band_states(),
+                  prevent_initial_call="initial_duplicate")
+    @check.checked(check.anything, check.optional_text, check.anything, check.address,
+                   *network_ui.DRAWING_CHECKS, *doubt.BAND_CHECKS)
+    def _render_views(_drawn, fragment, _page, search, searched, was_shown, had_options, tab, kpi):
+        drawing = network.answer(search, fragment, searched, was_shown, had_options)
+        if {prop for prop in ctx.triggered_prop_ids if prop != "."} == {f"{Ids.NETWORK_VIEW}.data"}:
+            return *drawing, *[no_update] * len(bands)
+        return *drawing, *doubt.bands_answer(state, search, tab, kpi)
 
     # A new scenario's Sankey comes with render_scenario; this redraws it for another tab
     # or grouping share (and when a park's tabs first arrive).

@@ -240,62 +240,75 @@ _ASK_RESILIENCE = """function (search, tab, asked) {
 }"""
 
 
-def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True) -> None:
-    """Wire the bands, the tornado, the resilience view and the leave button.
+def band_outputs() -> list[Output]:
+    """What the cards' bands answer sets (``bands_answer``): the four bands, the Monte
+    Carlo document (DOUBT_RESULT: the tornado of another KPI is drawn from it), the status
+    line and the tornado. The bands come in the request that draws the network
+    (``callbacks.register_callbacks``): a toggle costs one request fewer."""
+    return [*(Output(ids.KPI_BAND[kpi], "children", allow_duplicate=True) for kpi in model.KPI_NAMES),
+            Output(ids.DOUBT_RESULT, "data"), Output(ids.DOUBT_STATUS, "children"),
+            Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True)]
 
-    A toggle costs one request here: the bands, with the tornado while its pane is shown.
-    The resilience ranking is asked for only while its pane is open (ids.RESILIENCE_ASK);
-    opening a pane after toggles draws the scenario shown then."""
-    band_outputs = [Output(ids.KPI_BAND[kpi], "children", allow_duplicate=True) for kpi in model.KPI_NAMES]
 
+def band_states() -> list[State]:
+    """What ``bands_answer`` reads besides the address: the pane shown and the tornado's KPI."""
+    return [State(ids.DOUBT_TABS, "value"), State(ids.TORNADO_KPI, "value")]
+
+
+BAND_CHECKS = (check.optional_text, _tornado_kpi)
+"""The checks (``inputs.checked``) of ``band_states``' values, in their order."""
+
+
+def bands_answer(state: AppState, search: str | None, tab: str | None, kpi: str) -> tuple:
+    """The values of ``band_outputs`` for the scenario of ``search``: worked out here for a
+    small park (QUICK_EXCHANGES), asked of a background job for a larger one. The tornado
+    is drawn with them only while its pane is shown (else when it opens)."""
+    request = state.read(search)
+
+    def tornado(document):
+        return no_update if tab == "resilience" else _tornado(document, kpi, request.park)
+
+    if not model.ranged_inputs(request.park):
+        return *_bands_outputs(request, None), None, "", tornado(None)
+    if _quick(request):
+        document = state.uncertainty(request)
+        return *_bands_outputs(request, document), document, \
+            f"{document['samples']:,} samples, seed {document['seed']}", tornado(document)
     # A large park's draws are a background job, asked for by writing DOUBT_REQUEST (a
     # store in the shell: app.job_requests) with set_props rather than as an output: as an
     # output, Dash calls the job's callback after this one's first call, and each page
     # load would start (and poll) a job with nothing to do. The resilience ranking likewise.
     # "asked" makes each request new, the same scenario asked again included.
-    @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data"),
-                  Output(ids.DOUBT_STATUS, "children"), Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
-                  # asked for once the cards are drawn (render_scenario's last output), like the network
-                  Input(ids.LAST_SEARCH, "data"), Input(ids.MAIN_PAGE, "data"), State(ids.URL, "search"),
-                  State(ids.DOUBT_TABS, "value"), State(ids.TORNADO_KPI, "value"),
-                  prevent_initial_call="initial_duplicate")
-    @check.checked(check.anything, check.anything, check.address, check.optional_text, _tornado_kpi)
-    def _bands(_drawn, _page, search, tab, kpi):
-        request = state.read(search)
+    set_props(ids.DOUBT_REQUEST, {"data": {"search": search or "", "asked": time.time()}})
+    return *_bands_outputs(request, None), None, "Working out the ranges\u2026", tornado(None)
 
-        def tornado(document):  # the closed pane's tornado is drawn when it opens
-            return no_update if tab == "resilience" else _tornado(document, kpi, request.park)
 
-        if not model.ranged_inputs(request.park):
-            return *_bands_outputs(request, None), None, "", tornado(None)
-        if _quick(request) or not background:
-            document = state.uncertainty(request)
-            return *_bands_outputs(request, document), document, \
-                f"{document['samples']:,} samples, seed {document['seed']}", tornado(document)
-        set_props(ids.DOUBT_REQUEST, {"data": {"search": search or "", "asked": time.time()}})
-        return *_bands_outputs(request, None), None, "Working out the ranges\u2026", \
-            tornado(None)
+def register_doubt_callbacks(app: Dash, state: AppState) -> None:
+    """Wire the bands' background job, the tornado, the resilience view and the leave
+    button (the bands of a toggle come with the network: ``bands_answer``).
 
-    if background:
-        @app.callback(*band_outputs, Output(ids.DOUBT_RESULT, "data", allow_duplicate=True),
-                      Output(ids.DOUBT_STATUS, "children", allow_duplicate=True),
-                      Output(ids.TORNADO_GRAPH, "figure", allow_duplicate=True),
-                      Input(ids.DOUBT_REQUEST, "data"), State(ids.TORNADO_KPI, "value"), background=True,
-                      prevent_initial_call=True,
-                      running=[(Output(ids.DOUBT_CANCEL, "style"), {"display": "inline-block"}, {"display": "none"}),
-                               (Output(ids.DOUBT_PROGRESS, "style"), {"display": "inline-block"}, {"display": "none"})],
-                      progress=[Output(ids.DOUBT_PROGRESS, "value"), Output(ids.DOUBT_PROGRESS, "max")],
-                      cancel=[Input(ids.DOUBT_CANCEL, "n_clicks")])
-        def _bands_slowly(set_progress, asked, kpi):
-            if not isinstance(asked, dict):  # the store as the page starts: nothing asked yet
-                raise PreventUpdate
-            request = state.read(asked.get("search"))
-            document = state.uncertainty(request, progress=lambda done, total: set_progress((str(done), str(total))))
-            # the tornado drawn whichever pane is shown: one opened during the run would
-            # otherwise have been drawn from no document
-            return *_bands_outputs(request, document), document, \
-                f"{document['samples']:,} samples, seed {document['seed']}", \
-                _tornado(document, _tornado_kpi(kpi), request.park)
+    The resilience ranking is asked for only while its pane is open (ids.RESILIENCE_ASK);
+    opening a pane after toggles draws the scenario shown then."""
+
+    # the same outputs as the toggle's answer (band_outputs), written when the job is done
+    @app.callback(*(Output(output.component_id, output.component_property, allow_duplicate=True)
+                    for output in band_outputs()),
+                  Input(ids.DOUBT_REQUEST, "data"), State(ids.TORNADO_KPI, "value"), background=True,
+                  prevent_initial_call=True,
+                  running=[(Output(ids.DOUBT_CANCEL, "style"), {"display": "inline-block"}, {"display": "none"}),
+                           (Output(ids.DOUBT_PROGRESS, "style"), {"display": "inline-block"}, {"display": "none"})],
+                  progress=[Output(ids.DOUBT_PROGRESS, "value"), Output(ids.DOUBT_PROGRESS, "max")],
+                  cancel=[Input(ids.DOUBT_CANCEL, "n_clicks")])
+    def _bands_slowly(set_progress, asked, kpi):
+        if not isinstance(asked, dict):  # the store as the page starts: nothing asked yet
+            raise PreventUpdate
+        request = state.read(asked.get("search"))
+        document = state.uncertainty(request, progress=lambda done, total: set_progress((str(done), str(total))))
+        # the tornado drawn whichever pane is shown: one opened during the run would
+        # otherwise have been drawn from no document
+        return *_bands_outputs(request, document), document, \
+            f"{document['samples']:,} samples, seed {document['seed']}", \
+            _tornado(document, _tornado_kpi(kpi), request.park)
 
     app.clientside_callback(
         """function (chosen) {
@@ -334,19 +347,18 @@ def register_doubt_callbacks(app: Dash, state: AppState, background: bool = True
         if search is None:  # the page just appeared, nothing asked yet (see _tornado_asked)
             return no_update
         request = state.read(search)
-        if _quick(request) or not background:
+        if _quick(request):
             return resilience_table(request.park, state.resilience(request))
-        set_props(ids.RESILIENCE_REQUEST, {"data": {"search": search or "", "asked": time.time()}})  # see _bands
+        set_props(ids.RESILIENCE_REQUEST, {"data": {"search": search or "", "asked": time.time()}})  # see bands_answer
         return html.P("Working out what each firm's leaving would cost the others\u2026", className="small")
 
-    if background:
-        @app.callback(Output(ids.RESILIENCE_TABLE, "children", allow_duplicate=True),
-                      Input(ids.RESILIENCE_REQUEST, "data"), background=True, prevent_initial_call=True)
-        def _resilience_slowly(asked):
-            if not isinstance(asked, dict):
-                raise PreventUpdate
-            request = state.read(asked.get("search"))
-            return resilience_table(request.park, state.resilience(request))
+    @app.callback(Output(ids.RESILIENCE_TABLE, "children", allow_duplicate=True),
+                  Input(ids.RESILIENCE_REQUEST, "data"), background=True, prevent_initial_call=True)
+    def _resilience_slowly(asked):
+        if not isinstance(asked, dict):
+            raise PreventUpdate
+        request = state.read(asked.get("search"))
+        return resilience_table(request.park, state.resilience(request))
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.LEAVE_BUTTON, "n_clicks"),
                   State(ids.URL, "search"), State(ids.SELECTED_FIRM, "data"), prevent_initial_call=True)

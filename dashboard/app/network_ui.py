@@ -88,6 +88,18 @@ class NetworkHandlers:
         return (network_spec(evaluation, view=view, gone=gone), crumbs(trail), back, options, view.grouping, shown,
                 view.firm)
 
+    def answer(self, search: str | None, fragment: str | None, searched, was_shown, had_options) -> tuple:
+        """The values of ``drawing_outputs``: ``render``'s, with the controls left as they
+        are when the view drawn is the one shown (``was_shown``, ``had_options``: the
+        page's) and the search box when it already names the view's firm (``searched``).
+        Writing a control, even unchanged, fires the callbacks that listen to it (the
+        breadcrumb's new buttons and the grouping's value fire the view's navigation, the
+        search box's value its options): a toggle leaves them as they are."""
+        figure, trail, back, options, grouping, shown, firm = self.render(search, fragment)
+        if shown == was_shown and options == had_options:
+            trail = back = options = grouping = shown = no_update
+        return figure, trail, back, options, grouping, shown, no_update if firm == searched else firm
+
     def search_options(self, search: str | None, text: str | None, chosen: str | None) -> list[dict]:
         """Up to 20 firms matching ``text``, and the firm chosen (so it stays shown).
         Inputs of the wrong type (a hand-made request) count as none."""
@@ -147,31 +159,34 @@ _NAVIGATE = "function(click, grouping, firm, crumbClicks, back, shown) {" + _FRA
     "__SEARCH__", ids.NETWORK_SEARCH).replace("__BACK__", ids.NETWORK_BACK)
 
 
+def drawing_outputs() -> list[Output]:
+    """What a drawing of the network sets (``NetworkHandlers.answer``). It is asked for
+    once the cards are drawn, with the cards' bands (``callbacks.register_callbacks``),
+    and again when the view in the fragment (ids.NETWORK_VIEW) changes."""
+    return [Output(ids.NETWORK_GRAPH, "figure"), Output(ids.NETWORK_CRUMBS, "children"),
+            Output(ids.NETWORK_BACK, "style"), Output(ids.NETWORK_GROUPING, "options"),
+            Output(ids.NETWORK_GROUPING, "value"), Output(ids.NETWORK_SHOWN, "data"),
+            Output(ids.NETWORK_SEARCH, "value")]
+
+
+def drawing_states() -> list[State]:
+    """What ``NetworkHandlers.answer`` reads from the page besides the address and the view."""
+    return [State(ids.NETWORK_SEARCH, "value"), State(ids.NETWORK_SHOWN, "data"),
+            State(ids.NETWORK_GROUPING, "options")]
+
+
+DRAWING_CHECKS = (check.anything, check.anything, check.anything)
+"""The checks (``inputs.checked``) of ``drawing_states``' values, in their order."""
+
+
 def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
+    """Wire the view's store, the firm search and the navigation. The drawing itself is
+    wired with the cards' bands by ``callbacks.register_callbacks``, which uses the
+    handlers returned."""
     handlers = NetworkHandlers(state)
 
     app.clientside_callback(_READ_VIEW, Output(ids.NETWORK_VIEW, "data"), Input(ids.URL, "hash"),
                             State(ids.NETWORK_VIEW, "data"))
-
-    @app.callback(
-        Output(ids.NETWORK_GRAPH, "figure"), Output(ids.NETWORK_CRUMBS, "children"),
-        Output(ids.NETWORK_BACK, "style"), Output(ids.NETWORK_GROUPING, "options"),
-        Output(ids.NETWORK_GROUPING, "value"), Output(ids.NETWORK_SHOWN, "data"), Output(ids.NETWORK_SEARCH, "value"),
-        # the address the page last drew (render_scenario's last output): the network is
-        # asked for once the cards are drawn, so they do not wait behind it in the browser
-        Input(ids.LAST_SEARCH, "data"), Input(ids.NETWORK_VIEW, "data"), Input(ids.MAIN_PAGE, "data"),
-        State(ids.URL, "search"), State(ids.NETWORK_SEARCH, "value"), State(ids.NETWORK_SHOWN, "data"),
-        State(ids.NETWORK_GROUPING, "options"))
-    @check.checked(check.anything, check.optional_text, check.anything, check.address, check.anything,
-                   check.anything, check.anything)
-    def _render_network(_drawn, fragment, _page, search, searched, was_shown, had_options):
-        figure, trail, back, options, grouping, shown, firm = handlers.render(search, fragment)
-        # Writing a control, even unchanged, fires the callbacks that listen to it (the
-        # breadcrumb's new buttons and the grouping's value fire the view's navigation,
-        # the search box's value its options): a toggle leaves them as they are.
-        if shown == was_shown and options == had_options:
-            trail = back = options = grouping = shown = no_update
-        return figure, trail, back, options, grouping, shown, no_update if firm == searched else firm
 
     @app.callback(Output(ids.NETWORK_SEARCH, "options"), Input(ids.NETWORK_SEARCH, "search_value"),
                   Input(ids.NETWORK_SEARCH, "value"), State(ids.URL, "search"), prevent_initial_call=True)
@@ -189,4 +204,5 @@ def register_network_callbacks(app: Dash, state: AppState) -> NetworkHandlers:
     return handlers
 
 
-__all__ = ["NetworkHandlers", "network_controls", "register_network_callbacks"]
+__all__ = ["DRAWING_CHECKS", "NetworkHandlers", "drawing_outputs", "drawing_states", "network_controls",
+           "register_network_callbacks"]

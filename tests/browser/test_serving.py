@@ -154,7 +154,7 @@ def _chromium_under(pid: int) -> list:
     return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name().lower()]
 
 
-def test_a_toggle_costs_three_callback_requests(server, page):
+def test_a_toggle_costs_two_callback_requests(server, page):
     page.goto(server.url)
     wait_for_dashboard(page)
     page.wait_for_timeout(1500)  # the first load's requests are done
@@ -168,11 +168,11 @@ def test_a_toggle_costs_three_callback_requests(server, page):
     page.wait_for_timeout(2500)  # anything that would follow has been sent by now
     # header, cards, links, list, switch note, firm panel and Sankey come in one response;
     # the network and the cards' uncertainty bands with the tornado (its pane is shown)
-    # have their own. Not sent: the resilience ranking (its pane is closed) and the firm
+    # in the next. Not sent: the resilience ranking (its pane is closed) and the firm
     # search's options (the search box still names no firm).
-    assert len(posts) == 3, "|".join(p[:40] for p in posts)
+    assert len(posts) == 2, "|".join(p[:40] for p in posts)
     assert any("kpi-strip.tree" in p and "exchange-rows.tree" in p and "switch-note.children" in p
                and "sankey-graph.figure" in p for p in posts)
-    assert any("network-graph.figure" in p for p in posts)
-    assert any("band-co2.children" in p and "tornado-graph.figure" in p for p in posts)
+    assert any("network-graph.figure" in p and "band-co2.children" in p and "tornado-graph.figure" in p
+               for p in posts)
     assert not any("resilience-table" in p or "network-search.options" in p for p in posts)
