@@ -421,3 +421,19 @@ def test_held_and_chunked_samples_give_what_one_fresh_evaluation_gives(case, oth
         assert len(prepared._held) == -(-samples // max(100, chunk_cells // max(prepared.plan.size, 1)))
     finally:
         sampling.CHUNK_CELLS, sampling.CHUNK = saved
+
+
+def test_a_band_is_the_5th_50th_and_95th_percentile_and_the_mean():
+    # 0, 1, ..., 100: the k-th percentile is k (linear interpolation), the mean 50
+    assert model.Band.of(np.arange(101.0)) == model.Band(5.0, 50.0, 95.0, 50.0)
+    # two columns at once: the second is the first doubled, less 10
+    assert model.Band.each(np.stack([np.arange(101.0), 2 * np.arange(101.0) - 10], axis=1)) == (
+        model.Band(5.0, 50.0, 95.0, 50.0), model.Band(0.0, 90.0, 180.0, 90.0))
+
+
+@given(st.lists(st.tuples(*[st.floats(-1e9, 1e9)] * 3), min_size=1, max_size=60))
+def test_the_bands_of_columns_taken_together_are_each_columns_own(rows):
+    values = np.array(rows)
+    assert model.Band.each(values) == tuple(
+        model.Band(*(float(np.percentile(values[:, k], p)) for p in (5, 50, 95)), float(np.mean(values[:, k])))
+        for k in range(values.shape[1]))

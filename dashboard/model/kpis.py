@@ -72,7 +72,7 @@ class Kpis:
         return getattr(self, kpi.key if isinstance(kpi, Kpi) else kpi)
 
     def as_dict(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(zip(KPI_NAMES, self.values()))
 
     def values(self) -> tuple[float, float, float, float]:
         """The four values in ``Kpi`` column order."""

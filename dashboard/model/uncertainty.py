@@ -47,8 +47,17 @@ class Band:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Band:
-        p5, p50, p95 = (float(v) for v in np.percentile(values, PERCENTILES))
-        return cls(p5, p50, p95, float(np.mean(values)))
+        """The band of ``values`` (samples,)."""
+        return cls.each(np.asarray(values, dtype=float)[:, None])[0]
+
+    @classmethod
+    def each(cls, values: np.ndarray) -> tuple[Band, ...]:
+        """The band of each column of ``values`` (samples, K), all in one pass."""
+        rows = np.ascontiguousarray(values.T)
+        percentiles = np.percentile(rows, PERCENTILES, axis=1)
+        means = np.mean(rows, axis=1)
+        return tuple(cls(float(p5), float(p50), float(p95), float(mean))
+                     for p5, p50, p95, mean in zip(*percentiles, means))
 
     @classmethod
     def exact(cls, value: float) -> Band:
@@ -242,6 +251,5 @@ def monte_carlo(park: Park, scenario: Scenario | Iterable[str] | None = None,
     change = scenario_totals - baseline
     return UncertaintyRun(
         samples, seed, inputs,
-        {name: Band.of(scenario_totals[:, i]) for i, name in enumerate(KPI_NAMES)},
-        {name: Band.of(change[:, i]) for i, name in enumerate(KPI_NAMES)},
+        dict(zip(KPI_NAMES, Band.each(scenario_totals))), dict(zip(KPI_NAMES, Band.each(change))),
         bars, value, change_value)
