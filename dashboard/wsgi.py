@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 
-from dashboard.app import create_app, start_jobs
+from dashboard.app import create_app, start_serving
 
 app = create_app(os.environ.get("ECO_PARK_PARK") or None, database_url=os.environ.get("ECO_PARK_DB") or None)
 # imported by each worker before its threads start (with --preload, by the master: the
 # workers then fork their jobs themselves, as Dash does)
-start_jobs(app)
+start_serving(app)
 server = app.server

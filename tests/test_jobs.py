@@ -134,21 +134,30 @@ def test_a_job_started_while_a_request_thread_holds_a_lock_runs(tmp_path, how, w
 
 
 SERVING_PROCESS = """
-import json, sys
+import gc, json, sys
 from threadpoolctl import threadpool_info
 import numpy  # noqa: F401  (loads OpenBLAS)
-from dashboard.app import create_app, start_jobs
+from dashboard.app import create_app, start_serving
 from dashboard.storage import Store
-before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-start_jobs(create_app(store=Store("sqlite:///" + sys.argv[1])))
-after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-print(json.dumps([before, after]), flush=True)
+def state():
+    return ([pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"],
+            gc.get_threshold(), gc.get_freeze_count())
+app = create_app(store=Store("sqlite:///" + sys.argv[1]))
+before = state()
+start_serving(app)
+print(json.dumps([before, state()]), flush=True)
 """
 
 
-def test_a_serving_process_keeps_numpy_s_blas_to_one_thread(tmp_path):
+def test_a_serving_process_keeps_numpy_s_blas_to_one_thread_and_tunes_its_garbage_collector(tmp_path):
+    from dashboard.app import SERVING_GC_THRESHOLD
+
     done = subprocess.run([sys.executable, "-c", SERVING_PROCESS, str(tmp_path / "s.sqlite3")],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
-    before, after = json.loads(done.stdout.strip().splitlines()[-1])
-    assert before and all(n == 2 for n in before), done.stderr
-    assert after and all(n == 1 for n in after)
+    (blas_before, threshold_before, frozen_before), (blas_after, threshold_after, frozen_after) = \
+        json.loads(done.stdout.strip().splitlines()[-1])
+    assert blas_before and all(n == 2 for n in blas_before), done.stderr
+    assert blas_after and all(n == 1 for n in blas_after)
+    # the app as built is frozen out of the collector's work; young objects wait longer
+    assert frozen_before == 0 and frozen_after > 100_000
+    assert threshold_before[0] == 700 and threshold_after == [SERVING_GC_THRESHOLD, *threshold_before[1:]]

@@ -20,7 +20,7 @@ def run(park: model.Park | Path, host: str = "127.0.0.1", port: int = 8050, debu
     file cannot be loaded."""
     from dashboard.auth import AuthError
 
-    from . import create_app, start_jobs
+    from . import create_app, start_serving
 
     os.environ.setdefault("ECO_PARK_EXPORT_SECONDS", str(SERVE_EXPORT_SECONDS))
     try:
@@ -34,7 +34,7 @@ def run(park: model.Park | Path, host: str = "127.0.0.1", port: int = 8050, debu
         print(f"eco-park serve: {error}", file=sys.stderr)
         return 2
     print(f"eco-park: serving {app.title} on http://{host}:{port}/ (Ctrl+C to stop)")
-    start_jobs(app)
+    start_serving(app)
     app.run(host=host, port=port, debug=debug)
     return 0
 
@@ -88,10 +88,10 @@ def run_workers(park_path: Path | None, host: str, port: int, workers: int, data
                 self.cfg.set(key, value)
 
         def load(self):  # in each worker, before its threads start
-            from . import create_app, start_jobs
+            from . import create_app, start_serving
 
             app = create_app(park_path, database_url=database_url, auth=auth, user_header=user_header)
-            start_jobs(app)
+            start_serving(app)
             return app.server
 
     print(f"eco-park: serving on http://{host}:{port}/ with {workers} worker processes x {threads} threads "
