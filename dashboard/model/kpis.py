@@ -81,8 +81,8 @@ class Kpis:
     @classmethod
     def from_values(cls, values) -> Kpis:
         """From four values in ``Kpi`` column order (a row of the model's arrays)."""
-        a, b, c, d = (float(v) for v in values)
-        return cls(a, b, c, d)
+        a, b, c, d = values
+        return cls(float(a), float(b), float(c), float(d))
 
 
 assert tuple(f.name for f in fields(Kpis)) == KPI_NAMES, "Kpis fields must follow the Kpi columns"

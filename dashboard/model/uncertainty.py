@@ -165,9 +165,10 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     prepared, labels = TORNADO_SAMPLES.get_or_make((park.content_hash, tuple(inputs)), make) \
         if _held(park, 2 * len(inputs)) else make()
     (totals,) = prepared.evaluate([view], progress)
+    rows = totals.tolist()
     at = {j: turn for turn, j in enumerate(turns)}
-    return tuple(TornadoBar(item, labels[j], Kpis.from_values(totals[2 * at[j]]),
-                            Kpis.from_values(totals[2 * at[j] + 1])) for j, item in enumerate(inputs))
+    return tuple(TornadoBar(item, labels[j], Kpis(*rows[2 * at[j]]), Kpis(*rows[2 * at[j] + 1]))
+                 for j, item in enumerate(inputs))
 
 
 HOLD_CELLS = 2_000_000
