@@ -1,6 +1,7 @@
-"""The WSGI entry point for production servers, e.g. (what ``eco-park serve --workers 4`` runs)
+r"""The WSGI entry point for production servers, e.g. (what ``eco-park serve --workers 4`` runs)
 
-    gunicorn -k gthread -w 4 --threads 8 --timeout 120 -b 127.0.0.1:8050 'dashboard.wsgi:server'
+    gunicorn -k gthread -w 4 --threads 8 --timeout 120 --max-requests 20000 --max-requests-jitter 2000 \
+        -b 127.0.0.1:8050 'dashboard.wsgi:server'
 
 Settings come from the environment: ``ECO_PARK_PARK`` (the default park's path; the
 shipped Kalundborg park when unset), ``ECO_PARK_DB`` (SQLAlchemy URL; a SQLite file
