@@ -160,4 +160,5 @@ def test_a_serving_process_keeps_numpy_s_blas_to_one_thread_and_tunes_its_garbag
     assert blas_after and all(n == 1 for n in blas_after)
     # the app as built is frozen out of the collector's work; young objects wait longer
     assert frozen_before == 0 and frozen_after > 100_000
-    assert threshold_before[0] == 700 and threshold_after == [SERVING_GC_THRESHOLD, *threshold_before[1:]]
+    assert threshold_before[0] < SERVING_GC_THRESHOLD  # Python's default (700 on 3.11)
+    assert threshold_after == [SERVING_GC_THRESHOLD, *threshold_before[1:]]
