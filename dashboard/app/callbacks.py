@@ -266,6 +266,12 @@ def next_sort(sort: dict | None, column: str) -> dict:
     return {"column": column, "descending": first_direction(column)}
 
 
+def changed_inputs() -> set[str]:
+    """The inputs ("id.property") whose change called the running callback; none on the
+    page's first call (Dash then names "." as the trigger)."""
+    return {prop for prop in ctx.triggered_prop_ids if prop != "."}
+
+
 def register_callbacks(app: Dash, state: AppState) -> Handlers:
     """Wire the handlers to the layout's component ids. A toggle changes the address's
     search in the browser (``eco.switchScenario``); then two requests bring what the
@@ -300,7 +306,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
                    check.optional_text, check.optional_text)
     def _render_scenario(search, _page, firm_id, panel_open, category, status, text, sort, _previous, _next,
                          page, shown, last, view_key, share):
-        triggered = {prop for prop in ctx.triggered_prop_ids if prop != "."}  # "." on the first call
+        triggered = changed_inputs()
         page = page if isinstance(page, int) and not isinstance(page, bool) else 0
         if f"{Ids.PAGE_PREVIOUS}.n_clicks" in triggered:
             page -= 1
@@ -349,7 +355,7 @@ def register_callbacks(app: Dash, state: AppState) -> Handlers:
                    *network_ui.DRAWING_CHECKS, *doubt.BAND_CHECKS)
     def _render_views(_drawn, fragment, _page, search, searched, was_shown, had_options, tab, kpi):
         drawing = network.answer(search, fragment, searched, was_shown, had_options)
-        if {prop for prop in ctx.triggered_prop_ids if prop != "."} == {f"{Ids.NETWORK_VIEW}.data"}:
+        if changed_inputs() == {f"{Ids.NETWORK_VIEW}.data"}:
             return *drawing, *[no_update] * len(bands)
         return *drawing, *doubt.bands_answer(state, search, tab, kpi)
 

@@ -167,7 +167,7 @@ def tornado(park: Park, scenario: Scenario | Iterable[str] | None = None,
     (totals,) = prepared.evaluate([view], progress)
     rows = totals.tolist()
     at = {j: turn for turn, j in enumerate(turns)}
-    return tuple(TornadoBar(item, labels[j], Kpis(*rows[2 * at[j]]), Kpis(*rows[2 * at[j] + 1]))
+    return tuple(TornadoBar(item, labels[j], Kpis.from_values(rows[2 * at[j]]), Kpis.from_values(rows[2 * at[j] + 1]))
                  for j, item in enumerate(inputs))
 
 
