@@ -14,9 +14,10 @@ against the 300 KB budget.
 Browser (Playwright + Debian's chromium against a real server, measured in the page with
 performance.now): a click on a list checkbox to the updated KPI cards, and to every view
 redrawn (no Dash component still loading); and the first page load (navigation start to
-every view drawn, in a browser with nothing cached, from a running server). Each click switches the next exchange on the page, so every scenario is
-new to the server. Targets (medians): Kalundborg <= 15 ms server, 150 ms cards, 400 ms
-every view; 1,000 firms / 5,000 exchanges <= 120 ms, 300 ms, 1 s, first load <= 3 s.
+every view drawn, in a browser with nothing cached, from a running server). Each click
+switches the next exchange on the page, so every scenario is new to the server. Targets
+(medians): Kalundborg <= 15 ms server, 150 ms cards, 400 ms every view; 1,000 firms /
+5,000 exchanges <= 120 ms, 300 ms, 1 s, first load <= 3 s.
 """
 
 from __future__ import annotations
